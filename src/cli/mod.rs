@@ -1,0 +1,79 @@
+//! Command-line front end: argument parsing and exit codes. The only place
+//! that uses `anyhow`; everything below it returns typed errors.
+
+// mod ballots; (enabled when src/ballot/ layout lands)
+mod election;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// kiemphieu — machine count of paper ballots for the election of the head of a
+/// thôn, ấp, khu phố or tổ dân phố, checked by the counting board.
+#[derive(Parser)]
+#[command(name = "kiemphieu", version, about, long_about = None)]
+#[command(after_help = "Exit codes: 0 ok, 1 failure, 2 bad input.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write or check an election file.
+    #[command(subcommand)]
+    Election(election::ElectionCommand),
+}
+
+/// An error caused by the user's input (exit code 2), as opposed to a failure (1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+/// Exit code for an error: 2 when the input was at fault.
+fn exit_code_for(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if cause.is::<BadInput>() {
+            return 2;
+        }
+        if let Some(kiemphieu::election::ElectionFileError::Invalid { .. }) = cause.downcast_ref() {
+            return 2;
+        }
+        if let Some(kiemphieu::store::StoreError::Election(
+            kiemphieu::election::ElectionFileError::Invalid { .. },
+        )) = cause.downcast_ref()
+        {
+            return 2;
+        }
+    }
+    1
+}
+
+/// Parses the arguments, runs the command and maps errors to exit codes.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Election(cmd) => election::run(cmd),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // One line a cause; the first names the file, field or page.
+            let mut text = format!("error: {err}");
+            for cause in err.chain().skip(1) {
+                let c = cause.to_string();
+                if !text.contains(&c) {
+                    text.push_str(&format!(": {c}"));
+                }
+            }
+            eprintln!("{text}");
+            ExitCode::from(exit_code_for(&err))
+        }
+    }
+}
+
+/// The database that belongs to an election file by default: same name, `.db`.
+pub fn default_db_for(election_file: &Path) -> PathBuf {
+    election_file.with_extension("db")
+}

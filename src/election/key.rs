@@ -1,0 +1,108 @@
+//! The election's secret key for ballot MACs, kept beside the election file.
+
+use std::fs::OpenOptions;
+use std::io::{Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use rand::RngCore;
+
+/// A 256-bit secret key for ballot MACs. Never printed or logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BallotKey([u8; 32]);
+
+impl std::fmt::Debug for BallotKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BallotKey(..)")
+    }
+}
+
+/// A problem with the key file.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// The key file could not be read or written.
+    #[error("{file}: {source}")]
+    Io {
+        /// The key file.
+        file: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The key file does not hold 64 hex digits.
+    #[error("{file}: not a kiemphieu key (expected 64 hex digits)")]
+    Malformed {
+        /// The key file.
+        file: PathBuf,
+    },
+}
+
+impl BallotKey {
+    /// Wraps raw key bytes (tests and verification tools).
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        BallotKey(bytes)
+    }
+
+    /// The raw key bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Path of the key that belongs to an election file: `FILE.key`.
+    pub fn path_for(election_file: &Path) -> PathBuf {
+        let mut name = election_file.as_os_str().to_owned();
+        name.push(".key");
+        PathBuf::from(name)
+    }
+
+    /// Loads the key beside the election file, creating it (mode 0600) on first use.
+    pub fn load_or_create(election_file: &Path) -> Result<Self, KeyError> {
+        let file = Self::path_for(election_file);
+        match Self::load(&file) {
+            Err(KeyError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                Self::create(&file)
+            }
+            other => other,
+        }
+    }
+
+    /// Loads an existing key file.
+    pub fn load(file: &Path) -> Result<Self, KeyError> {
+        let io = |source| KeyError::Io {
+            file: file.to_path_buf(),
+            source,
+        };
+        let mut text = String::new();
+        std::fs::File::open(file)
+            .map_err(io)?
+            .take(1024)
+            .read_to_string(&mut text)
+            .map_err(io)?;
+        let bytes = hex::decode(text.trim()).map_err(|_| KeyError::Malformed {
+            file: file.to_path_buf(),
+        })?;
+        let bytes: [u8; 32] = bytes.try_into().map_err(|_| KeyError::Malformed {
+            file: file.to_path_buf(),
+        })?;
+        Ok(BallotKey(bytes))
+    }
+
+    fn create(file: &Path) -> Result<Self, KeyError> {
+        let io = |source| KeyError::Io {
+            file: file.to_path_buf(),
+            source,
+        };
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        // create_new: never overwrite a key that ballots were already printed with.
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(file)
+            .map_err(io)?;
+        f.write_all(format!("{}\n", hex::encode(bytes)).as_bytes())
+            .map_err(io)?;
+        f.sync_all().map_err(io)?;
+        Ok(BallotKey(bytes))
+    }
+}

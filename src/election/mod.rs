@@ -1,0 +1,16 @@
+//! The election definition: the TOML file that describes one unit's election,
+//! its validation, its fingerprint and its secret MAC key.
+
+mod definition;
+mod fingerprint;
+mod key;
+mod parse;
+#[cfg(test)]
+mod tests;
+
+pub use definition::{
+    Candidate, Election, ElectionInfo, Marking, Mode, Paper, Settings, SingleStruck,
+};
+pub use fingerprint::Fingerprint;
+pub use key::{BallotKey, KeyError};
+pub use parse::{ElectionFileError, EXAMPLE_ELECTION, load_election, parse_election};

@@ -1,0 +1,344 @@
+//! Reading and validating the election TOML file.
+//!
+//! Every error names the file, the line and the field, so that the person who
+//! typed the file can fix it without reading code.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use toml::Spanned;
+use unicode_normalization::UnicodeNormalization;
+
+use super::definition::{
+    Candidate, Election, ElectionInfo, Marking, Mode, Paper, Settings, SingleStruck,
+};
+
+/// Most candidates a ballot can show legibly (research-notes §9: 1–3, ~5 with floor nominations).
+pub const MAX_CANDIDATES: usize = 10;
+/// Longest accepted text field, in characters.
+pub const MAX_TEXT_CHARS: usize = 120;
+/// Largest accepted election file, in bytes.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024;
+
+/// An annotated example election file, written by `election init`.
+pub const EXAMPLE_ELECTION: &str = include_str!("example.toml");
+
+/// A problem with an election file, located by file, line and field.
+#[derive(Debug, thiserror::Error)]
+pub enum ElectionFileError {
+    /// The file could not be read.
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        /// The file.
+        file: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The content is not a valid election.
+    #[error("{file}:{line}: {field}: {message}")]
+    Invalid {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// Field path, e.g. `candidates[2].name`.
+        field: String,
+        /// What is wrong, in plain words.
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    election: Spanned<RawInfo>,
+    candidates: Option<Spanned<Vec<Spanned<RawCandidate>>>>,
+    settings: Option<RawSettings>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInfo {
+    title: Spanned<String>,
+    office: Spanned<String>,
+    unit: Spanned<String>,
+    commune: Spanned<String>,
+    district: Option<Spanned<String>>,
+    province: Spanned<String>,
+    term: Spanned<String>,
+    date: Spanned<RawDate>,
+    households: Spanned<i64>,
+    mode: Option<Mode>,
+    marking: Option<Marking>,
+    paper: Option<Paper>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCandidate {
+    id: Spanned<String>,
+    name: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    require_stamp: Option<bool>,
+    single_struck: Option<SingleStruck>,
+    auto_invalidate_flags: Option<bool>,
+    holidays: Option<Vec<Spanned<RawDate>>>,
+}
+
+/// A date written either as a TOML date (2024-10-13) or a string ("2024-10-13").
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawDate {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+impl RawDate {
+    fn to_date(&self) -> Option<NaiveDate> {
+        let text = match self {
+            RawDate::Toml(dt) => {
+                if dt.time.is_some() || dt.offset.is_some() {
+                    return None;
+                }
+                dt.to_string()
+            }
+            RawDate::Text(s) => s.trim().to_string(),
+        };
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok()
+    }
+}
+
+/// Reads and validates an election file.
+pub fn load_election(path: &Path) -> Result<Election, ElectionFileError> {
+    let io = |source| ElectionFileError::Io {
+        file: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ElectionFileError::Invalid {
+            file: path.to_path_buf(),
+            line: 1,
+            field: "(file)".into(),
+            message: format!(
+                "file is {} bytes; an election file is at most {MAX_FILE_BYTES} bytes",
+                meta.len()
+            ),
+        });
+    }
+    let source = std::fs::read_to_string(path).map_err(io)?;
+    parse_election(&source, path)
+}
+
+/// Parses and validates election TOML; `file` is only used in error messages.
+pub fn parse_election(source: &str, file: &Path) -> Result<Election, ElectionFileError> {
+    let err = |span: Range<usize>, field: &str, message: String| ElectionFileError::Invalid {
+        file: file.to_path_buf(),
+        line: line_of(source, span.start),
+        field: field.to_string(),
+        message,
+    };
+    let raw: RawFile = toml::from_str(source).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let message = e.message().trim().to_string();
+        let field = if message.starts_with("missing field") || message.starts_with("unknown field") {
+            backticked(&message)
+        } else {
+            key_at(source, span.start)
+        }
+        .unwrap_or_else(|| "(syntax)".to_string());
+        err(span, &field, message)
+    })?;
+
+    let info_span = raw.election.span();
+    let info = raw.election.into_inner();
+    let text = |value: Spanned<String>, field: &str| -> Result<String, ElectionFileError> {
+        let span = value.span();
+        let s: String = value.into_inner().trim().nfc().collect();
+        if s.is_empty() {
+            return Err(err(span, field, "must not be empty".into()));
+        }
+        if s.chars().count() > MAX_TEXT_CHARS {
+            return Err(err(
+                span,
+                field,
+                format!("is longer than {MAX_TEXT_CHARS} characters"),
+            ));
+        }
+        if s.chars().any(char::is_control) {
+            return Err(err(span, field, "contains a control character".into()));
+        }
+        Ok(s)
+    };
+
+    let households_span = info.households.span();
+    let households = *info.households.get_ref();
+    if !(1..=1_000_000).contains(&households) {
+        return Err(err(
+            households_span,
+            "election.households",
+            format!("must be a whole number from 1 to 1000000 (got {households})"),
+        ));
+    }
+    let date_span = info.date.span();
+    let date = info.date.get_ref().to_date().ok_or_else(|| {
+        err(
+            date_span,
+            "election.date",
+            "must be a date written YYYY-MM-DD".into(),
+        )
+    })?;
+    let term = text(info.term, "election.term")?;
+    let marking = info.marking.unwrap_or(Marking::Strike);
+
+    let election_info = ElectionInfo {
+        title: text(info.title, "election.title")?,
+        office: text(info.office, "election.office")?,
+        unit: text(info.unit, "election.unit")?,
+        commune: text(info.commune, "election.commune")?,
+        district: info
+            .district
+            .map(|d| text(d, "election.district"))
+            .transpose()?,
+        province: text(info.province, "election.province")?,
+        term,
+        date,
+        households: households as u32,
+        mode: info.mode.unwrap_or(Mode::Meeting),
+        marking,
+        paper: info.paper.unwrap_or_default(),
+    };
+
+    let Some(raw_candidates) = raw.candidates else {
+        return Err(err(
+            info_span,
+            "candidates",
+            "at least one [[candidates]] entry is required".into(),
+        ));
+    };
+    let list_span = raw_candidates.span();
+    let raw_candidates = raw_candidates.into_inner();
+    if raw_candidates.is_empty() {
+        return Err(err(
+            list_span,
+            "candidates",
+            "at least one candidate is required".into(),
+        ));
+    }
+    if raw_candidates.len() > MAX_CANDIDATES {
+        return Err(err(
+            list_span,
+            "candidates",
+            format!(
+                "{} candidates; a ballot holds at most {MAX_CANDIDATES}",
+                raw_candidates.len()
+            ),
+        ));
+    }
+    let mut candidates = Vec::with_capacity(raw_candidates.len());
+    let mut ids = HashSet::new();
+    let mut names = HashSet::new();
+    for (i, c) in raw_candidates.into_iter().enumerate() {
+        let c = c.into_inner();
+        let id_span = c.id.span();
+        let id_field = format!("candidates[{}].id", i + 1);
+        let id = text(c.id, &id_field)?;
+        if !id
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+            || id.len() > 16
+        {
+            return Err(err(
+                id_span,
+                &id_field,
+                format!("`{id}`: use 1-16 ASCII letters, digits, '-' or '_'"),
+            ));
+        }
+        if !ids.insert(id.clone()) {
+            return Err(err(id_span, &id_field, format!("duplicate id `{id}`")));
+        }
+        let name_span = c.name.span();
+        let name_field = format!("candidates[{}].name", i + 1);
+        let name = text(c.name, &name_field)?;
+        if !names.insert(name.to_lowercase()) {
+            return Err(err(
+                name_span,
+                &name_field,
+                format!("duplicate name `{name}`"),
+            ));
+        }
+        candidates.push(Candidate { id, name });
+    }
+    if marking == Marking::ApproveBoxes && candidates.len() != 1 {
+        return Err(err(
+            list_span,
+            "election.marking",
+            format!(
+                "approve_boxes needs exactly one candidate (the file has {})",
+                candidates.len()
+            ),
+        ));
+    }
+
+    let mut settings = Settings::default();
+    if let Some(s) = raw.settings {
+        if let Some(v) = s.require_stamp {
+            settings.require_stamp = v;
+        }
+        if let Some(v) = s.single_struck {
+            settings.single_struck = v;
+        }
+        if let Some(v) = s.auto_invalidate_flags {
+            settings.auto_invalidate_flags = v;
+        }
+        for (i, h) in s.holidays.unwrap_or_default().into_iter().enumerate() {
+            let span = h.span();
+            let day = h.get_ref().to_date().ok_or_else(|| {
+                err(
+                    span,
+                    &format!("settings.holidays[{}]", i + 1),
+                    "must be a date written YYYY-MM-DD".into(),
+                )
+            })?;
+            settings.holidays.push(day);
+        }
+        settings.holidays.sort();
+        settings.holidays.dedup();
+    }
+
+    Ok(Election {
+        election: election_info,
+        candidates,
+        settings,
+    })
+}
+
+/// 1-based line number of a byte offset.
+fn line_of(source: &str, offset: usize) -> usize {
+    let end = offset.min(source.len());
+    source.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The key written on the line holding `offset` (`key = value`), if any.
+fn key_at(source: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(source.len());
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = source[start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    (!key.is_empty() && !key.starts_with('#') && !key.contains(['[', '"'])).then(|| key.to_string())
+}
+
+/// The first `quoted` word of a serde message, which names the field.
+fn backticked(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(message[start..start + len].to_string())
+}

@@ -1,0 +1,10 @@
+//! kiemphieu: a ballot counting station for the election of the head of a
+//! thôn, ấp, khu phố or tổ dân phố in Viet Nam.
+//!
+//! Data flows one way: scanner → sheet store → interpreter → rules → tally →
+//! report. Each stage is a module that knows nothing of the user interface.
+
+pub mod ballot;
+pub mod election;
+pub mod rules;
+pub mod store;

@@ -1,0 +1,185 @@
+//! The station database: one SQLite file per election, in WAL mode with
+//! `synchronous=FULL`, foreign keys on, schema versioned by migrations.
+//!
+//! Records are appended, never overwritten: readings, decisions and the audit
+//! log are protected by triggers, and each audit row carries the hash of the
+//! previous one.
+
+mod audit;
+mod error;
+mod schema;
+mod serials;
+mod sessions;
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub use audit::{AuditEntry, ChainCheck, check_chain};
+pub use error::StoreError;
+pub use schema::SCHEMA_VERSION;
+pub use sessions::{SessionInfo, SessionState};
+
+use crate::election::{Election, Fingerprint, parse_election};
+
+/// An open station database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Current time as stored: RFC 3339 UTC with milliseconds.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let sql = |source| StoreError::sqlite(path, source);
+        let conn = Connection::open(path).map_err(sql)?;
+        // Wait briefly for another writer, then report the lock instead of hanging.
+        conn.busy_timeout(Duration::from_secs(3)).map_err(sql)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(sql)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Unsupported {
+                file: path.to_path_buf(),
+                message: format!("cannot switch to WAL journal (got {mode})"),
+            });
+        }
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .map_err(sql)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        schema::migrate(&mut store.conn).map_err(sql)?;
+        Ok(store)
+    }
+
+    /// Path of the database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The raw connection, for the modules of later stages.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn err(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::sqlite(&self.path, source)
+    }
+
+    /// Schema version recorded in the file.
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Binds the election to this database, or checks it is the one already bound.
+    ///
+    /// Until the first ballot is printed the definition may change (names added
+    /// at the meeting); afterwards any change to printed content is refused.
+    /// `source` is the election file's text (kept verbatim for the export);
+    /// `file` names it in errors. Returns the parsed election.
+    pub fn bind_election(&mut self, source: &str, file: &Path) -> Result<Election, StoreError> {
+        let election = parse_election(source, file)?;
+        let fingerprint = Fingerprint::of(&election);
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        let existing: Option<String> = tx
+            .query_row("SELECT fingerprint FROM election WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        match existing {
+            Some(old) if old == fingerprint.to_hex() => {
+                // Same printed content; non-printed fields (H, date, settings) may be corrected.
+                tx.execute(
+                    "UPDATE election SET definition = ?1 WHERE id = 1 AND definition <> ?1",
+                    params![source],
+                )
+                .map_err(|e| StoreError::sqlite(&path, e))?;
+            }
+            Some(old) => {
+                let printed: i64 = tx
+                    .query_row("SELECT COUNT(*) FROM printed_serials", [], |r| r.get(0))
+                    .map_err(|e| StoreError::sqlite(&path, e))?;
+                if printed > 0 {
+                    return Err(StoreError::ElectionFrozen {
+                        file: path,
+                        printed: printed as u64,
+                    });
+                }
+                tx.execute(
+                    "UPDATE election SET fingerprint = ?1, definition = ?2, bound_at = ?3 WHERE id = 1",
+                    params![fingerprint.to_hex(), source, now()],
+                )
+                .map_err(|e| StoreError::sqlite(&path, e))?;
+                audit::append_tx(
+                    &tx,
+                    "station",
+                    "election.changed",
+                    &serde_json::json!({"from": old, "to": fingerprint.to_hex()}),
+                )
+                .map_err(|e| StoreError::sqlite(&path, e))?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO election (id, fingerprint, definition, bound_at) VALUES (1, ?1, ?2, ?3)",
+                    params![fingerprint.to_hex(), source, now()],
+                )
+                .map_err(|e| StoreError::sqlite(&path, e))?;
+                audit::append_tx(
+                    &tx,
+                    "station",
+                    "election.bound",
+                    &serde_json::json!({"fingerprint": fingerprint.to_hex()}),
+                )
+                .map_err(|e| StoreError::sqlite(&path, e))?;
+            }
+        }
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        Ok(election)
+    }
+
+    /// The election bound to this database, if any.
+    pub fn election(&self) -> Result<Option<(Election, Fingerprint)>, StoreError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT definition, fingerprint FROM election WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((source, fingerprint)) = row else {
+            return Ok(None);
+        };
+        let label = PathBuf::from(format!("{}#election", self.path.display()));
+        let election = parse_election(&source, &label).map_err(|e| StoreError::Corrupt {
+            file: self.path.clone(),
+            message: e.to_string(),
+        })?;
+        let computed = Fingerprint::of(&election);
+        if Fingerprint::from_hex(&fingerprint) != Some(computed) {
+            return Err(StoreError::Corrupt {
+                file: self.path.clone(),
+                message: "stored election does not match its fingerprint".into(),
+            });
+        }
+        Ok(Some((election, computed)))
+    }
+}

@@ -1,0 +1,120 @@
+//! Schema migrations, tracked in SQLite's `user_version`.
+//!
+//! Each entry upgrades from version `i` to `i + 1`; a migration runs in one
+//! transaction with the version bump, so a crash leaves the old or new schema,
+//! never half of one.
+
+use rusqlite::Connection;
+
+/// Migrations in order; `MIGRATIONS[i]` takes the schema from version i to i + 1.
+const MIGRATIONS: &[&str] = &[
+    // 1: the counting core.
+    r#"
+    CREATE TABLE election (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        fingerprint TEXT NOT NULL,
+        definition  TEXT NOT NULL,          -- the election TOML as loaded
+        bound_at    TEXT NOT NULL
+    );
+    CREATE TABLE print_runs (
+        id          INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        count       INTEGER NOT NULL CHECK (count >= 0),
+        seeded      INTEGER NOT NULL CHECK (seeded IN (0, 1)),  -- 1: reproducible serials (tests, demos)
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE printed_serials (
+        serial      TEXT PRIMARY KEY,       -- 16 hex digits
+        print_run   INTEGER NOT NULL REFERENCES print_runs(id)
+    );
+    CREATE TABLE sessions (
+        id          INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        state       TEXT NOT NULL,
+        previous    INTEGER REFERENCES sessions(id),   -- a re-election links to the first count
+        setup       TEXT NOT NULL DEFAULT '{}',        -- board, witnesses, attendance (JSON)
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE sheets (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL REFERENCES sessions(id),
+        batch       TEXT NOT NULL,
+        image_sha256 TEXT NOT NULL,
+        image_path  TEXT NOT NULL,
+        source      TEXT NOT NULL,          -- e.g. sane:test:0 page 3, folder file name
+        received_at TEXT NOT NULL
+    );
+    CREATE INDEX sheets_session ON sheets(session_id);
+    CREATE TABLE readings (
+        id          INTEGER PRIMARY KEY,
+        sheet_id    INTEGER NOT NULL REFERENCES sheets(id),
+        serial      TEXT,
+        status      TEXT NOT NULL,          -- valid | invalid | review | blank | rejected | duplicate
+        reading     TEXT NOT NULL,          -- interpreter output, raw scores per candidate (JSON)
+        created_at  TEXT NOT NULL
+    );
+    CREATE INDEX readings_sheet ON readings(sheet_id);
+    CREATE INDEX readings_serial ON readings(serial);
+    CREATE TABLE decisions (
+        id          INTEGER PRIMARY KEY,
+        sheet_id    INTEGER NOT NULL REFERENCES sheets(id),
+        reading_id  INTEGER REFERENCES readings(id),
+        machine_verdict TEXT NOT NULL,      -- JSON, as the rules judged the reading
+        human_verdict   TEXT,               -- JSON, the officials' decision (NULL: none)
+        reason      TEXT,
+        official    TEXT,
+        decided_at  TEXT NOT NULL,
+        supersedes  INTEGER REFERENCES decisions(id)
+    );
+    CREATE INDEX decisions_sheet ON decisions(sheet_id);
+    CREATE TABLE audit_log (
+        seq         INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        detail      TEXT NOT NULL,          -- JSON
+        prev_hash   TEXT NOT NULL,
+        hash        TEXT NOT NULL
+    );
+    -- Append-only: history is never rewritten.
+    CREATE TRIGGER readings_no_update BEFORE UPDATE ON readings
+        BEGIN SELECT RAISE(ABORT, 'readings are append-only'); END;
+    CREATE TRIGGER readings_no_delete BEFORE DELETE ON readings
+        BEGIN SELECT RAISE(ABORT, 'readings are append-only'); END;
+    CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+    CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER printed_no_delete BEFORE DELETE ON printed_serials
+        BEGIN SELECT RAISE(ABORT, 'printed serials are never removed'); END;
+    "#,
+];
+
+/// Schema version this program writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Brings the schema up to [`SCHEMA_VERSION`].
+pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    loop {
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version >= SCHEMA_VERSION {
+            if version > SCHEMA_VERSION {
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISMATCH),
+                    Some(format!(
+                        "database schema version {version} is newer than this kiemphieu ({SCHEMA_VERSION})"
+                    )),
+                ));
+            }
+            return Ok(());
+        }
+        let tx = conn.transaction()?;
+        tx.execute_batch(MIGRATIONS[version as usize])?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        tx.commit()?;
+    }
+}

@@ -1,0 +1,202 @@
+//! Counting sessions: one per count; a re-election is a new session linked to the first.
+
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use super::{Store, StoreError, audit, now};
+use crate::election::Fingerprint;
+
+/// Where a counting session stands (issue: set-up → counting → review →
+/// reconciled → confirmed → closed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionState {
+    /// Election loaded; board, witnesses and attendance being entered.
+    Setup,
+    /// Batches being scanned.
+    Counting,
+    /// Doubtful ballots being decided.
+    Review,
+    /// Issued/returned entered and checked.
+    Reconciled,
+    /// Every board member confirmed.
+    Confirmed,
+    /// Locked; nothing can change.
+    Closed,
+}
+
+impl SessionState {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionState::Setup => "setup",
+            SessionState::Counting => "counting",
+            SessionState::Review => "review",
+            SessionState::Reconciled => "reconciled",
+            SessionState::Confirmed => "confirmed",
+            SessionState::Closed => "closed",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "setup" => SessionState::Setup,
+            "counting" => SessionState::Counting,
+            "review" => SessionState::Review,
+            "reconciled" => SessionState::Reconciled,
+            "confirmed" => SessionState::Confirmed,
+            "closed" => SessionState::Closed,
+            _ => return None,
+        })
+    }
+}
+
+/// A session row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionInfo {
+    /// Session id.
+    pub id: i64,
+    /// Current state.
+    pub state: SessionState,
+    /// The earlier session this one re-runs (re-election), if any.
+    pub previous: Option<i64>,
+    /// Creation time.
+    pub created_at: String,
+}
+
+impl Store {
+    /// Creates a counting session for the bound election; `previous` links a re-election.
+    pub fn create_session(
+        &mut self,
+        fingerprint: &Fingerprint,
+        previous: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        let path = self.path.clone();
+        let e = |err| StoreError::sqlite(&path, err);
+        let tx = self.conn.transaction().map_err(e)?;
+        if let Some(prev) = previous {
+            let state: Option<String> = tx
+                .query_row(
+                    "SELECT state FROM sessions WHERE id = ?1",
+                    params![prev],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(e)?;
+            match state.as_deref() {
+                None => {
+                    return Err(StoreError::State {
+                        file: path.clone(),
+                        message: format!("session {prev} does not exist"),
+                    });
+                }
+                Some("closed") => {}
+                Some(other) => {
+                    return Err(StoreError::State {
+                        file: path.clone(),
+                        message: format!(
+                            "session {prev} is {other}; a re-election follows a closed count"
+                        ),
+                    });
+                }
+            }
+        }
+        tx.execute(
+            "INSERT INTO sessions (fingerprint, state, previous, created_at) VALUES (?1, 'setup', ?2, ?3)",
+            params![fingerprint.to_hex(), previous, now()],
+        )
+        .map_err(e)?;
+        let id = tx.last_insert_rowid();
+        audit::append_tx(
+            &tx,
+            "station",
+            "session.created",
+            &serde_json::json!({"session": id, "previous": previous}),
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(id)
+    }
+
+    /// All sessions, oldest first.
+    pub fn sessions(&self) -> Result<Vec<SessionInfo>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, state, previous, created_at FROM sessions ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, state, previous, created_at) = row.map_err(|e| self.err(e))?;
+            let state = SessionState::parse(&state).ok_or_else(|| StoreError::Corrupt {
+                file: self.path.clone(),
+                message: format!("session {id} has unknown state `{state}`"),
+            })?;
+            out.push(SessionInfo {
+                id,
+                state,
+                previous,
+                created_at,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Moves a session to a new state (the station module enforces the order).
+    pub fn set_session_state(
+        &mut self,
+        session: i64,
+        state: SessionState,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let e = |err| StoreError::sqlite(&path, err);
+        let tx = self.conn.transaction().map_err(e)?;
+        let old: Option<String> = tx
+            .query_row(
+                "SELECT state FROM sessions WHERE id = ?1",
+                params![session],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(e)?;
+        match old.as_deref() {
+            None => {
+                return Err(StoreError::State {
+                    file: path.clone(),
+                    message: format!("session {session} does not exist"),
+                });
+            }
+            Some("closed") => {
+                return Err(StoreError::State {
+                    file: path.clone(),
+                    message: format!("session {session} is closed; nothing can change"),
+                });
+            }
+            Some(_) => {}
+        }
+        tx.execute(
+            "UPDATE sessions SET state = ?1 WHERE id = ?2",
+            params![state.as_str(), session],
+        )
+        .map_err(e)?;
+        audit::append_tx(
+            &tx,
+            actor,
+            "session.state",
+            &serde_json::json!({"session": session, "from": old, "to": state.as_str()}),
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)
+    }
+}

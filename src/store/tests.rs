@@ -1,0 +1,205 @@
+//! Tests of the station database on real SQLite files.
+
+use std::path::Path;
+
+use super::*;
+use crate::ballot::Serial;
+use crate::election::{EXAMPLE_ELECTION, parse_election};
+
+fn example() -> (Election, String) {
+    let e = parse_election(EXAMPLE_ELECTION, Path::new("example.toml")).unwrap();
+    (e, EXAMPLE_ELECTION.to_string())
+}
+
+fn bind(store: &mut Store, source: &str) -> Election {
+    store.bind_election(source, Path::new("e.toml")).unwrap()
+}
+
+/// The example with a third candidate nominated from the floor.
+fn with_floor_nomination() -> String {
+    EXAMPLE_ELECTION.replace(
+        "[settings]",
+        "[[candidates]]\nid = \"c3\"\nname = \"Lê Văn Cường\"\n\n[settings]",
+    )
+}
+
+#[test]
+fn migrates_an_empty_file_and_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("station.db");
+    std::fs::write(&path, b"").unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let journal: String = store
+        .connection()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(journal, "wal");
+    let fk: i64 = store
+        .connection()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+    let sync: i64 = store
+        .connection()
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sync, 2, "synchronous=FULL");
+    drop(store);
+    let again = Store::open(&path).unwrap();
+    assert_eq!(again.schema_version().unwrap(), SCHEMA_VERSION);
+}
+
+#[test]
+fn refuses_a_newer_schema_and_non_databases() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("station.db");
+    {
+        let store = Store::open(&path).unwrap();
+        store
+            .connection()
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+    }
+    let err = Store::open(&path).err().unwrap().to_string();
+    assert!(err.contains("newer"), "{err}");
+
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, vec![b'x'; 4096]).unwrap();
+    let err = Store::open(&junk).err().unwrap().to_string();
+    assert!(err.contains("junk.db") && err.contains("not a kiemphieu database"), "{err}");
+}
+
+#[test]
+fn election_is_frozen_once_ballots_are_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+    let (election, source) = example();
+    bind(&mut store, &source);
+    let fp = Fingerprint::of(&election);
+
+    // Before printing, a name added at the meeting is accepted (rules.md §2).
+    let floor = with_floor_nomination();
+    assert_eq!(bind(&mut store, &floor).candidates.len(), 3);
+    bind(&mut store, &source);
+
+    store
+        .record_print_run(&fp, &[Serial(1), Serial(2)], true)
+        .unwrap();
+    assert_eq!(store.printed_count().unwrap(), 2);
+    assert!(store.is_printed(Serial(2)).unwrap());
+    assert!(!store.is_printed(Serial(3)).unwrap());
+    let err = store.bind_election(&floor, Path::new("e.toml")).unwrap_err();
+    assert!(matches!(err, StoreError::ElectionFrozen { printed: 2, .. }));
+    // The same election (or one differing only in unprinted fields) still binds.
+    bind(&mut store, &source);
+
+    // A serial is never printed twice; the failed run leaves nothing behind.
+    let err = store
+        .record_print_run(&fp, &[Serial(3), Serial(1)], true)
+        .unwrap_err();
+    assert!(err.to_string().contains("0000000000000001"), "{err}");
+    assert_eq!(store.printed_count().unwrap(), 2);
+}
+
+#[test]
+fn stored_election_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+    assert!(store.election().unwrap().is_none());
+    let (election, source) = example();
+    bind(&mut store, &source);
+    let (back, fp) = store.election().unwrap().unwrap();
+    assert_eq!(back, election);
+    assert_eq!(fp, Fingerprint::of(&election));
+}
+
+#[test]
+fn audit_chain_is_intact_and_detects_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut store = Store::open(&path).unwrap();
+    let (_, source) = example();
+    bind(&mut store, &source);
+    store
+        .audit("Nguyễn Thị Hoa", "test.event", &serde_json::json!({"n": 1}))
+        .unwrap();
+    store
+        .audit("station", "test.event", &serde_json::json!({"n": 2}))
+        .unwrap();
+    let ChainCheck::Intact { rows, .. } = store.check_audit_chain().unwrap() else {
+        panic!("chain broken");
+    };
+    assert_eq!(rows, 3);
+
+    // Triggers refuse rewriting history through SQL.
+    let err = store
+        .connection()
+        .execute("UPDATE audit_log SET actor = 'x' WHERE seq = 2", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"));
+    assert!(
+        store
+            .connection()
+            .execute("DELETE FROM audit_log", [])
+            .is_err()
+    );
+
+    // Someone who drops the trigger and edits a row is still caught by the hashes.
+    store
+        .connection()
+        .execute_batch(
+            "DROP TRIGGER audit_no_update; UPDATE audit_log SET detail = '{\"n\":9}' WHERE seq = 2;",
+        )
+        .unwrap();
+    assert_eq!(
+        store.check_audit_chain().unwrap(),
+        ChainCheck::Broken { seq: 2 }
+    );
+}
+
+#[test]
+fn re_election_session_links_to_the_closed_first_count() {
+    // research-notes §13.3 case 16 (store part): both counts kept, linked.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+    let (election, source) = example();
+    bind(&mut store, &source);
+    let fp = Fingerprint::of(&election);
+    let first = store.create_session(&fp, None).unwrap();
+    let err = store.create_session(&fp, Some(first)).unwrap_err();
+    assert!(err.to_string().contains("closed"), "{err}");
+    store
+        .set_session_state(first, SessionState::Closed, "station")
+        .unwrap();
+    let err = store
+        .set_session_state(first, SessionState::Counting, "station")
+        .unwrap_err();
+    assert!(err.to_string().contains("closed"), "{err}");
+    let second = store.create_session(&fp, Some(first)).unwrap();
+    let sessions = store.sessions().unwrap();
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions[0].state, SessionState::Closed);
+    assert_eq!(sessions[1].id, second);
+    assert_eq!(sessions[1].previous, Some(first));
+    assert_eq!(sessions[1].state, SessionState::Setup);
+}
+
+#[test]
+fn a_second_writer_gets_a_clear_lock_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut first = Store::open(&path).unwrap();
+    let (_, source) = example();
+    bind(&mut first, &source);
+    first
+        .connection()
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO print_runs (fingerprint, count, seeded, created_at) VALUES ('x', 0, 0, 'now');")
+        .unwrap();
+    let mut second = Store::open(&path).unwrap();
+    let err = second
+        .audit("station", "x", &serde_json::json!({}))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("in use by another kiemphieu process"), "{err}");
+}
