@@ -6,5 +6,7 @@
 
 pub mod ballot;
 pub mod election;
+pub mod interpret;
 pub mod rules;
 pub mod store;
+pub mod synth;

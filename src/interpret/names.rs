@@ -1,0 +1,382 @@
+//! Stage 4: is each candidate's name struck, kept or doubtful (rules.md §3)?
+//!
+//! The scan of the name's region is compared with the blank ballot rendered
+//! by the project itself: printed pixels (dilated for misregistration) are
+//! masked, so only hand ink remains. A name is struck when hand ink crosses
+//! the letters' body — baseline to cap height — along the whole name and
+//! through every word; underlines, overlines and circles stay outside the body.
+
+use super::geometry::{Homography, RectMm};
+use super::profile::Profile;
+use super::reading::NameScore;
+use super::sample::{Patch, dilate, sample_luma};
+use super::view::PageView;
+use crate::rules::MarkState;
+
+/// Millimetres per pixel of the name measurements (≈ 169 dpi).
+pub const NAME_STEP_MM: f64 = 0.15;
+/// Local alignment search radius, pixels (± 1.2 mm).
+const SHIFT: isize = 8;
+/// Margin sampled around the tight name box, mm: strikes overshoot the name.
+pub const NAME_MARGIN_X_MM: f64 = 4.0;
+/// Vertical margin, mm: room to see underlines and circles.
+pub const NAME_MARGIN_Y_MM: f64 = 4.0;
+
+/// The blank ballot around one name, prepared once per election.
+#[derive(Debug, Clone)]
+pub struct NameTemplate {
+    /// Candidate id.
+    pub id: String,
+    /// Tight box of the printed name, mm.
+    pub name_mm: RectMm,
+    /// The sampled region, mm.
+    pub region: RectMm,
+    /// Rendered blank ballot over the region.
+    pub patch: Patch,
+    /// Printed pixels, dilated by the print mask.
+    pub mask: Vec<bool>,
+    /// Indices of clearly printed pixels, for local alignment.
+    pub dark: Vec<usize>,
+    /// Rows of the letters' body (cap top .. baseline), inclusive-exclusive.
+    pub body_rows: (usize, usize),
+    /// Columns of the printed name.
+    pub name_cols: (usize, usize),
+    /// Column ranges of each word.
+    pub words: Vec<(usize, usize)>,
+}
+
+impl NameTemplate {
+    /// Prepares a name from its rendered region; `cap_top` and `baseline` in mm.
+    pub fn new(
+        id: &str,
+        name_mm: RectMm,
+        cap_top: f64,
+        baseline: f64,
+        patch: Patch,
+        profile: &Profile,
+    ) -> Self {
+        let (w, h) = (patch.w, patch.h);
+        let printed: Vec<bool> = patch.data.iter().map(|&v| v < 200).collect();
+        let r = (profile.print_mask_mm / NAME_STEP_MM).ceil() as usize;
+        let mask = dilate(&printed, w, h, r);
+        let dark = patch
+            .data
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v < 128)
+            .map(|(i, _)| i)
+            .collect();
+        let region = RectMm::new(
+            patch.origin.x,
+            patch.origin.y,
+            w as f64 * patch.step,
+            h as f64 * patch.step,
+        );
+        let to_col = |x: f64| (((x - region.x) / NAME_STEP_MM).round().max(0.0) as usize).min(w);
+        let to_row = |y: f64| (((y - region.y) / NAME_STEP_MM).round().max(0.0) as usize).min(h);
+        // 0.3 mm of slack: strikes through the top of capitals or along the baseline still cross the letters.
+        let body_rows = (
+            to_row(cap_top - 0.3),
+            to_row(baseline + 0.2).max(to_row(cap_top - 0.3) + 1),
+        );
+        let name_cols = (
+            to_col(name_mm.x),
+            to_col(name_mm.right()).max(to_col(name_mm.x) + 1),
+        );
+        let words = split_words(&patch, body_rows, name_cols, (baseline - cap_top).max(0.5));
+        NameTemplate {
+            id: id.to_string(),
+            name_mm,
+            region,
+            patch,
+            mask,
+            dark,
+            body_rows,
+            name_cols,
+            words,
+        }
+    }
+}
+
+/// Word column ranges: printed columns separated by gaps wider than a quarter of the cap height.
+fn split_words(
+    patch: &Patch,
+    rows: (usize, usize),
+    cols: (usize, usize),
+    cap_mm: f64,
+) -> Vec<(usize, usize)> {
+    let min_gap = ((0.25 * cap_mm) / NAME_STEP_MM).ceil().max(2.0) as usize;
+    let inked: Vec<bool> = (cols.0..cols.1)
+        .map(|x| (rows.0..rows.1).any(|y| patch.at(x as isize, y as isize) < 160))
+        .collect();
+    let mut words = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut gap = 0;
+    for (i, &ink) in inked.iter().enumerate() {
+        if ink {
+            if start.is_none() {
+                start = Some(i);
+            }
+            gap = 0;
+        } else if let Some(s) = start {
+            gap += 1;
+            if gap == min_gap {
+                words.push((cols.0 + s, cols.0 + i + 1 - gap));
+                start = None;
+            }
+        }
+    }
+    if let Some(s) = start {
+        words.push((cols.0 + s, cols.0 + inked.len() - gap));
+    }
+    if words.is_empty() {
+        words.push(cols);
+    }
+    words
+}
+
+/// Measures one name on a registered scan.
+pub fn measure(
+    page: &PageView<'_>,
+    h: &Homography,
+    t: &NameTemplate,
+    white: f64,
+    profile: &Profile,
+) -> NameScore {
+    let s = SHIFT as f64 * NAME_STEP_MM;
+    let grown = RectMm::new(
+        t.region.x - s,
+        t.region.y - s,
+        t.region.w + 2.0 * s,
+        t.region.h + 2.0 * s,
+    );
+    let scan = sample_luma(page, h, grown, NAME_STEP_MM);
+    let (w, hgt) = (t.patch.w, t.patch.h);
+    let sw = scan.w as isize;
+    let at = |x: isize, y: isize, dx: isize, dy: isize| -> u32 {
+        let (sx, sy) = (x + SHIFT + dx, y + SHIFT + dy);
+        if sx < 0 || sy < 0 || sx >= sw || sy >= scan.h as isize {
+            255
+        } else {
+            scan.data[(sy * sw + sx) as usize] as u32
+        }
+    };
+    // Local alignment: the shift that puts the most scan darkness under printed pixels.
+    let score = |dx: isize, dy: isize| -> u64 {
+        t.dark
+            .iter()
+            .map(|&i| 255 - at((i % w) as isize, (i / w) as isize, dx, dy) as u64)
+            .sum()
+    };
+    let mut best = (0isize, 0isize, score(0, 0));
+    for dy in (-SHIFT..=SHIFT).step_by(2) {
+        for dx in (-SHIFT..=SHIFT).step_by(2) {
+            let v = score(dx, dy);
+            if v > best.2 {
+                best = (dx, dy, v);
+            }
+        }
+    }
+    let (cx, cy) = (best.0, best.1);
+    for dy in cy - 1..=cy + 1 {
+        for dx in cx - 1..=cx + 1 {
+            if dx.abs() <= SHIFT && dy.abs() <= SHIFT {
+                let v = score(dx, dy);
+                if v > best.2 {
+                    best = (dx, dy, v);
+                }
+            }
+        }
+    }
+    let (dx, dy) = (best.0, best.1);
+
+    // Local paper white: the region is mostly paper; never trust a darker estimate than the page's.
+    let local_white = (scan.percentile(0.9) as f64).max(white * 0.85);
+    let threshold = (local_white * profile.ink_fraction_of_white) as u32;
+    let mut ink = vec![false; w * hgt];
+    for y in 0..hgt {
+        for x in 0..w {
+            let i = y * w + x;
+            ink[i] = !t.mask[i] && at(x as isize, y as isize, dx, dy) < threshold;
+        }
+    }
+    // Drop isolated specks (noise, JPEG ringing): a stroke pixel has stroke neighbours.
+    let clean: Vec<bool> = (0..w * hgt)
+        .map(|i| {
+            if !ink[i] {
+                return false;
+            }
+            let (x, y) = ((i % w) as isize, (i / w) as isize);
+            let mut n = 0;
+            for oy in -1..=1isize {
+                for ox in -1..=1isize {
+                    let (nx, ny) = (x + ox, y + oy);
+                    if (ox, oy) != (0, 0)
+                        && nx >= 0
+                        && ny >= 0
+                        && (nx as usize) < w
+                        && (ny as usize) < hgt
+                        && ink[ny as usize * w + nx as usize]
+                    {
+                        n += 1;
+                    }
+                }
+            }
+            n >= 2
+        })
+        .collect();
+
+    let (r0, r1) = t.body_rows;
+    let (c0, c1) = t.name_cols;
+    let r1 = r1.min(hgt);
+    let mut covered = vec![false; c1 - c0];
+    let mut centre_y = vec![0.0f64; c1 - c0];
+    let mut ink_body = 0usize;
+    for (k, x) in (c0..c1).enumerate() {
+        let (mut n, mut sum) = (0usize, 0usize);
+        for y in r0..r1 {
+            if clean[y * w + x] {
+                n += 1;
+                sum += y;
+            }
+        }
+        if n > 0 {
+            covered[k] = true;
+            centre_y[k] = sum as f64 / n as f64;
+            ink_body += n;
+        }
+    }
+    let total_ink = clean.iter().filter(|&&b| b).count();
+    // Where the stroke runs over printed letters it cannot be seen (black on black).
+    // A gap is bridged when it is short (a pen lift) or when the line joining the
+    // visible ink on both sides runs over printed pixels all the way.
+    let bridge = (profile.stroke_gap_bridge_mm / NAME_STEP_MM).round() as usize;
+    // Bridging is refused only where clean paper shows along the expected line (± 0.3 mm):
+    // there the stroke would have been seen, so it is not there.
+    fill_gaps(&mut covered, &centre_y, bridge, |k, y| {
+        let x = c0 + k;
+        let y = y.round() as isize;
+        (y - 2..=y + 2).any(|yy| yy >= 0 && (yy as usize) < hgt && t.mask[yy as usize * w + x])
+    });
+    if std::env::var_os("KIEMPHIEU_DEBUG_NAMES").is_some() {
+        let line: String = covered.iter().map(|&c| if c { '#' } else { '.' }).collect();
+        let masks: String = (0..covered.len())
+            .map(|k| {
+                if (r0..r1).any(|y| !t.mask[y * w + c0 + k]) {
+                    '.'
+                } else {
+                    'M'
+                }
+            })
+            .collect();
+        eprintln!("{} {line}\n{} {masks}", t.id, t.id);
+    }
+    let n = covered.len().max(1) as f64;
+    let coverage = covered.iter().filter(|&&c| c).count() as f64 / n;
+    let word_coverage: Vec<f64> = t
+        .words
+        .iter()
+        .map(|&(a, b)| {
+            let slice = &covered
+                [a.saturating_sub(c0).min(covered.len())..b.saturating_sub(c0).min(covered.len())];
+            if slice.is_empty() {
+                0.0
+            } else {
+                slice.iter().filter(|&&c| c).count() as f64 / slice.len() as f64
+            }
+        })
+        .collect();
+    let longest_gap = longest_false_run(&covered) as f64 * NAME_STEP_MM;
+    let min_word = word_coverage.iter().cloned().fold(1.0f64, f64::min);
+
+    let state = if coverage >= profile.struck_coverage
+        && min_word >= profile.struck_word_coverage
+        && longest_gap <= profile.struck_max_gap_mm
+    {
+        MarkState::Struck
+    } else if coverage <= profile.kept_coverage {
+        MarkState::Kept
+    } else {
+        MarkState::Doubtful
+    };
+    let px_area = NAME_STEP_MM * NAME_STEP_MM;
+    NameScore {
+        state,
+        coverage: round3(coverage),
+        word_coverage: word_coverage.into_iter().map(round3).collect(),
+        longest_gap_mm: round3(longest_gap),
+        ink_mm2: round3(ink_body as f64 * px_area),
+        ink_around_mm2: round3((total_ink - ink_body) as f64 * px_area),
+        shift_mm: (
+            round3(dx as f64 * NAME_STEP_MM),
+            round3(dy as f64 * NAME_STEP_MM),
+        ),
+    }
+}
+
+/// Rounds to three decimals, for stable JSON.
+pub fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// Fills runs of `false` that have `true` on both sides when they are no longer
+/// than `max`, or when `hidden(column, y)` (print could hide the stroke there)
+/// holds all along the straight line between the ink centres `y` on either side.
+pub fn fill_gaps(v: &mut [bool], y: &[f64], max: usize, hidden: impl Fn(usize, f64) -> bool) {
+    let mut i = 0;
+    while i < v.len() {
+        if v[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < v.len() && !v[i] {
+            i += 1;
+        }
+        if start == 0 || i >= v.len() {
+            continue;
+        }
+        let (ya, yb) = (y[start - 1], y[i]);
+        let len = (i - start + 1) as f64;
+        let short = i - start <= max;
+        if short || (start..i).all(|k| hidden(k, ya + (yb - ya) * (k - start + 1) as f64 / len)) {
+            v[start..i].iter_mut().for_each(|b| *b = true);
+        }
+    }
+}
+
+fn longest_false_run(v: &[bool]) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for &b in v {
+        run = if b { 0 } else { run + 1 };
+        best = best.max(run);
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bridging_fills_only_short_inner_gaps() {
+        let mut v = vec![
+            false, true, false, false, true, false, false, false, true, false,
+        ];
+        fill_gaps(&mut v, &[0.0; 10], 2, |_, _| false);
+        assert_eq!(
+            v,
+            vec![
+                false, true, true, true, true, false, false, false, true, false
+            ]
+        );
+        assert_eq!(longest_false_run(&v), 3);
+        // A long gap over printed letters is bridged; one over paper is not.
+        let mut v = vec![true, false, false, false, false, true];
+        fill_gaps(&mut v, &[5.0; 6], 1, |_, y| (y - 5.0).abs() < 0.01);
+        assert!(v.iter().all(|&b| b));
+        let mut v = vec![true, false, false, false, false, true];
+        fill_gaps(&mut v, &[5.0; 6], 1, |k, _| k != 3);
+        assert_eq!(v, vec![true, false, false, false, false, true]);
+    }
+}

@@ -1,0 +1,236 @@
+//! End-to-end tests of the interpreter on ballots rendered by the project,
+//! marked with simple strokes (the varied corpus is in tests/interpret_corpus.rs).
+
+use std::path::Path;
+
+use image::{DynamicImage, Rgb, RgbImage};
+
+use super::*;
+use crate::ballot::raster::render_ballot_gray;
+use crate::ballot::{BallotLayout, Payload, Serial};
+use crate::election::{EXAMPLE_ELECTION, parse_election};
+
+fn setup(text: &str) -> (Election, BallotKey, Interpreter, BallotLayout) {
+    let election = parse_election(text, Path::new("e.toml")).unwrap();
+    let key = BallotKey::from_bytes([7; 32]);
+    let interp = Interpreter::new(&election, key.clone(), Profile::default()).unwrap();
+    let layout = BallotLayout::for_election(&election).unwrap();
+    (election, key, interp, layout)
+}
+
+fn printed(
+    election: &Election,
+    key: &BallotKey,
+    layout: &BallotLayout,
+    dpi: f32,
+    serial: u64,
+) -> RgbImage {
+    let text = Payload::sign(&Fingerprint::of(election), Serial(serial), key).encode();
+    DynamicImage::ImageLuma8(render_ballot_gray(layout, Some(&text), dpi)).to_rgb8()
+}
+
+fn stroke(
+    img: &mut RgbImage,
+    dpi: f32,
+    a: (f64, f64),
+    b: (f64, f64),
+    width_mm: f64,
+    colour: [u8; 3],
+) {
+    let s = dpi as f64 / 25.4;
+    let (ax, ay, bx, by) = (a.0 * s, a.1 * s, b.0 * s, b.1 * s);
+    let r = width_mm * s / 2.0;
+    let n = ((bx - ax).hypot(by - ay) * 2.0) as usize + 1;
+    for i in 0..=n {
+        let t = i as f64 / n as f64;
+        let (cx, cy) = (ax + (bx - ax) * t, ay + (by - ay) * t);
+        for y in (cy - r).floor() as i64..=(cy + r).ceil() as i64 {
+            for x in (cx - r).floor() as i64..=(cx + r).ceil() as i64 {
+                if ((x as f64 - cx).powi(2) + (y as f64 - cy).powi(2)).sqrt() <= r
+                    && x >= 0
+                    && y >= 0
+                    && (x as u32) < img.width()
+                    && (y as u32) < img.height()
+                {
+                    let p = img.get_pixel_mut(x as u32, y as u32);
+                    for k in 0..3 {
+                        p.0[k] = p.0[k].min(colour[k]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn strike_name(img: &mut RgbImage, dpi: f32, layout: &BallotLayout, i: usize, colour: [u8; 3]) {
+    let c = &layout.candidates[i];
+    let y = (c.x_band_mm.top + c.x_band_mm.bottom) / 2.0;
+    stroke(
+        img,
+        dpi,
+        (c.name_mm.x - 3.0, y + 0.6),
+        (c.name_mm.right() + 3.0, y - 0.6),
+        0.5,
+        colour,
+    );
+}
+
+fn stamp(img: &mut RgbImage, dpi: f32, layout: &BallotLayout) {
+    let r = layout.stamp_mm;
+    let (cx, cy) = (r.x + r.w / 2.0, r.y + r.h / 2.0);
+    let rad = r.w.min(r.h) / 2.0 - 2.0;
+    let n = 90;
+    for i in 0..n {
+        let a0 = i as f64 / n as f64 * std::f64::consts::TAU;
+        let a1 = (i + 1) as f64 / n as f64 * std::f64::consts::TAU;
+        let red = [215, 40, 45];
+        stroke(
+            img,
+            dpi,
+            (cx + rad * a0.cos(), cy + rad * a0.sin()),
+            (cx + rad * a1.cos(), cy + rad * a1.sin()),
+            1.0,
+            red,
+        );
+        let r2 = rad * 0.7;
+        stroke(
+            img,
+            dpi,
+            (cx + r2 * a0.cos(), cy + r2 * a0.sin()),
+            (cx + r2 * a1.cos(), cy + r2 * a1.sin()),
+            0.5,
+            red,
+        );
+    }
+}
+
+fn page(img: RgbImage, dpi: f64) -> Page {
+    Page {
+        image: DynamicImage::ImageRgb8(img),
+        dpi: Some(dpi),
+    }
+}
+
+#[test]
+fn clean_strike_of_one_of_two_names_is_a_valid_vote() {
+    let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
+    for dpi in [150.0f32, 200.0, 300.0] {
+        let mut img = printed(&election, &key, &layout, dpi, 1234);
+        strike_name(&mut img, dpi, &layout, 0, [30, 60, 180]);
+        stamp(&mut img, dpi, &layout);
+        let r = interp.interpret(&page(img, dpi as f64));
+        assert_eq!(r.status, Status::Valid, "{dpi} dpi: {r:#?}");
+        assert_eq!(r.vote.as_deref(), Some("c2"));
+        assert_eq!(r.struck, vec!["c1"]);
+        assert_eq!(r.serial.as_deref(), Some("00000000000004D2"));
+    }
+}
+
+#[test]
+fn upside_down_and_grey_pages_are_read() {
+    let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
+    let dpi = 200.0;
+    let mut img = printed(&election, &key, &layout, dpi, 99);
+    strike_name(&mut img, dpi, &layout, 1, [0, 0, 0]);
+    stamp(&mut img, dpi, &layout);
+    let flipped = image::imageops::rotate180(&img);
+    let grey = DynamicImage::ImageRgb8(flipped).to_luma8();
+    let r = interp.interpret(&Page {
+        image: DynamicImage::ImageLuma8(grey),
+        dpi: None,
+    });
+    assert_eq!(r.rotation, 180);
+    assert_eq!(r.kept, vec!["c1"]);
+    assert_eq!(r.struck, vec!["c2"], "{r:#?}");
+    assert_eq!(
+        r.stamp.as_ref().map(|s| s.state),
+        Some(Presence::Present),
+        "{r:#?}"
+    );
+    assert_eq!(r.status, Status::Valid, "{r:#?}");
+}
+
+#[test]
+fn missing_stamp_and_nothing_struck_go_to_the_officials_or_are_invalid() {
+    let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
+    let dpi = 200.0;
+    let img = printed(&election, &key, &layout, dpi, 5);
+    let r = interp.interpret(&page(img, dpi as f64));
+    // Both names kept (invalid, art. 74 c) and no stamp: the officials look at it.
+    assert_eq!(r.status, Status::Review, "{r:#?}");
+    assert_eq!(r.kept, vec!["c1", "c2"]);
+    assert!(
+        r.reasons.contains(&"missing_stamp".to_string()),
+        "{:?}",
+        r.reasons
+    );
+}
+
+#[test]
+fn other_elections_and_forgeries_are_rejected() {
+    let (election, _key, interp, layout) = setup(EXAMPLE_ELECTION);
+    let dpi = 200.0;
+    let forged = printed(&election, &BallotKey::from_bytes([8; 32]), &layout, dpi, 5);
+    let r = interp.interpret(&page(forged, dpi as f64));
+    assert_eq!(
+        (r.status, r.reasons.clone()),
+        (Status::Rejected, vec!["forged".to_string()])
+    );
+
+    let other = parse_election(
+        &EXAMPLE_ELECTION.replace("Đông Sơn", "Tây Sơn"),
+        Path::new("o.toml"),
+    )
+    .unwrap();
+    let img = printed(&other, &BallotKey::from_bytes([7; 32]), &layout, dpi, 5);
+    let r = interp.interpret(&page(img, dpi as f64));
+    assert_eq!(
+        (r.status, r.reasons.clone()),
+        (Status::Rejected, vec!["wrong_election".to_string()])
+    );
+}
+
+#[test]
+fn blank_sheets_are_blank_and_shrunk_prints_are_rejected_for_scale() {
+    let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
+    let blank = RgbImage::from_pixel(1166, 1654, Rgb([250, 250, 248]));
+    let r = interp.interpret(&page(blank, 200.0));
+    assert_eq!(r.status, Status::Blank);
+
+    let dpi = 200.0;
+    let img = printed(&election, &key, &layout, dpi, 5);
+    let (w, h) = img.dimensions();
+    let small = image::imageops::resize(
+        &img,
+        (w as f64 * 0.95) as u32,
+        (h as f64 * 0.95) as u32,
+        image::imageops::FilterType::Triangle,
+    );
+    let mut sheet = RgbImage::from_pixel(w, h, Rgb([255, 255, 255]));
+    image::imageops::overlay(&mut sheet, &small, 20, 20);
+    let r = interp.interpret(&page(sheet, dpi as f64));
+    assert_eq!(
+        (r.status, r.reasons.clone()),
+        (Status::Rejected, vec!["scale".to_string()]),
+        "{r:#?}"
+    );
+}
+
+#[test]
+#[ignore = "writes debug pictures to target/interpret-debug"]
+fn debug_overlay_pictures() {
+    let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/interpret-debug");
+    std::fs::create_dir_all(&dir).unwrap();
+    let dpi = 200.0;
+    let mut img = printed(&election, &key, &layout, dpi, 1234);
+    strike_name(&mut img, dpi, &layout, 0, [30, 60, 180]);
+    stamp(&mut img, dpi, &layout);
+    img.save(dir.join("scan.png")).unwrap();
+    let p = page(img, dpi as f64);
+    let (r, trace) = interp.interpret_traced(&p);
+    overlay::draw(&p.image, &r, &trace, interp.template())
+        .save(dir.join("overlay.png"))
+        .unwrap();
+    eprintln!("{}", serde_json::to_string_pretty(&r).unwrap());
+}

@@ -1,0 +1,155 @@
+//! Read access to a page's pixels: luminance and colour, bilinear, and a
+//! coarse box-downsampled copy for the whole-page stages.
+
+use image::{DynamicImage, GrayImage, RgbImage};
+
+use super::geometry::Point;
+
+/// A page as the interpreter reads it: 8-bit grey or 8-bit RGB.
+pub enum PageView<'a> {
+    /// Grey scan.
+    Gray(&'a GrayImage),
+    /// Colour scan.
+    Rgb(&'a RgbImage),
+}
+
+impl<'a> PageView<'a> {
+    /// A view of a normalised image (see `decode::normalise`); None for other formats.
+    pub fn new(image: &'a DynamicImage) -> Option<Self> {
+        match image {
+            DynamicImage::ImageLuma8(g) => Some(PageView::Gray(g)),
+            DynamicImage::ImageRgb8(c) => Some(PageView::Rgb(c)),
+            _ => None,
+        }
+    }
+
+    /// Width and height in pixels.
+    pub fn dimensions(&self) -> (u32, u32) {
+        match self {
+            PageView::Gray(g) => g.dimensions(),
+            PageView::Rgb(c) => c.dimensions(),
+        }
+    }
+
+    /// True for colour scans.
+    pub fn is_colour(&self) -> bool {
+        matches!(self, PageView::Rgb(_))
+    }
+
+    /// Luminance of a pixel (ITU-R BT.601 weights, integer maths); 255 outside the page.
+    #[inline]
+    pub fn luma(&self, x: i64, y: i64) -> u8 {
+        let (w, h) = self.dimensions();
+        if x < 0 || y < 0 || x >= w as i64 || y >= h as i64 {
+            return 255;
+        }
+        match self {
+            PageView::Gray(g) => g.as_raw()[y as usize * w as usize + x as usize],
+            PageView::Rgb(c) => {
+                let i = (y as usize * w as usize + x as usize) * 3;
+                let p = &c.as_raw()[i..i + 3];
+                ((299 * p[0] as u32 + 587 * p[1] as u32 + 114 * p[2] as u32) / 1000) as u8
+            }
+        }
+    }
+
+    /// Colour of a pixel; grey scans give equal channels; white outside.
+    #[inline]
+    pub fn rgb(&self, x: i64, y: i64) -> [u8; 3] {
+        let (w, h) = self.dimensions();
+        if x < 0 || y < 0 || x >= w as i64 || y >= h as i64 {
+            return [255; 3];
+        }
+        match self {
+            PageView::Gray(g) => {
+                let v = g.as_raw()[y as usize * w as usize + x as usize];
+                [v; 3]
+            }
+            PageView::Rgb(c) => {
+                let i = (y as usize * w as usize + x as usize) * 3;
+                let p = &c.as_raw()[i..i + 3];
+                [p[0], p[1], p[2]]
+            }
+        }
+    }
+
+    /// Bilinear luminance at a sub-pixel position (pixel centres at integer + 0.5).
+    #[inline]
+    pub fn luma_bilinear(&self, p: Point) -> f32 {
+        let fx = p.x - 0.5;
+        let fy = p.y - 0.5;
+        let x0 = fx.floor();
+        let y0 = fy.floor();
+        let ax = (fx - x0) as f32;
+        let ay = (fy - y0) as f32;
+        let (x0, y0) = (x0 as i64, y0 as i64);
+        let a = self.luma(x0, y0) as f32;
+        let b = self.luma(x0 + 1, y0) as f32;
+        let c = self.luma(x0, y0 + 1) as f32;
+        let d = self.luma(x0 + 1, y0 + 1) as f32;
+        (a * (1.0 - ax) + b * ax) * (1.0 - ay) + (c * (1.0 - ax) + d * ax) * ay
+    }
+
+    /// Box-downsampled luminance, `factor` × `factor` pixels per cell.
+    ///
+    /// The one pass over every pixel the interpreter makes; everything
+    /// else samples small regions.
+    pub fn downsample(&self, factor: u32) -> GrayImage {
+        let factor = factor.max(1);
+        let (w, h) = self.dimensions();
+        let (cw, ch) = (w.div_ceil(factor), h.div_ceil(factor));
+        let mut sums = vec![0u32; cw as usize];
+        let mut counts = vec![0u32; cw as usize];
+        let mut out = GrayImage::new(cw, ch);
+        for cy in 0..ch {
+            sums.iter_mut().for_each(|s| *s = 0);
+            counts.iter_mut().for_each(|c| *c = 0);
+            let y_end = ((cy + 1) * factor).min(h);
+            for y in cy * factor..y_end {
+                match self {
+                    PageView::Gray(g) => {
+                        let row = &g.as_raw()[(y * w) as usize..((y + 1) * w) as usize];
+                        for (cx, chunk) in row.chunks(factor as usize).enumerate() {
+                            sums[cx] += chunk.iter().map(|&v| v as u32).sum::<u32>();
+                            counts[cx] += chunk.len() as u32;
+                        }
+                    }
+                    PageView::Rgb(c) => {
+                        let row = &c.as_raw()[(y * w * 3) as usize..((y + 1) * w * 3) as usize];
+                        for (cx, chunk) in row.chunks(3 * factor as usize).enumerate() {
+                            let mut s = 0u32;
+                            for p in chunk.chunks_exact(3) {
+                                s += (299 * p[0] as u32 + 587 * p[1] as u32 + 114 * p[2] as u32)
+                                    / 1000;
+                            }
+                            sums[cx] += s;
+                            counts[cx] += (chunk.len() / 3) as u32;
+                        }
+                    }
+                }
+            }
+            let row = &mut out.as_mut()[(cy * cw) as usize..((cy + 1) * cw) as usize];
+            for (i, v) in row.iter_mut().enumerate() {
+                *v = (sums[i] / counts[i].max(1)) as u8;
+            }
+        }
+        out
+    }
+}
+
+/// The value below which `fraction` of the pixels lie.
+pub fn percentile(img: &GrayImage, fraction: f64) -> u8 {
+    let mut hist = [0u64; 256];
+    for &v in img.as_raw() {
+        hist[v as usize] += 1;
+    }
+    let target = (img.as_raw().len() as f64 * fraction) as u64;
+    let mut acc = 0;
+    for (v, &n) in hist.iter().enumerate() {
+        acc += n;
+        if acc > target {
+            return v as u8;
+        }
+    }
+    255
+}
