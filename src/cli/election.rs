@@ -53,7 +53,7 @@ pub fn run(cmd: ElectionCommand) -> anyhow::Result<()> {
             println!(
                 "  households (H): {}; a winner needs at least {} votes (votes × 2 > H)",
                 info.households,
-                info.households / 2 + 1
+                kiemphieu::rules::votes_needed(info.households)
             );
             for c in &election.candidates {
                 println!("  candidate {}: {}", c.id, c.name);

@@ -1,8 +1,9 @@
 //! Command-line front end: argument parsing and exit codes. The only place
 //! that uses `anyhow`; everything below it returns typed errors.
 
-// mod ballots; (enabled when src/ballot/ layout lands)
+mod ballots;
 mod election;
+mod interpret;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,6 +25,10 @@ enum Command {
     /// Write or check an election file.
     #[command(subcommand)]
     Election(election::ElectionCommand),
+    /// Print ballots: DIR/ballots.pdf (one ballot per page) and DIR/layout.json.
+    Ballots(ballots::BallotsArgs),
+    /// Read scanned pages: one JSON object (or table row) per page, in input order.
+    Interpret(interpret::InterpretArgs),
 }
 
 /// An error caused by the user's input (exit code 2), as opposed to a failure (1).
@@ -55,6 +60,8 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Election(cmd) => election::run(cmd),
+        Command::Ballots(args) => ballots::run(args),
+        Command::Interpret(args) => interpret::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
