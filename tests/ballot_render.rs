@@ -138,7 +138,16 @@ fn decode_rqrr(img: &GrayImage, quiet: MmRect) -> Vec<String> {
     prepared
         .detect_grids()
         .into_iter()
-        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .filter_map(|g| g.decode().ok())
+        .map(|(meta, text)| {
+            // Version 3; format bits 0b11 are error correction level Q.
+            assert_eq!(
+                (meta.version.0, meta.ecc_level),
+                (3, 3),
+                "QR version / level"
+            );
+            text
+        })
         .collect()
 }
 

@@ -13,7 +13,10 @@ fn kiemphieu(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 fn have(tool: &str) -> bool {
@@ -37,7 +40,10 @@ fn election_init_check_and_bad_files() {
     let o = kiemphieu(dir.path(), &["election", "check", "e.toml"]);
     let (out, _) = text(&o);
     assert!(o.status.success());
-    assert!(out.contains("Nguyễn Văn An") && out.contains("207 votes"), "{out}");
+    assert!(
+        out.contains("Nguyễn Văn An") && out.contains("207 votes"),
+        "{out}"
+    );
 
     // init refuses to overwrite.
     let o = kiemphieu(dir.path(), &["election", "init", "--out", "e.toml"]);
@@ -45,11 +51,23 @@ fn election_init_check_and_bad_files() {
 
     let good = std::fs::read_to_string(&file).unwrap();
     let cases = [
-        (good.replace("id = \"c2\"", "id = \"c1\""), "bad.toml:25: candidates[2].id"),
-        (good.replace("households = 412", "households = 0"), "bad.toml:13: election.households"),
-        (good.replace("paper = \"A5\"", "colour = \"red\""), "bad.toml:16: colour"),
+        (
+            good.replace("id = \"c2\"", "id = \"c1\""),
+            "bad.toml:25: candidates[2].id",
+        ),
+        (
+            good.replace("households = 412", "households = 0"),
+            "bad.toml:13: election.households",
+        ),
+        (
+            good.replace("paper = \"A5\"", "colour = \"red\""),
+            "bad.toml:16: colour",
+        ),
         (good.replace("households = 412", ""), "households"),
-        (good.replace("marking = \"strike\"", "marking = \"approve_boxes\""), "election.marking"),
+        (
+            good.replace("marking = \"strike\"", "marking = \"approve_boxes\""),
+            "election.marking",
+        ),
     ];
     for (content, expected) in cases {
         std::fs::write(dir.path().join("bad.toml"), content).unwrap();
@@ -69,16 +87,34 @@ fn ballots_print_decode_and_interpret() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     init(d, "e.toml");
-    let o = kiemphieu(d, &["ballots", "--election", "e.toml", "--count", "4", "--out", "out", "--seed", "11"]);
+    let o = kiemphieu(
+        d,
+        &[
+            "ballots",
+            "--election",
+            "e.toml",
+            "--count",
+            "4",
+            "--out",
+            "out",
+            "--seed",
+            "11",
+        ],
+    );
     let (out, err) = text(&o);
     assert!(o.status.success(), "{out}{err}");
     assert!(err.contains("tests and demos only"));
     // The key was created beside the election, private.
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(d.join("e.toml.key")).unwrap().permissions().mode() & 0o777;
+    let mode = std::fs::metadata(d.join("e.toml.key"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o600);
     // layout.json keeps its public shape.
-    let layout: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("out/layout.json")).unwrap()).unwrap();
+    let layout: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("out/layout.json")).unwrap()).unwrap();
     assert_eq!(layout["page_mm"]["width"], 148.0);
     assert_eq!(layout["fiducials_mm"].as_array().unwrap().len(), 4);
     for key in ["qr_mm", "stamp_mm"] {
@@ -90,7 +126,18 @@ fn ballots_print_decode_and_interpret() {
     assert_eq!(store.printed_count().unwrap(), 4);
     drop(store);
     // Printing again adds ballots; the same seed cannot produce the same serials twice.
-    let o = kiemphieu(d, &["ballots", "--election", "e.toml", "--count", "2", "--out", "out2"]);
+    let o = kiemphieu(
+        d,
+        &[
+            "ballots",
+            "--election",
+            "e.toml",
+            "--count",
+            "2",
+            "--out",
+            "out2",
+        ],
+    );
     assert!(o.status.success());
     let store = kiemphieu::store::Store::open(&d.join("e.db")).unwrap();
     assert_eq!(store.printed_count().unwrap(), 6);
@@ -99,14 +146,25 @@ fn ballots_print_decode_and_interpret() {
     if !have("pdftoppm") {
         return;
     }
-    let st = Command::new("pdftoppm").args(["-r", "150", "-gray", "-png", "out/ballots.pdf", "page"]).current_dir(d).status().unwrap();
+    let st = Command::new("pdftoppm")
+        .args(["-r", "150", "-gray", "-png", "out/ballots.pdf", "page"])
+        .current_dir(d)
+        .status()
+        .unwrap();
     assert!(st.success());
     let pages: Vec<String> = (1..=4).map(|i| format!("page-{i}.png")).collect();
     if have("zbarimg") {
         for p in &pages {
-            let o = Command::new("zbarimg").args(["-q", "--raw", p]).current_dir(d).output().unwrap();
+            let o = Command::new("zbarimg")
+                .args(["-q", "--raw", p])
+                .current_dir(d)
+                .output()
+                .unwrap();
             let code = String::from_utf8_lossy(&o.stdout);
-            assert!(code.trim().starts_with("KP1") && code.trim().len() == 42, "{p}: {code}");
+            assert!(
+                code.trim().starts_with("KP1") && code.trim().len() == 42,
+                "{p}: {code}"
+            );
         }
     }
     let mut args = vec!["interpret", "--election", "e.toml", "--json"];
@@ -115,7 +173,10 @@ fn ballots_print_decode_and_interpret() {
     let o = kiemphieu(d, &args);
     let (out, err) = text(&o);
     assert!(o.status.success(), "{err}");
-    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 5);
     let mut serials = std::collections::HashSet::new();
     for (i, l) in lines.iter().take(4).enumerate() {
@@ -139,28 +200,80 @@ fn interpret_names_bad_files_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     init(d, "e.toml");
-    let o = kiemphieu(d, &["ballots", "--election", "e.toml", "--count", "1", "--out", "out"]);
+    let o = kiemphieu(
+        d,
+        &[
+            "ballots",
+            "--election",
+            "e.toml",
+            "--count",
+            "1",
+            "--out",
+            "out",
+        ],
+    );
     assert!(o.status.success());
     std::fs::write(d.join("empty.png"), b"").unwrap();
     std::fs::copy(d.join("out/ballots.pdf"), d.join("scan.png")).unwrap();
-    let o = kiemphieu(d, &["interpret", "--election", "e.toml", "--json", "empty.png", "scan.png"]);
+    let o = kiemphieu(
+        d,
+        &[
+            "interpret",
+            "--election",
+            "e.toml",
+            "--json",
+            "empty.png",
+            "scan.png",
+        ],
+    );
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{out}{err}");
     assert!(err.contains("empty.png: page 1: empty file"), "{err}");
     assert!(err.contains("scan.png") && err.contains("PDF"), "{err}");
-    assert_eq!(out.lines().count(), 2, "an error line per input, in order: {out}");
+    assert_eq!(
+        out.lines().count(),
+        2,
+        "an error line per input, in order: {out}"
+    );
 
     // A ballot of another election is rejected, not counted.
-    let other = std::fs::read_to_string(d.join("e.toml")).unwrap().replace("Đông Sơn", "Tây Sơn");
+    let other = std::fs::read_to_string(d.join("e.toml"))
+        .unwrap()
+        .replace("Đông Sơn", "Tây Sơn");
     std::fs::write(d.join("other.toml"), other).unwrap();
-    let o = kiemphieu(d, &["ballots", "--election", "other.toml", "--count", "1", "--out", "other"]);
+    let o = kiemphieu(
+        d,
+        &[
+            "ballots",
+            "--election",
+            "other.toml",
+            "--count",
+            "1",
+            "--out",
+            "other",
+        ],
+    );
     assert!(o.status.success());
     if !have("pdftoppm") {
         return;
     }
-    let st = Command::new("pdftoppm").args(["-r", "150", "-png", "-singlefile", "other/ballots.pdf", "foreign"]).current_dir(d).status().unwrap();
+    let st = Command::new("pdftoppm")
+        .args([
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            "other/ballots.pdf",
+            "foreign",
+        ])
+        .current_dir(d)
+        .status()
+        .unwrap();
     assert!(st.success());
-    let o = kiemphieu(d, &["interpret", "--election", "e.toml", "--json", "foreign.png"]);
+    let o = kiemphieu(
+        d,
+        &["interpret", "--election", "e.toml", "--json", "foreign.png"],
+    );
     let line: serde_json::Value = serde_json::from_str(text(&o).0.trim()).unwrap();
     assert_eq!(line["status"], "rejected");
     assert_eq!(line["reasons"], serde_json::json!(["wrong_election"]));

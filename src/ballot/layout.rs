@@ -441,9 +441,9 @@ const MIN_SHRINK: f64 = 0.7;
 enum Wrap {
     /// One line, never broken (it must be extractable whole).
     None,
-    /// May break once after ", ".
+    /// Breaks after ", " when too wide; word wrap if that is not enough.
     Comma,
-    /// Greedy word wrap.
+    /// Balanced word wrap.
     Words,
 }
 

@@ -103,7 +103,10 @@ impl Payload {
         body[..8].copy_from_slice(&self.fingerprint);
         body[8..16].copy_from_slice(&self.serial.0.to_be_bytes());
         body[16..].copy_from_slice(&self.mac);
-        format!("{PAYLOAD_PREFIX}{}", data_encoding::BASE32_NOPAD.encode(&body))
+        format!(
+            "{PAYLOAD_PREFIX}{}",
+            data_encoding::BASE32_NOPAD.encode(&body)
+        )
     }
 
     /// Parses QR text; never panics on any input.
@@ -163,8 +166,8 @@ fn mac_input(mac: &mut Hmac<Sha256>, fingerprint: &[u8; 8], serial: Serial) {
 
 fn compute_mac(fingerprint: &[u8; 8], serial: Serial, key: &BallotKey) -> [u8; 8] {
     // HMAC accepts keys of any length, so this cannot fail for a 32-byte key.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
-        .expect("HMAC takes any key length");
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()).expect("HMAC takes any key length");
     mac_input(&mut mac, fingerprint, serial);
     let tag = mac.finalize().into_bytes();
     let mut out = [0u8; 8];
@@ -183,10 +186,17 @@ mod tests {
 
     #[test]
     fn text_is_qr_alphanumeric_and_short() {
-        let p = Payload::sign(&fp(7), Serial(0xDEAD_BEEF_0123_4567), &BallotKey::from_bytes([1; 32]));
+        let p = Payload::sign(
+            &fp(7),
+            Serial(0xDEAD_BEEF_0123_4567),
+            &BallotKey::from_bytes([1; 32]),
+        );
         let text = p.encode();
         assert_eq!(text.len(), 42);
-        assert!(text.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+        assert!(
+            text.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        );
     }
 
     #[test]
@@ -199,13 +209,19 @@ mod tests {
             p.verify(&fp(7), &BallotKey::from_bytes([2; 32])),
             Err(PayloadError::Forged)
         );
-        let forged = Payload { serial: Serial(43), ..p };
+        let forged = Payload {
+            serial: Serial(43),
+            ..p
+        };
         assert_eq!(forged.verify(&fp(7), &key), Err(PayloadError::Forged));
     }
 
     #[test]
     fn foreign_and_future_codes_are_named() {
-        assert_eq!(Payload::decode("https://example.org"), Err(PayloadError::NotOurs));
+        assert_eq!(
+            Payload::decode("https://example.org"),
+            Err(PayloadError::NotOurs)
+        );
         assert_eq!(Payload::decode(""), Err(PayloadError::NotOurs));
         assert_eq!(
             Payload::decode("KP2AAAA"),

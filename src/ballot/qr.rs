@@ -81,6 +81,8 @@ mod tests {
         let text = "KP1ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFG";
         assert_eq!(text.len(), 42);
         let m = QrMatrix::encode(text).unwrap();
+        // Version 3 at level Q holds 34 data bytes: 42 characters fit only in
+        // alphanumeric mode (byte mode would need 43), so this also proves the mode.
         assert_eq!(m.width(), QR_MODULES);
         // Finder pattern corner.
         assert!(m.is_dark(0, 0) && m.is_dark(6, 6) && !m.is_dark(7, 7));

@@ -4,6 +4,10 @@
 //! where one millimetre is `dpi / 25.4` pixels from the page's top-left, the
 //! convention of pdftoppm. Glyphs are anti-aliased from the bundled outlines
 //! (ab_glyph), rectangles by exact area coverage.
+//!
+//! Glyphs are drawn at their exact positions. Poppler snaps each glyph's origin
+//! down to a whole pixel, so its text sits up to one pixel left of and above
+//! ours (about half a pixel on average); rectangles and the QR agree exactly.
 
 use ab_glyph::{Glyph, GlyphId, OutlinedGlyph, PxScale, PxScaleFactor, point};
 use image::GrayImage;
@@ -254,5 +258,73 @@ impl Canvas {
                 }
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::election::{EXAMPLE_ELECTION, parse_election};
+
+    fn layout() -> BallotLayout {
+        let e = parse_election(EXAMPLE_ELECTION, std::path::Path::new("e.toml")).unwrap();
+        BallotLayout::for_election(&e).unwrap()
+    }
+
+    fn dark_box(img: &GrayImage) -> Option<(u32, u32, u32, u32)> {
+        let mut b: Option<(u32, u32, u32, u32)> = None;
+        for (x, y, p) in img.enumerate_pixels() {
+            if p[0] < 128 {
+                b = Some(b.map_or((x, y, x, y), |(a, c, d, e)| {
+                    (a.min(x), c.min(y), d.max(x), e.max(y))
+                }));
+            }
+        }
+        b
+    }
+
+    #[test]
+    fn geometry_holds_from_100_to_600_dpi() {
+        let l = layout();
+        for dpi in [100.0, 150.0, 300.0, 600.0] {
+            let s = px_per_mm(dpi);
+            let page = render_ballot_gray(&l, Some("KP1TEST"), dpi);
+            assert_eq!(page.dimensions(), page_size_px(&l, dpi));
+            for c in &l.candidates {
+                let window = c.name_mm.inflate(2.0);
+                let px = region_px(&l, dpi, window);
+                let crop = image::imageops::crop_imm(&page, px.x, px.y, px.w, px.h).to_image();
+                let (x0, y0, x1, y1) = dark_box(&crop).unwrap();
+                let got = [
+                    f64::from(px.x + x0) / s,
+                    f64::from(px.y + y0) / s,
+                    f64::from(px.x + x1 + 1) / s,
+                    f64::from(px.y + y1 + 1) / s,
+                ];
+                let want = [
+                    c.name_mm.x,
+                    c.name_mm.y,
+                    c.name_mm.right(),
+                    c.name_mm.bottom(),
+                ];
+                for (g, w) in got.iter().zip(want) {
+                    // Within a pixel and a half: anti-aliased edges at 50 % grey.
+                    assert!((g - w).abs() <= 1.5 / s, "{dpi} dpi: {got:?} vs {want:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn blank_template_has_no_code_and_regions_are_cheap_crops() {
+        let l = layout();
+        let quiet = l.qr.quiet_mm;
+        let blank = render_region_gray(&l, None, 200.0, quiet);
+        assert!(blank.pixels().all(|p| p[0] == 255));
+        let code = render_region_gray(&l, Some("KP1TEST"), 200.0, quiet);
+        assert!(code.pixels().any(|p| p[0] == 0));
+        // A region outside the page is empty, not a panic.
+        let none = render_region_gray(&l, None, 200.0, MmRect::new(500.0, 500.0, 10.0, 10.0));
+        assert_eq!(none.dimensions(), (0, 0));
     }
 }

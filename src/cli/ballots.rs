@@ -46,7 +46,10 @@ pub fn run(args: BallotsArgs) -> anyhow::Result<()> {
     }
     let source = std::fs::read_to_string(&args.election)
         .with_context(|| format!("{}: cannot read", args.election.display()))?;
-    let db = args.db.clone().unwrap_or_else(|| default_db_for(&args.election));
+    let db = args
+        .db
+        .clone()
+        .unwrap_or_else(|| default_db_for(&args.election));
     let mut store = Store::open(&db)?;
     let election = store.bind_election(&source, &args.election)?;
     let fingerprint = Fingerprint::of(&election);
@@ -117,8 +120,8 @@ fn draw_serials(store: &Store, count: u32, seed: Option<u64>) -> anyhow::Result<
 /// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it into place.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let tmp = path.with_extension("tmp");
-    let mut f = std::fs::File::create(&tmp)
-        .with_context(|| format!("{}: cannot write", tmp.display()))?;
+    let mut f =
+        std::fs::File::create(&tmp).with_context(|| format!("{}: cannot write", tmp.display()))?;
     f.write_all(bytes)
         .and_then(|()| f.sync_all())
         .with_context(|| format!("{}: cannot write", tmp.display()))?;

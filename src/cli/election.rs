@@ -41,7 +41,10 @@ pub fn run(cmd: ElectionCommand) -> anyhow::Result<()> {
             std::fs::write(&out, EXAMPLE_ELECTION)
                 .with_context(|| format!("{}: cannot write", out.display()))?;
             println!("wrote {}", out.display());
-            println!("next: edit it, then `kiemphieu election check {}`", out.display());
+            println!(
+                "next: edit it, then `kiemphieu election check {}`",
+                out.display()
+            );
             Ok(())
         }
         ElectionCommand::Check { file } => {
@@ -49,7 +52,12 @@ pub fn run(cmd: ElectionCommand) -> anyhow::Result<()> {
             let info = &election.election;
             println!("{}: ok", file.display());
             println!("  {} — {}, {}", info.title, info.unit, info.commune);
-            println!("  office: {}, term {}, date {}", info.office, info.term, info.date.format("%d/%m/%Y"));
+            println!(
+                "  office: {}, term {}, date {}",
+                info.office,
+                info.term,
+                info.date.format("%d/%m/%Y")
+            );
             println!(
                 "  households (H): {}; a winner needs at least {} votes (votes × 2 > H)",
                 info.households,

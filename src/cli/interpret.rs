@@ -8,7 +8,9 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 use kiemphieu::election::{BallotKey, load_election};
-use kiemphieu::interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Profile, Reading, Status, decode_pages, overlay};
+use kiemphieu::interpret::{
+    DEFAULT_PIXEL_BUDGET, Interpreter, Profile, Reading, Status, decode_pages, overlay,
+};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -66,15 +68,18 @@ pub fn run(args: InterpretArgs) -> anyhow::Result<()> {
     })?;
     let profile = match &args.profile {
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("{}: cannot read", p.display()))?;
-            Profile::from_toml(&text).map_err(|e| BadInput(format!("{}: {}", p.display(), e.message())))?
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("{}: cannot read", p.display()))?;
+            Profile::from_toml(&text)
+                .map_err(|e| BadInput(format!("{}: {}", p.display(), e.message())))?
         }
         None => Profile::default(),
     };
     let interpreter = Interpreter::new(&election, key, profile)
         .with_context(|| format!("{}: the ballot cannot be laid out", args.election.display()))?;
     if let Some(dir) = &args.overlay {
-        std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create folder", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create folder", dir.display()))?;
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -94,7 +99,11 @@ pub fn run(args: InterpretArgs) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if !args.json {
-        writeln!(out, "{:<28} {:>4}  {:<9} {:<6} {:<18} {}", "file", "page", "status", "vote", "serial", "reasons")?;
+        writeln!(
+            out,
+            "{:<28} {:>4}  {:<9} {:<6} {:<18} reasons",
+            "file", "page", "status", "vote", "serial"
+        )?;
     }
     for r in per_file.into_iter().flatten() {
         let name = r.file.display().to_string();
@@ -102,7 +111,10 @@ pub fn run(args: InterpretArgs) -> anyhow::Result<()> {
             Ok(mut reading) => {
                 let mut duplicate_of = None;
                 if let Some(serial) = &reading.serial {
-                    if matches!(reading.status, Status::Valid | Status::Invalid | Status::Review) {
+                    if matches!(
+                        reading.status,
+                        Status::Valid | Status::Invalid | Status::Review
+                    ) {
                         if let Some(first) = seen.get(serial) {
                             duplicate_of = Some(first.clone());
                             reading.status = Status::Duplicate;
@@ -120,7 +132,8 @@ pub fn run(args: InterpretArgs) -> anyhow::Result<()> {
                         page: r.page,
                         reading: &reading,
                         ms: (r.ms * 10.0).round() / 10.0,
-                        duplicate_of: duplicate_of.map(|(file, page)| json!({"file": file, "page": page})),
+                        duplicate_of: duplicate_of
+                            .map(|(file, page)| json!({"file": file, "page": page})),
                     };
                     writeln!(out, "{}", serde_json::to_string(&line)?)?;
                 } else {
@@ -140,7 +153,11 @@ pub fn run(args: InterpretArgs) -> anyhow::Result<()> {
                 failures += 1;
                 eprintln!("error: {name}: page {}: {message}", r.page);
                 if args.json {
-                    writeln!(out, "{}", json!({"file": name, "page": r.page, "status": "error", "error": message}))?;
+                    writeln!(
+                        out,
+                        "{}",
+                        json!({"file": name, "page": r.page, "status": "error", "error": message})
+                    )?;
                 }
             }
         }
@@ -155,21 +172,46 @@ fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
-        let tail: String = s.chars().rev().take(n - 1).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = s
+            .chars()
+            .rev()
+            .take(n - 1)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         format!("…{tail}")
     }
 }
 
 /// Decodes a file and interprets each of its pages (pages of one file in parallel too).
-fn interpret_file(interp: &Interpreter, file: &Path, overlay_dir: Option<&Path>) -> Vec<PageResult> {
+fn interpret_file(
+    interp: &Interpreter,
+    file: &Path,
+    overlay_dir: Option<&Path>,
+) -> Vec<PageResult> {
     let start = Instant::now();
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
-        Err(e) => return vec![PageResult { file: file.to_path_buf(), page: 1, outcome: Err(format!("cannot read: {e}")), ms: 0.0 }],
+        Err(e) => {
+            return vec![PageResult {
+                file: file.to_path_buf(),
+                page: 1,
+                outcome: Err(format!("cannot read: {e}")),
+                ms: 0.0,
+            }];
+        }
     };
     let pages = match decode_pages(&bytes, DEFAULT_PIXEL_BUDGET) {
         Ok(p) => p,
-        Err(e) => return vec![PageResult { file: file.to_path_buf(), page: 1, outcome: Err(e.to_string()), ms: 0.0 }],
+        Err(e) => {
+            return vec![PageResult {
+                file: file.to_path_buf(),
+                page: 1,
+                outcome: Err(e.to_string()),
+                ms: 0.0,
+            }];
+        }
     };
     let decode_ms = start.elapsed().as_secs_f64() * 1000.0 / pages.len().max(1) as f64;
     pages
@@ -188,7 +230,12 @@ fn interpret_file(interp: &Interpreter, file: &Path, overlay_dir: Option<&Path>)
                     outcome = Err(format!("cannot write overlay {}: {e}", path.display()));
                 }
             }
-            PageResult { file: file.to_path_buf(), page: i + 1, outcome, ms }
+            PageResult {
+                file: file.to_path_buf(),
+                page: i + 1,
+                outcome,
+                ms,
+            }
         })
         .collect()
 }

@@ -13,4 +13,4 @@ pub use definition::{
 };
 pub use fingerprint::Fingerprint;
 pub use key::{BallotKey, KeyError};
-pub use parse::{ElectionFileError, EXAMPLE_ELECTION, load_election, parse_election};
+pub use parse::{EXAMPLE_ELECTION, ElectionFileError, load_election, parse_election};

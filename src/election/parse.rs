@@ -148,7 +148,8 @@ pub fn parse_election(source: &str, file: &Path) -> Result<Election, ElectionFil
     let raw: RawFile = toml::from_str(source).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().trim().to_string();
-        let field = if message.starts_with("missing field") || message.starts_with("unknown field") {
+        let field = if message.starts_with("missing field") || message.starts_with("unknown field")
+        {
             backticked(&message)
         } else {
             key_at(source, span.start)
@@ -323,7 +324,11 @@ pub fn parse_election(source: &str, file: &Path) -> Result<Election, ElectionFil
 /// 1-based line number of a byte offset.
 fn line_of(source: &str, offset: usize) -> usize {
     let end = offset.min(source.len());
-    source.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    source.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The key written on the line holding `offset` (`key = value`), if any.

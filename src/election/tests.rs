@@ -135,9 +135,15 @@ fn absurd_sizes_are_refused_not_accepted() {
     let text = EXAMPLE_ELECTION.replace("Trần Thị Bình", &long);
     assert_eq!(located(&text).1, "candidates[2].name");
 
-    let mut many = EXAMPLE_ELECTION.split("[[candidates]]").next().unwrap().to_string();
+    let mut many = EXAMPLE_ELECTION
+        .split("[[candidates]]")
+        .next()
+        .unwrap()
+        .to_string();
     for i in 0..10_000 {
-        many.push_str(&format!("[[candidates]]\nid = \"c{i}\"\nname = \"Người {i}\"\n"));
+        many.push_str(&format!(
+            "[[candidates]]\nid = \"c{i}\"\nname = \"Người {i}\"\n"
+        ));
     }
     let (_, field, message) = located(&many);
     assert_eq!(field, "candidates");
@@ -168,17 +174,26 @@ fn fingerprint_covers_printed_content_only() {
     assert_ne!(changed("Trần Thị Bình", "Trần Thị Bính"), base);
     assert_ne!(changed("Khu phố Đông Sơn", "Khu phố Tây Sơn"), base);
     assert_ne!(changed("paper = \"A5\"", "paper = \"A4\""), base);
-    assert_ne!(changed("term = \"2024-2027\"", "term = \"2024-2029\""), base);
+    assert_ne!(
+        changed("term = \"2024-2027\"", "term = \"2024-2029\""),
+        base
+    );
     // ... candidate order too.
     let swapped = EXAMPLE_ELECTION
         .replace("id = \"c1\"\nname = \"Nguyễn Văn An\"", "TMP")
-        .replace("id = \"c2\"\nname = \"Trần Thị Bình\"", "id = \"c1\"\nname = \"Nguyễn Văn An\"")
+        .replace(
+            "id = \"c2\"\nname = \"Trần Thị Bình\"",
+            "id = \"c1\"\nname = \"Nguyễn Văn An\"",
+        )
         .replace("TMP", "id = \"c2\"\nname = \"Trần Thị Bình\"");
     assert_ne!(Fingerprint::of(&parse(&swapped).unwrap()), base);
     // ... what is not printed does not.
     assert_eq!(changed("households = 412", "households = 413"), base);
     assert_eq!(changed("\"2024-10-13\"", "\"2024-10-14\""), base);
-    assert_eq!(changed("require_stamp = true", "require_stamp = false"), base);
+    assert_eq!(
+        changed("require_stamp = true", "require_stamp = false"),
+        base
+    );
 }
 
 #[test]

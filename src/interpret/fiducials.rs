@@ -176,7 +176,7 @@ fn refine(page: &PageView<'_>, blob: Blob, factor: u32) -> FoundMark {
         }
     }
     let mid = (lo as f64 + hi as f64) / 2.0;
-    let (mut sw, mut sx, mut sy, mut count) = (0.0, 0.0, 0.0, 0.0);
+    let (mut sw, mut sx, mut sy, mut count) = (0.0, 0.0, 0.0, 0.0f64);
     for y in y0..=y1 {
         for x in x0..=x1 {
             let v = page.luma(x, y) as f64;
@@ -198,6 +198,6 @@ fn refine(page: &PageView<'_>, blob: Blob, factor: u32) -> FoundMark {
     }
     FoundMark {
         centre: Point::new(sx / sw, sy / sw),
-        side: (count as f64).sqrt(),
+        side: count.sqrt(),
     }
 }

@@ -82,7 +82,7 @@ impl Profile {
             scale_min: 0.97,
             scale_max: 1.03,
             registration_max_mm: 1.5,
-            ink_fraction_of_white: 0.62,
+            ink_fraction_of_white: 0.7,
             print_mask_mm: 0.3,
             stroke_gap_bridge_mm: 1.5,
             struck_coverage: 0.9,

@@ -148,6 +148,6 @@ mod tests {
         let d = dilate(&m, w, h, 1);
         let count = d.iter().filter(|&&b| b).count();
         assert_eq!(count, 9);
-        assert!(d[2 * w + 2] && d[4 * w + 4] && !d[1 * w + 3]);
+        assert!(d[2 * w + 2] && d[4 * w + 4] && !d[w + 3]);
     }
 }

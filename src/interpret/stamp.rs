@@ -14,6 +14,7 @@ use crate::rules::Presence;
 pub const STAMP_STEP_MM: f64 = 0.3;
 
 /// Measures the stamp area; `printed` marks template pixels of the box outline and label.
+#[allow(clippy::needless_range_loop)] // parallel arrays indexed together
 pub fn measure(
     page: &PageView<'_>,
     h: &Homography,
@@ -37,8 +38,19 @@ pub fn measure(
     let usable = usable.max(1) as f64;
     let ink_fraction = ink.iter().filter(|&&b| b).count() as f64 / usable;
 
-    let red_fraction = page.is_colour().then(|| {
-        let (_, _, rgb) = sample_rgb(page, h, area, STAMP_STEP_MM);
+    // A colour file whose stamp area has no colour at all (a grey scan saved as RGB,
+    // or no stamp) is judged like a grey scan: by the ink's shape.
+    let rgb = page
+        .is_colour()
+        .then(|| sample_rgb(page, h, area, STAMP_STEP_MM).2);
+    let chromatic = rgb.as_ref().is_some_and(|px| {
+        px.iter()
+            .filter(|p| p.iter().max().unwrap_or(&0) - p.iter().min().unwrap_or(&0) > 40)
+            .count()
+            * 200
+            > px.len()
+    });
+    let red_fraction = rgb.filter(|_| chromatic).map(|rgb| {
         let red = rgb
             .iter()
             .enumerate()

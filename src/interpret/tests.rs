@@ -29,6 +29,7 @@ fn printed(
     DynamicImage::ImageLuma8(render_ballot_gray(layout, Some(&text), dpi)).to_rgb8()
 }
 
+#[allow(clippy::needless_range_loop)]
 fn stroke(
     img: &mut RgbImage,
     dpi: f32,

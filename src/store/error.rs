@@ -39,7 +39,9 @@ pub enum StoreError {
         printed: u64,
     },
     /// No election is bound to this database yet.
-    #[error("{file}: no election in this database (run `kiemphieu ballots` or `session open` first)")]
+    #[error(
+        "{file}: no election in this database (run `kiemphieu ballots` or `session open` first)"
+    )]
     NoElection {
         /// The database file.
         file: PathBuf,

@@ -67,7 +67,10 @@ fn refuses_a_newer_schema_and_non_databases() {
     let junk = dir.path().join("junk.db");
     std::fs::write(&junk, vec![b'x'; 4096]).unwrap();
     let err = Store::open(&junk).err().unwrap().to_string();
-    assert!(err.contains("junk.db") && err.contains("not a kiemphieu database"), "{err}");
+    assert!(
+        err.contains("junk.db") && err.contains("not a kiemphieu database"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -89,7 +92,9 @@ fn election_is_frozen_once_ballots_are_printed() {
     assert_eq!(store.printed_count().unwrap(), 2);
     assert!(store.is_printed(Serial(2)).unwrap());
     assert!(!store.is_printed(Serial(3)).unwrap());
-    let err = store.bind_election(&floor, Path::new("e.toml")).unwrap_err();
+    let err = store
+        .bind_election(&floor, Path::new("e.toml"))
+        .unwrap_err();
     assert!(matches!(err, StoreError::ElectionFrozen { printed: 2, .. }));
     // The same election (or one differing only in unprinted fields) still binds.
     bind(&mut store, &source);

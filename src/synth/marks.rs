@@ -213,6 +213,7 @@ fn strike_wobble(g: &NameGeom) -> f64 {
 
 /// A straight strike across `[xa, xb]` through the band, deviating at most 0.4 band heights
 /// from its middle, with overshoots `o1`, `o2`.
+#[allow(clippy::too_many_arguments)]
 fn band_line(
     rng: &mut impl Rng,
     pen: &Pen,
@@ -443,6 +444,9 @@ fn strike(rng: &mut impl Rng, style: StrikeStyle, g: &NameGeom, pen: &Pen) -> Ve
             let phase = uniform(rng, 0.0, std::f64::consts::TAU);
             let y = mid + uniform(rng, -0.08, 0.08) * bh;
             let (a, b) = (x0 - o1, x1 + o2);
+            // A hand does not keep a steady rhythm: amplitude and phase drift slowly.
+            let drift = uniform(rng, 2.5, 4.0) * period;
+            let drift_phase = uniform(rng, 0.0, std::f64::consts::TAU);
             let hand = pen.hand(rng, strike_wobble(g) * 0.5);
             let opts = taper(rng, o1, o2);
             vec![hand_path(
@@ -450,10 +454,10 @@ fn strike(rng: &mut impl Rng, style: StrikeStyle, g: &NameGeom, pen: &Pen) -> Ve
                 &hand,
                 |t| {
                     let x = a + (b - a) * t;
-                    (
-                        x,
-                        y + amp * (std::f64::consts::TAU * (x - a) / period + phase).sin(),
-                    )
+                    let tau = std::f64::consts::TAU;
+                    let slow = (tau * (x - a) / drift + drift_phase).sin();
+                    let wave = (tau * (x - a) / period + phase + 0.8 * slow).sin();
+                    (x, y + amp * (1.0 - 0.2 * slow.abs()) * wave)
                 },
                 &opts,
             )]
@@ -475,7 +479,10 @@ fn strike(rng: &mut impl Rng, style: StrikeStyle, g: &NameGeom, pen: &Pen) -> Ve
             let diagonal = |a: (f64, f64), b: (f64, f64), oa: f64, ob: f64| {
                 let (dx, dy) = (b.0 - a.0, b.1 - a.1);
                 let len = dx.hypot(dy).max(1e-9);
-                ((a.0 - dx / len * oa, a.1 - dy / len * oa), (b.0 + dx / len * ob, b.1 + dy / len * ob))
+                (
+                    (a.0 - dx / len * oa, a.1 - dy / len * oa),
+                    (b.0 + dx / len * ob, b.1 + dy / len * ob),
+                )
             };
             let d1 = diagonal((x0, r.bottom() - f(rng)), (x1, r.y + f(rng)), o1, o2);
             let d2 = diagonal((x0, r.y + f(rng)), (x1, r.bottom() - f(rng)), o3, o4);

@@ -72,7 +72,11 @@ fn new_ink(b: &SyntheticBallot, layout: &BallotLayout) -> (Ink, f64) {
     let dpi = b.truth.scan.dpi;
     let printed = render_ballot_gray(layout, b.truth.payload.as_deref(), dpi as f32);
     let img = b.image.to_luma8();
-    assert_eq!(img.dimensions(), printed.dimensions(), "clean scans are pixel-aligned");
+    assert_eq!(
+        img.dimensions(),
+        printed.dimensions(),
+        "clean scans are pixel-aligned"
+    );
     let new = GrayImage::from_fn(img.width(), img.height(), |x, y| {
         let d = i32::from(printed.get_pixel(x, y).0[0]) - i32::from(img.get_pixel(x, y).0[0]);
         image::Luma([u8::from(d > 40)])
@@ -85,9 +89,14 @@ fn new_ink(b: &SyntheticBallot, layout: &BallotLayout) -> (Ink, f64) {
 /// the line occupies in the neighbouring columns are toner in this one.
 fn inked_columns(ink: &Ink, k: f64, x0: f64, x1: f64, y0: f64, y1: f64) -> Vec<bool> {
     let (cx0, cx1) = ((x0 * k).ceil() as u32, (x1 * k).floor() as u32);
-    let (ry0, ry1) = ((y0 * k).floor() as u32, ((y1 * k).ceil() as u32).min(ink.new.height()));
+    let (ry0, ry1) = (
+        (y0 * k).floor() as u32,
+        ((y1 * k).ceil() as u32).min(ink.new.height()),
+    );
     let rows_of = |x: u32| -> Option<(u32, u32)> {
-        let rows: Vec<u32> = (ry0..ry1).filter(|&y| ink.new.get_pixel(x, y).0[0] == 1).collect();
+        let rows: Vec<u32> = (ry0..ry1)
+            .filter(|&y| ink.new.get_pixel(x, y).0[0] == 1)
+            .collect();
         Some((*rows.first()?, *rows.last()?))
     };
     let hidden = |x: u32| {
@@ -95,7 +104,9 @@ fn inked_columns(ink: &Ink, k: f64, x0: f64, x1: f64, y0: f64, y1: f64) -> Vec<b
         let (lo, hi) = near.fold((u32::MAX, 0), |(l, h), (a, b)| (l.min(a), h.max(b)));
         lo <= hi && (lo.saturating_sub(1)..=hi + 1).any(|y| ink.printed.get_pixel(x, y).0[0] < 100)
     };
-    (cx0..cx1).map(|x| rows_of(x).is_some() || hidden(x)).collect()
+    (cx0..cx1)
+        .map(|x| rows_of(x).is_some() || hidden(x))
+        .collect()
 }
 
 fn count_in(ink: &Ink, k: f64, r: &MmRect) -> usize {
@@ -866,6 +877,66 @@ fn write_samples() {
             std::fs::write(stem.with_extension("json"), truth).expect("write truth");
         }
     }
+    // A gallery: every kind of mark at 300 dpi, cropped to the names.
+    let e = three();
+    let l = layout(&e);
+    let k = key();
+    let g = Generator::new(&e, &l, &k).expect("generator");
+    let mut marks: Vec<MarkSpec> = StrikeStyle::ALL
+        .iter()
+        .map(|&style| MarkSpec::Strike { style })
+        .collect();
+    marks.extend([
+        MarkSpec::PartialStrike {
+            words: NamePart::Surname,
+        },
+        MarkSpec::PartialStrike {
+            words: NamePart::GivenName,
+        },
+        MarkSpec::PartialStrike {
+            words: NamePart::SurnameAndMiddle,
+        },
+        MarkSpec::Underline,
+        MarkSpec::Overline,
+        MarkSpec::Circle,
+        MarkSpec::Dot,
+        MarkSpec::Tick,
+        MarkSpec::Borderline {
+            kind: super::Borderline::AllButLastLetter,
+        },
+        MarkSpec::Borderline {
+            kind: super::Borderline::UpperPart,
+        },
+    ]);
+    let names = l
+        .candidates
+        .iter()
+        .fold(l.candidates[0].name_mm, |a, c| a.union(&c.name_mm))
+        .inflate(8.0);
+    for (i, mark) in marks.into_iter().enumerate() {
+        let spec = BallotSpec {
+            pen: Pen {
+                colour: InkColour::ALL[i % 4],
+                ..Pen::BLUE
+            },
+            scan: ScanSpec {
+                colour: ColourMode::Rgb,
+                ..ScanSpec::clean(300)
+            },
+            ..exact(&e, vec![mark; 3], i as u64)
+        };
+        let b = g.render(&spec).expect("page");
+        let kpx = 300.0 / 25.4;
+        let crop = b.image.crop_imm(
+            (names.x * kpx) as u32,
+            (names.y * kpx) as u32,
+            (names.w * kpx) as u32,
+            (names.h * kpx) as u32,
+        );
+        let label = format!("{mark:?}").replace([' ', '{', '}', ':'], "");
+        crop.save(dir.join(format!("mark-{i:02}-{label}.png")))
+            .expect("write crop");
+    }
 }
 
 /// Times generation: `cargo test --release --lib synth::tests::timing -- --ignored --nocapture`.
@@ -893,50 +964,4 @@ fn timing() {
             t.elapsed().as_secs_f64() * 1000.0 / n as f64
         );
     }
-}
-
-#[test]
-#[ignore]
-fn zz_debug_gap() {
-    let e = three();
-    let l = layout(&e);
-    let k = key();
-    let g = Generator::new(&e, &l, &k).expect("generator");
-    let marks = vec![
-        MarkSpec::Strike {
-            style: StrikeStyle::Straight
-        };
-        3
-    ];
-    let b = g.render(&exact(&e, marks, 0)).expect("page");
-    let (ink, kpx) = new_ink(&b, &l);
-    let r = l.candidates[0].name_mm;
-    let cols = inked_columns(&ink, kpx, r.x + 0.2, r.right() - 0.2, r.y, r.bottom());
-    let x0 = ((r.x + 0.2) * kpx).ceil() as u32;
-    let missing: Vec<u32> = cols
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !**c)
-        .map(|(i, _)| x0 + i as u32)
-        .collect();
-    println!(
-        "missing cols {missing:?} name px {} .. {}",
-        r.x * kpx,
-        r.right() * kpx
-    );
-    let crop = image::imageops::crop_imm(
-        &b.image.to_luma8(),
-        (r.x * kpx) as u32 - 20,
-        (r.y * kpx) as u32 - 20,
-        (r.w * kpx) as u32 + 40,
-        (r.h * kpx) as u32 + 40,
-    )
-    .to_image();
-    let big = image::imageops::resize(
-        &crop,
-        crop.width() * 3,
-        crop.height() * 3,
-        image::imageops::FilterType::Nearest,
-    );
-    big.save("/tmp/gap.png").expect("save");
 }
