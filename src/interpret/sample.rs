@@ -40,19 +40,7 @@ impl Patch {
 
     /// The value below which `fraction` of the pixels lie.
     pub fn percentile(&self, fraction: f64) -> u8 {
-        let mut hist = [0usize; 256];
-        for &v in &self.data {
-            hist[v as usize] += 1;
-        }
-        let target = (self.data.len() as f64 * fraction) as usize;
-        let mut acc = 0;
-        for (v, &n) in hist.iter().enumerate() {
-            acc += n;
-            if acc > target {
-                return v as u8;
-            }
-        }
-        255
+        super::view::percentile_of(&self.data, fraction)
     }
 }
 

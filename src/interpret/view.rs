@@ -139,11 +139,16 @@ impl<'a> PageView<'a> {
 
 /// The value below which `fraction` of the pixels lie.
 pub fn percentile(img: &GrayImage, fraction: f64) -> u8 {
-    let mut hist = [0u64; 256];
-    for &v in img.as_raw() {
+    percentile_of(img.as_raw(), fraction)
+}
+
+/// The value below which `fraction` of the values lie (histogram, one pass).
+pub fn percentile_of(data: &[u8], fraction: f64) -> u8 {
+    let mut hist = [0usize; 256];
+    for &v in data {
         hist[v as usize] += 1;
     }
-    let target = (img.as_raw().len() as f64 * fraction) as u64;
+    let target = (data.len() as f64 * fraction) as usize;
     let mut acc = 0;
     for (v, &n) in hist.iter().enumerate() {
         acc += n;

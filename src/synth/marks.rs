@@ -211,21 +211,21 @@ fn strike_wobble(g: &NameGeom) -> f64 {
     (0.08 * g.band_h()).min(0.2)
 }
 
-/// A straight strike across `[xa, xb]` through the band, deviating at most 0.4 band heights
-/// from its middle, with overshoots `o1`, `o2`.
-#[allow(clippy::too_many_arguments)]
+/// A straight strike across `xs = (xa, xb)` through the band, `y_off` below its middle,
+/// overshooting by `os = (before, after)`. Centred, it deviates at most 0.4 band heights
+/// from the middle; off-centre lines (doubles, upper-part strokes) jitter less.
 fn band_line(
     rng: &mut impl Rng,
     pen: &Pen,
     g: &NameGeom,
-    xa: f64,
-    xb: f64,
-    o1: f64,
-    o2: f64,
+    xs: (f64, f64),
+    os: (f64, f64),
     y_off: f64,
 ) -> PenPath {
+    let ((xa, xb), (o1, o2)) = (xs, os);
     let bh = g.band_h();
-    let y = g.mid() + y_off + uniform(rng, -0.15, 0.15) * bh;
+    let jitter = (0.15 * (1.0 - 2.0 * y_off.abs() / bh)).max(0.03);
+    let y = g.mid() + y_off + uniform(rng, -jitter, jitter) * bh;
     let slope = uniform(rng, -0.12, 0.12) * bh / (xb - xa).max(1.0);
     let hand = pen.hand(rng, strike_wobble(g));
     let opts = taper(rng, o1, o2);
@@ -282,7 +282,7 @@ pub(crate) fn mark_paths(
                 let space = g.words[last + 1].0 - b;
                 (uniform(rng, 0.0, 0.3) * space - hw).max(-0.2)
             };
-            vec![band_line(rng, pen, g, a, b, o_left, o_right, 0.0)]
+            vec![band_line(rng, pen, g, (a, b), (o_left, o_right), 0.0)]
         }
         MarkSpec::Underline | MarkSpec::Overline => {
             let hand = pen.hand(rng, 0.1);
@@ -399,14 +399,14 @@ pub(crate) fn mark_paths(
                 let o1 = overshoot(rng).min(3.0);
                 let letter = (x1 - g.last_letter_x).max(0.5);
                 let end = g.last_letter_x + uniform(rng, -0.1, 0.35) * letter;
-                vec![band_line(rng, pen, g, x0, end, o1, 0.0, 0.0)]
+                vec![band_line(rng, pen, g, (x0, end), (o1, 0.0), 0.0)]
             }
             Borderline::UpperPart => {
                 // Centre the line a little above the top of the text band: it cuts
                 // capitals, ascenders and diacritics, and at most grazes the rest.
                 let y_off = -0.5 * bh + uniform(rng, -0.15, 0.05) * bh;
                 let (o1, o2) = (overshoot(rng), overshoot(rng));
-                vec![band_line(rng, pen, g, x0, x1, o1, o2, y_off)]
+                vec![band_line(rng, pen, g, (x0, x1), (o1, o2), y_off)]
             }
         },
     })
@@ -421,7 +421,7 @@ fn strike(rng: &mut impl Rng, style: StrikeStyle, g: &NameGeom, pen: &Pen) -> Ve
     let w = r.w.max(1.0);
     let (o1, o2) = (overshoot(rng), overshoot(rng));
     match style {
-        StrikeStyle::Straight => vec![band_line(rng, pen, g, x0, x1, o1, o2, 0.0)],
+        StrikeStyle::Straight => vec![band_line(rng, pen, g, (x0, x1), (o1, o2), 0.0)],
         StrikeStyle::Slanted => {
             // Up to 7°, but never so steep that the line leaves the first or last letter.
             let max_rise = 1.3 * bh;
@@ -466,8 +466,8 @@ fn strike(rng: &mut impl Rng, style: StrikeStyle, g: &NameGeom, pen: &Pen) -> Ve
             let gap = uniform(rng, 0.3, 0.55) * bh;
             let (o3, o4) = (overshoot(rng), overshoot(rng));
             vec![
-                band_line(rng, pen, g, x0, x1, o1, o2, -gap / 2.0),
-                band_line(rng, pen, g, x0, x1, o3, o4, gap / 2.0),
+                band_line(rng, pen, g, (x0, x1), (o1, o2), -gap / 2.0),
+                band_line(rng, pen, g, (x0, x1), (o3, o4), gap / 2.0),
             ]
         }
         StrikeStyle::Cross => {
@@ -520,7 +520,7 @@ fn strike(rng: &mut impl Rng, style: StrikeStyle, g: &NameGeom, pen: &Pen) -> Ve
             )]
         }
         StrikeStyle::Dashed => {
-            let mut p = band_line(rng, pen, g, x0, x1, o1, o2, 0.0);
+            let mut p = band_line(rng, pen, g, (x0, x1), (o1, o2), 0.0);
             // Pressure gaps of 0.3–1.5 mm every few millimetres; never at the very ends.
             let len: f64 = p
                 .windows(2)
