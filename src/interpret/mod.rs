@@ -190,7 +190,9 @@ impl Interpreter {
             let Some(hm) = t.homography(rot, &m) else {
                 continue;
             };
-            if let Some(found) = qr::read_in_region(view, &hm, t.qr_region, t.qr_module_mm) {
+            let found = qr::read_by_grid(view, &hm, t.qr_symbol, t.qr_modules)
+                .or_else(|| qr::read_in_region(view, &hm, t.qr_region, t.qr_module_mm));
+            if let Some(found) = found {
                 chosen = Some((rot, hm, Some(found)));
                 break;
             }

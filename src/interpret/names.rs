@@ -19,8 +19,8 @@ pub const NAME_STEP_MM: f64 = 0.15;
 const SHIFT: isize = 8;
 /// Margin sampled around the tight name box, mm: strikes overshoot the name.
 pub const NAME_MARGIN_X_MM: f64 = 4.0;
-/// Vertical margin, mm: room to see underlines and circles.
-pub const NAME_MARGIN_Y_MM: f64 = 4.0;
+/// Vertical margin, mm: room to see underlines and circles around the name.
+pub const NAME_MARGIN_Y_MM: f64 = 3.0;
 
 /// The blank ballot around one name, prepared once per election.
 #[derive(Debug, Clone)]
@@ -161,29 +161,34 @@ pub fn measure(
             scan.data[(sy * sw + sx) as usize] as u32
         }
     };
-    // Local alignment: the shift that puts the most scan darkness under printed pixels.
-    let score = |dx: isize, dy: isize| -> u64 {
+    // Local alignment: the shift that puts the most scan darkness under printed
+    // pixels; coarse to fine (steps 4, 2, 1 px), the coarse steps on a subsample.
+    let score = |dx: isize, dy: isize, stride: usize| -> u64 {
         t.dark
             .iter()
+            .step_by(stride)
             .map(|&i| 255 - at((i % w) as isize, (i / w) as isize, dx, dy) as u64)
             .sum()
     };
-    let mut best = (0isize, 0isize, score(0, 0));
-    for dy in (-SHIFT..=SHIFT).step_by(2) {
-        for dx in (-SHIFT..=SHIFT).step_by(2) {
-            let v = score(dx, dy);
+    let mut best = (0isize, 0isize, score(0, 0, 3));
+    for dy in (-SHIFT..=SHIFT).step_by(4) {
+        for dx in (-SHIFT..=SHIFT).step_by(4) {
+            let v = score(dx, dy, 3);
             if v > best.2 {
                 best = (dx, dy, v);
             }
         }
     }
-    let (cx, cy) = (best.0, best.1);
-    for dy in cy - 1..=cy + 1 {
-        for dx in cx - 1..=cx + 1 {
-            if dx.abs() <= SHIFT && dy.abs() <= SHIFT {
-                let v = score(dx, dy);
-                if v > best.2 {
-                    best = (dx, dy, v);
+    for step in [2isize, 1] {
+        let (cx, cy) = (best.0, best.1);
+        best.2 = score(cx, cy, 1);
+        for dy in [cy - step, cy, cy + step] {
+            for dx in [cx - step, cx, cx + step] {
+                if dx.abs() <= SHIFT && dy.abs() <= SHIFT && (dx, dy) != (cx, cy) {
+                    let v = score(dx, dy, 1);
+                    if v > best.2 {
+                        best = (dx, dy, v);
+                    }
                 }
             }
         }
@@ -258,19 +263,6 @@ pub fn measure(
         let y = y.round() as isize;
         (y - 2..=y + 2).any(|yy| yy >= 0 && (yy as usize) < hgt && t.mask[yy as usize * w + x])
     });
-    if std::env::var_os("KIEMPHIEU_DEBUG_NAMES").is_some() {
-        let line: String = covered.iter().map(|&c| if c { '#' } else { '.' }).collect();
-        let masks: String = (0..covered.len())
-            .map(|k| {
-                if (r0..r1).any(|y| !t.mask[y * w + c0 + k]) {
-                    '.'
-                } else {
-                    'M'
-                }
-            })
-            .collect();
-        eprintln!("{} {line}\n{} {masks}", t.id, t.id);
-    }
     let n = covered.len().max(1) as f64;
     let coverage = covered.iter().filter(|&&c| c).count() as f64 / n;
     let word_coverage: Vec<f64> = t

@@ -57,7 +57,7 @@ pub fn sample_luma(page: &PageView<'_>, h: &Homography, rect: RectMm, step: f64)
         for i in 0..w {
             let t = i as f64 / n;
             let p = Point::new(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
-            data.push(page.luma_bilinear(p).round() as u8);
+            data.push((page.luma_bilinear(p) + 0.5) as u8);
         }
     }
     Patch {

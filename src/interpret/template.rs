@@ -36,6 +36,10 @@ pub struct Template {
     pub qr_region: RectMm,
     /// QR module size, mm.
     pub qr_module_mm: f64,
+    /// The QR symbol itself (no quiet zone), mm.
+    pub qr_symbol: RectMm,
+    /// Modules per side of the symbol.
+    pub qr_modules: usize,
     /// Stamp area, mm.
     pub stamp_mm: RectMm,
     /// Printed pixels (outline, label) of the stamp area at `STAMP_STEP_MM`.
@@ -78,7 +82,9 @@ impl Template {
         let f = layout.fiducials_mm.map(rect);
         let marks_mm = f.map(|r| r.centre());
         let qr_region = rect(layout.qr.quiet_mm);
-        let qr_module_mm = layout.qr.symbol_mm.w / 29.0;
+        let qr_modules = layout.geometry().qr_modules as usize;
+        let qr_module_mm = layout.qr.symbol_mm.w / qr_modules.max(1) as f64;
+        let qr_symbol = rect(layout.qr.symbol_mm);
 
         let names = layout
             .candidates
@@ -163,6 +169,8 @@ impl Template {
             mark_side_mm: f[0].w,
             qr_region,
             qr_module_mm,
+            qr_symbol,
+            qr_modules,
             stamp_mm,
             stamp_printed,
             names,

@@ -235,3 +235,18 @@ fn debug_overlay_pictures() {
         .unwrap();
     eprintln!("{}", serde_json::to_string_pretty(&r).unwrap());
 }
+
+#[test]
+fn the_qr_code_is_read_from_its_module_grid_at_every_resolution() {
+    let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
+    let t = interp.template();
+    for dpi in [150.0f32, 200.0, 300.0, 600.0] {
+        let img = DynamicImage::ImageRgb8(printed(&election, &key, &layout, dpi, 77)).to_luma8();
+        let s = dpi as f64 / 25.4;
+        let marks = t.marks_mm.map(|p| Point::new(p.x * s, p.y * s));
+        let hm = t.homography(0, &marks).unwrap();
+        let view = PageView::Gray(&img);
+        let found = qr::read_by_grid(&view, &hm, t.qr_symbol, t.qr_modules);
+        assert!(found.is_some(), "{dpi} dpi");
+    }
+}

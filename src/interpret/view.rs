@@ -76,17 +76,44 @@ impl<'a> PageView<'a> {
     /// Bilinear luminance at a sub-pixel position (pixel centres at integer + 0.5).
     #[inline]
     pub fn luma_bilinear(&self, p: Point) -> f32 {
+        // Truncation toward zero is floor for x ≥ 0; correct it below zero.
+        // (f64::floor is a libm call on baseline x86-64, too slow here.)
         let fx = p.x - 0.5;
         let fy = p.y - 0.5;
-        let x0 = fx.floor();
-        let y0 = fy.floor();
-        let ax = (fx - x0) as f32;
-        let ay = (fy - y0) as f32;
-        let (x0, y0) = (x0 as i64, y0 as i64);
-        let a = self.luma(x0, y0) as f32;
-        let b = self.luma(x0 + 1, y0) as f32;
-        let c = self.luma(x0, y0 + 1) as f32;
-        let d = self.luma(x0 + 1, y0 + 1) as f32;
+        let x0 = fx as i64 - (fx < 0.0 && fx != (fx as i64) as f64) as i64;
+        let y0 = fy as i64 - (fy < 0.0 && fy != (fy as i64) as f64) as i64;
+        let ax = (fx - x0 as f64) as f32;
+        let ay = (fy - y0 as f64) as f32;
+        let (w, h) = self.dimensions();
+        let (a, b, c, d) = if x0 >= 0 && y0 >= 0 && x0 + 1 < w as i64 && y0 + 1 < h as i64 {
+            // Fast path: the 2×2 block is inside the page.
+            let i = y0 as usize * w as usize + x0 as usize;
+            let wu = w as usize;
+            match self {
+                PageView::Gray(g) => {
+                    let r = g.as_raw();
+                    (
+                        r[i] as f32,
+                        r[i + 1] as f32,
+                        r[i + wu] as f32,
+                        r[i + wu + 1] as f32,
+                    )
+                }
+                PageView::Rgb(_) => (
+                    self.luma(x0, y0) as f32,
+                    self.luma(x0 + 1, y0) as f32,
+                    self.luma(x0, y0 + 1) as f32,
+                    self.luma(x0 + 1, y0 + 1) as f32,
+                ),
+            }
+        } else {
+            (
+                self.luma(x0, y0) as f32,
+                self.luma(x0 + 1, y0) as f32,
+                self.luma(x0, y0 + 1) as f32,
+                self.luma(x0 + 1, y0 + 1) as f32,
+            )
+        };
         (a * (1.0 - ax) + b * ax) * (1.0 - ay) + (c * (1.0 - ax) + d * ax) * ay
     }
 
@@ -98,39 +125,36 @@ impl<'a> PageView<'a> {
         let factor = factor.max(1);
         let (w, h) = self.dimensions();
         let (cw, ch) = (w.div_ceil(factor), h.div_ceil(factor));
-        let mut sums = vec![0u32; cw as usize];
-        let mut counts = vec![0u32; cw as usize];
+        // Sum `factor` rows per pixel column (a vectorisable add), then collapse
+        // each cell's columns once per cell row.
+        let f = factor as usize;
+        let mut acc = vec![0u32; w as usize];
         let mut out = GrayImage::new(cw, ch);
         for cy in 0..ch {
-            sums.iter_mut().for_each(|s| *s = 0);
-            counts.iter_mut().for_each(|c| *c = 0);
+            acc.iter_mut().for_each(|a| *a = 0);
             let y_end = ((cy + 1) * factor).min(h);
             for y in cy * factor..y_end {
                 match self {
                     PageView::Gray(g) => {
                         let row = &g.as_raw()[(y * w) as usize..((y + 1) * w) as usize];
-                        for (cx, chunk) in row.chunks(factor as usize).enumerate() {
-                            sums[cx] += chunk.iter().map(|&v| v as u32).sum::<u32>();
-                            counts[cx] += chunk.len() as u32;
+                        for (a, &v) in acc.iter_mut().zip(row) {
+                            *a += v as u32;
                         }
                     }
                     PageView::Rgb(c) => {
                         let row = &c.as_raw()[(y * w * 3) as usize..((y + 1) * w * 3) as usize];
-                        for (cx, chunk) in row.chunks(3 * factor as usize).enumerate() {
-                            let mut s = 0u32;
-                            for p in chunk.chunks_exact(3) {
-                                s += (299 * p[0] as u32 + 587 * p[1] as u32 + 114 * p[2] as u32)
-                                    / 1000;
-                            }
-                            sums[cx] += s;
-                            counts[cx] += (chunk.len() / 3) as u32;
+                        for (a, p) in acc.iter_mut().zip(row.chunks_exact(3)) {
+                            // BT.601 weights scaled to 1024: a shift instead of a division.
+                            *a += (306 * p[0] as u32 + 601 * p[1] as u32 + 117 * p[2] as u32) >> 10;
                         }
                     }
                 }
             }
-            let row = &mut out.as_mut()[(cy * cw) as usize..((cy + 1) * cw) as usize];
-            for (i, v) in row.iter_mut().enumerate() {
-                *v = (sums[i] / counts[i].max(1)) as u8;
+            let rows = y_end - cy * factor;
+            let out_row = &mut out.as_mut()[(cy * cw) as usize..((cy + 1) * cw) as usize];
+            for (cell, o) in acc.chunks(f).zip(out_row.iter_mut()) {
+                let n = (cell.len() as u32 * rows).max(1);
+                *o = (cell.iter().sum::<u32>() / n) as u8;
             }
         }
         out

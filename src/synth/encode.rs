@@ -43,7 +43,15 @@ pub(crate) fn encode(
         FileFormat::Jpeg { quality } => {
             let mut enc = JpegEncoder::new_with_quality(&mut out, quality);
             enc.set_pixel_density(PixelDensity::dpi(u16::try_from(dpi).unwrap_or(u16::MAX)));
-            enc.encode_image(img).map_err(err("JPEG"))?;
+            // The typed buffer, not `encode_image(&DynamicImage)`: that reads every pixel
+            // through a generic RGBA view (several times slower) and writes grey as colour.
+            enc.encode(
+                img.as_bytes(),
+                img.width(),
+                img.height(),
+                img.color().into(),
+            )
+            .map_err(err("JPEG"))?;
             "jpg"
         }
         FileFormat::Tiff => {

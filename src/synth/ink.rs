@@ -72,10 +72,11 @@ impl Raster {
         let data = if ch == 1 {
             img.as_raw().clone()
         } else {
-            img.as_raw()
-                .iter()
-                .flat_map(|&v| std::iter::repeat_n(v, ch))
-                .collect()
+            let mut data = vec![0u8; w * h * ch];
+            for (dst, &v) in data.chunks_exact_mut(ch).zip(img.as_raw()) {
+                dst.fill(v);
+            }
+            data
         };
         Raster { w, h, ch, data }
     }

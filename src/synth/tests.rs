@@ -965,3 +965,146 @@ fn timing() {
         );
     }
 }
+
+#[test]
+#[ignore]
+fn zz_stage_timing() {
+    use std::time::Instant;
+    let e = three();
+    let l = layout(&e);
+    let k = key();
+    let g = Generator::new(&e, &l, &k).expect("generator");
+    let _ = g.render(&BallotSpec::clean(&e, Serial(1), 300, 1));
+    let mut spec = BallotSpec::clean(&e, Serial(1), 300, 1);
+    spec.marks = vec![
+        MarkSpec::Strike {
+            style: StrikeStyle::Straight,
+        },
+        MarkSpec::Keep,
+        MarkSpec::Strike {
+            style: StrikeStyle::Cross,
+        },
+    ];
+    for (label, scan) in [
+        (
+            "clean grey pnm",
+            ScanSpec {
+                format: FileFormat::Pnm,
+                ..ScanSpec::clean(300)
+            },
+        ),
+        (
+            "skew grey pnm",
+            ScanSpec {
+                format: FileFormat::Pnm,
+                skew_deg: 2.0,
+                ..ScanSpec::clean(300)
+            },
+        ),
+        (
+            "skew+blur grey pnm",
+            ScanSpec {
+                format: FileFormat::Pnm,
+                skew_deg: 2.0,
+                blur_sigma: 0.8,
+                ..ScanSpec::clean(300)
+            },
+        ),
+        (
+            "skew+blur+noise grey pnm",
+            ScanSpec {
+                format: FileFormat::Pnm,
+                skew_deg: 2.0,
+                blur_sigma: 0.8,
+                noise_sigma: 4.0,
+                ..ScanSpec::clean(300)
+            },
+        ),
+        (
+            "... png",
+            ScanSpec {
+                format: FileFormat::Png,
+                skew_deg: 2.0,
+                blur_sigma: 0.8,
+                noise_sigma: 4.0,
+                ..ScanSpec::clean(300)
+            },
+        ),
+        (
+            "... jpeg",
+            ScanSpec {
+                format: FileFormat::Jpeg { quality: 85 },
+                skew_deg: 2.0,
+                blur_sigma: 0.8,
+                noise_sigma: 4.0,
+                ..ScanSpec::clean(300)
+            },
+        ),
+        (
+            "... rgb pnm",
+            ScanSpec {
+                colour: ColourMode::Rgb,
+                format: FileFormat::Pnm,
+                skew_deg: 2.0,
+                blur_sigma: 0.8,
+                noise_sigma: 4.0,
+                ..ScanSpec::clean(300)
+            },
+        ),
+    ] {
+        spec.scan = scan;
+        let t = Instant::now();
+        for _ in 0..5 {
+            let _ = g.render(&spec).expect("page");
+        }
+        println!("{label}: {:.1} ms", t.elapsed().as_secs_f64() * 200.0);
+    }
+    spec.scan = ScanSpec {
+        format: FileFormat::Pnm,
+        ..ScanSpec::clean(300)
+    };
+    for (label, stamp, marks) in [
+        (
+            "no stamp, no marks",
+            StampSpec::Absent,
+            vec![MarkSpec::Keep; 3],
+        ),
+        (
+            "stamp, no marks",
+            StampSpec::Present,
+            vec![MarkSpec::Keep; 3],
+        ),
+        ("no stamp, marks", StampSpec::Absent, spec.marks.clone()),
+    ] {
+        let s2 = BallotSpec {
+            stamp,
+            marks,
+            ..spec.clone()
+        };
+        let t = Instant::now();
+        for _ in 0..5 {
+            let _ = g.render(&s2).expect("page");
+        }
+        println!("{label}: {:.1} ms", t.elapsed().as_secs_f64() * 200.0);
+    }
+    let page = g.printed(300, "KP1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    let raster = super::ink::Raster::from_gray(&page, 1);
+    let t = Instant::now();
+    for _ in 0..5 {
+        let _ = super::scan::scan(&raster, (148.0, 210.0), &spec.scan, 3);
+    }
+    println!("scan(): {:.1} ms", t.elapsed().as_secs_f64() * 200.0);
+    let t = Instant::now();
+    for _ in 0..5 {
+        let _ = g.printed(300, "KP1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    }
+    println!("printed(): {:.1} ms", t.elapsed().as_secs_f64() * 200.0);
+    let t = Instant::now();
+    for _ in 0..5 {
+        let _ = render_ballot_gray(&l, None, 300.0);
+    }
+    println!(
+        "render_ballot_gray: {:.1} ms",
+        t.elapsed().as_secs_f64() * 200.0
+    );
+}
