@@ -104,6 +104,17 @@ fn contradictions(reading: &Reading, truth: &synth::Truth) -> Vec<String> {
     out
 }
 
+/// Seed and mix of page `i` of an election's corpus: two thirds clear ballots, one third tricky.
+fn corpus_page(name: &str, i: u64) -> (u64, GeneratorMix) {
+    let seed = i * 7 + name.len() as u64 * 1_000_003;
+    let mix = if i % 3 != 2 {
+        GeneratorMix::clear_only()
+    } else {
+        GeneratorMix::tricky_only()
+    };
+    (seed, mix)
+}
+
 #[test]
 fn generated_corpus_has_no_wrong_readings() {
     let (wrong, _) = run_corpus();
@@ -144,25 +155,18 @@ fn run_corpus() -> (Vec<String>, f64) {
         let generator = Generator::new(election, &layout, &key).expect("generator");
         let interp =
             Interpreter::new(election, key.clone(), Profile::default()).expect("interpreter");
-        let results: Vec<(bool, synth::Truth, Reading)> = (0..per as u64)
+        let results: Vec<(u64, bool, synth::Truth, Reading)> = (0..per as u64)
             .into_par_iter()
             .map(|i| {
-                let seed = i * 7 + name.len() as u64 * 1_000_003;
-                // Two thirds clear ballots, one third tricky ones.
-                let is_clear = i % 3 != 2;
-                let mix = if is_clear {
-                    GeneratorMix::clear_only()
-                } else {
-                    GeneratorMix::tricky_only()
-                };
+                let (seed, mix) = corpus_page(name, i);
                 let ballot = generator.generate(seed, &mix).expect("generate");
                 let pages = decode_pages(&ballot.encoded, DEFAULT_PIXEL_BUDGET)
                     .expect("generated file decodes");
                 let reading = interp.interpret(&pages[0]);
-                (is_clear, ballot.truth, reading)
+                (i, mix.clear == 1.0, ballot.truth, reading)
             })
             .collect();
-        for (is_clear, truth, reading) in results {
+        for (i, is_clear, truth, reading) in results {
             *statuses
                 .entry(format!("{name}/{:?}", reading.status))
                 .or_default() += 1;
@@ -171,8 +175,8 @@ fn run_corpus() -> (Vec<String>, f64) {
                 decisive += 1;
                 if !c.is_empty() {
                     wrong.push(format!(
-                        "{name} seed {}: {:?} {c:?} scan {:?}",
-                        truth.seed, reading.status, truth.scan
+                        "{name}:{i}: {:?} {c:?} scan {:?}",
+                        reading.status, truth.scan
                     ));
                 }
             }
@@ -182,8 +186,7 @@ fn run_corpus() -> (Vec<String>, f64) {
                     clear_review += 1;
                     if clear_review <= 10 {
                         eprintln!(
-                            "clear ballot not decided: {name} seed {} → {:?} {:?} scores {:?} stamp {:?} scan {:?}",
-                            truth.seed,
+                            "clear ballot not decided: {name}:{i} → {:?} {:?} scores {:?} stamp {:?} scan {:?}",
                             reading.status,
                             reading.reasons,
                             reading
@@ -206,4 +209,43 @@ fn run_corpus() -> (Vec<String>, f64) {
     let rate = clear_review as f64 / clear.max(1) as f64;
     eprintln!("review rate on clear ballots: {:.2}%", rate * 100.0);
     (wrong, rate)
+}
+
+/// Writes one corpus page and its overlay to `target/corpus-debug/` for a person to look at:
+/// `KIEMPHIEU_DEBUG=one:42 cargo test --test interpret_corpus debug_one_page -- --ignored`.
+#[test]
+#[ignore = "debugging aid"]
+fn debug_one_page() {
+    let Ok(spec) = std::env::var("KIEMPHIEU_DEBUG") else {
+        return;
+    };
+    let (name, index) = spec.split_once(':').expect("NAME:INDEX");
+    let index: u64 = index.parse().expect("index");
+    let key = BallotKey::from_bytes([5; 32]);
+    let (_, election) = elections()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .expect("election name");
+    let layout = BallotLayout::for_election(&election).expect("layout");
+    let generator = Generator::new(&election, &layout, &key).expect("generator");
+    let interp = Interpreter::new(&election, key.clone(), Profile::default()).expect("interpreter");
+    let (seed, mix) = corpus_page(name, index);
+    let ballot = generator.generate(seed, &mix).expect("generate");
+    let pages = decode_pages(&ballot.encoded, DEFAULT_PIXEL_BUDGET).expect("decodes");
+    let (reading, trace) = interp.interpret_traced(&pages[0]);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/corpus-debug");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join(format!("{name}-{index}.{}", ballot.extension)),
+        &ballot.encoded,
+    )
+    .expect("write");
+    kiemphieu::interpret::overlay::draw(&pages[0].image, &reading, &trace, interp.template())
+        .save(dir.join(format!("{name}-{index}-overlay.png")))
+        .expect("overlay");
+    eprintln!(
+        "{:#?}\n{}",
+        ballot.truth.candidates,
+        serde_json::to_string_pretty(&reading).expect("json")
+    );
 }

@@ -197,84 +197,46 @@ pub fn measure(
 
     // Local paper white: the region is mostly paper; never trust a darker estimate than the page's.
     let local_white = (scan.percentile(0.9) as f64).max(white * 0.85);
-    let threshold = (local_white * profile.ink_fraction_of_white) as u32;
-    let mut ink = vec![false; w * hgt];
-    for y in 0..hgt {
-        for x in 0..w {
-            let i = y * w + x;
-            ink[i] = !t.mask[i] && at(x as isize, y as isize, dx, dy) < threshold;
-        }
-    }
-    // Drop isolated specks (noise, JPEG ringing): a stroke pixel has stroke neighbours.
-    let clean: Vec<bool> = (0..w * hgt)
-        .map(|i| {
-            if !ink[i] {
-                return false;
-            }
-            let (x, y) = ((i % w) as isize, (i / w) as isize);
-            let mut n = 0;
-            for oy in -1..=1isize {
-                for ox in -1..=1isize {
-                    let (nx, ny) = (x + ox, y + oy);
-                    if (ox, oy) != (0, 0)
-                        && nx >= 0
-                        && ny >= 0
-                        && (nx as usize) < w
-                        && (ny as usize) < hgt
-                        && ink[ny as usize * w + nx as usize]
-                    {
-                        n += 1;
-                    }
-                }
-            }
-            n >= 2
-        })
-        .collect();
-
-    let (r0, r1) = t.body_rows;
-    let (c0, c1) = t.name_cols;
-    let r1 = r1.min(hgt);
-    let mut covered = vec![false; c1 - c0];
-    let mut centre_y = vec![0.0f64; c1 - c0];
-    let mut ink_body = 0usize;
-    for (k, x) in (c0..c1).enumerate() {
-        let (mut n, mut sum) = (0usize, 0usize);
-        for y in r0..r1 {
-            if clean[y * w + x] {
-                n += 1;
-                sum += y;
-            }
-        }
-        if n > 0 {
-            covered[k] = true;
-            centre_y[k] = sum as f64 / n as f64;
-            ink_body += n;
-        }
-    }
-    let total_ink = clean.iter().filter(|&&b| b).count();
-    // Where the stroke runs over printed letters it cannot be seen (black on black).
-    // A gap is bridged when it is short (a pen lift) or when the line joining the
-    // visible ink on both sides runs over printed pixels all the way.
-    let bridge = (profile.stroke_gap_bridge_mm / NAME_STEP_MM).round() as usize;
-    // Bridging is refused only where clean paper shows along the expected line (± 0.3 mm):
-    // there the stroke would have been seen, so it is not there.
-    fill_gaps(&mut covered, &centre_y, bridge, |k, y| {
-        let x = c0 + k;
-        let y = y.round() as isize;
-        (y - 2..=y + 2).any(|yy| yy >= 0 && (yy as usize) < hgt && t.mask[yy as usize * w + x])
-    });
+    let pixel = |i: usize| at((i % w) as isize, (i / w) as isize, dx, dy);
+    // Firm ink decides "struck"; faint ink (light pressure, pale pens, washed-out
+    // scans) only stops a name from being called "kept" without a doubt.
+    let strong = ink_map(
+        w,
+        hgt,
+        &t.mask,
+        (local_white * profile.ink_fraction_of_white) as u32,
+        2,
+        pixel,
+    );
+    let faint = ink_map(
+        w,
+        hgt,
+        &t.mask,
+        (local_white * profile.faint_ink_fraction_of_white) as u32,
+        3,
+        pixel,
+    );
+    let (covered, ink_body) = crossing(t, &strong, w, hgt, profile);
+    let (faint_covered, _) = crossing(t, &faint, w, hgt, profile);
+    let c0 = t.name_cols.0;
+    let faint_coverage =
+        faint_covered.iter().filter(|&&c| c).count() as f64 / faint_covered.len().max(1) as f64;
+    let total_ink = strong.iter().filter(|&&b| b).count();
     let n = covered.len().max(1) as f64;
     let coverage = covered.iter().filter(|&&c| c).count() as f64 / n;
     let word_coverage: Vec<f64> = t
         .words
         .iter()
         .map(|&(a, b)| {
-            let slice = &covered
-                [a.saturating_sub(c0).min(covered.len())..b.saturating_sub(c0).min(covered.len())];
-            if slice.is_empty() {
+            // Firm or faint ink both show the stroke reaching through a word
+            // (strokes thin out where the pen lifts at the end).
+            let range =
+                a.saturating_sub(c0).min(covered.len())..b.saturating_sub(c0).min(covered.len());
+            let n = range.len();
+            if n == 0 {
                 0.0
             } else {
-                slice.iter().filter(|&&c| c).count() as f64 / slice.len() as f64
+                range.filter(|&k| covered[k] || faint_covered[k]).count() as f64 / n as f64
             }
         })
         .collect();
@@ -286,7 +248,7 @@ pub fn measure(
         && longest_gap <= profile.struck_max_gap_mm
     {
         MarkState::Struck
-    } else if coverage <= profile.kept_coverage {
+    } else if coverage <= profile.kept_coverage && faint_coverage <= profile.kept_coverage {
         MarkState::Kept
     } else {
         MarkState::Doubtful
@@ -295,6 +257,7 @@ pub fn measure(
     NameScore {
         state,
         coverage: round3(coverage),
+        faint_coverage: round3(faint_coverage),
         word_coverage: word_coverage.into_iter().map(round3).collect(),
         longest_gap_mm: round3(longest_gap),
         ink_mm2: round3(ink_body as f64 * px_area),
@@ -304,6 +267,80 @@ pub fn measure(
             round3(dy as f64 * NAME_STEP_MM),
         ),
     }
+}
+
+/// Pixels darker than `threshold` and not printed, each with at least
+/// `neighbours` such pixels around it (isolated specks are noise or JPEG ringing).
+fn ink_map(
+    w: usize,
+    h: usize,
+    mask: &[bool],
+    threshold: u32,
+    neighbours: u32,
+    pixel: impl Fn(usize) -> u32,
+) -> Vec<bool> {
+    let raw: Vec<bool> = (0..w * h)
+        .map(|i| !mask[i] && pixel(i) < threshold)
+        .collect();
+    (0..w * h)
+        .map(|i| {
+            if !raw[i] {
+                return false;
+            }
+            let (x, y) = (i % w, i / w);
+            let mut n = 0;
+            for ny in y.saturating_sub(1)..=(y + 1).min(h - 1) {
+                for nx in x.saturating_sub(1)..=(x + 1).min(w - 1) {
+                    if (nx, ny) != (x, y) && raw[ny * w + nx] {
+                        n += 1;
+                    }
+                }
+            }
+            n >= neighbours
+        })
+        .collect()
+}
+
+/// Which columns of the name hand ink crosses through the letters' body, with
+/// hidden stretches bridged; and how many ink pixels lie in the body.
+fn crossing(
+    t: &NameTemplate,
+    ink: &[bool],
+    w: usize,
+    hgt: usize,
+    profile: &Profile,
+) -> (Vec<bool>, usize) {
+    let (r0, r1) = t.body_rows;
+    let (c0, c1) = t.name_cols;
+    let r1 = r1.min(hgt);
+    let mut covered = vec![false; c1 - c0];
+    let mut centre_y = vec![0.0f64; c1 - c0];
+    let mut ink_body = 0usize;
+    for (k, x) in (c0..c1).enumerate() {
+        let (mut n, mut sum) = (0usize, 0usize);
+        for y in r0..r1 {
+            if ink[y * w + x] {
+                n += 1;
+                sum += y;
+            }
+        }
+        if n > 0 {
+            covered[k] = true;
+            centre_y[k] = sum as f64 / n as f64;
+            ink_body += n;
+        }
+    }
+    // Where the stroke runs over printed letters it cannot be seen (black on black).
+    // A gap is bridged when it is short (a pen lift), or unless clean paper shows
+    // along the line joining the visible ink on both sides (± 0.3 mm): there the
+    // stroke would have been seen, so it is not there.
+    let bridge = (profile.stroke_gap_bridge_mm / NAME_STEP_MM).round() as usize;
+    fill_gaps(&mut covered, &centre_y, bridge, |k, y| {
+        let x = c0 + k;
+        let y = y.round() as isize;
+        (y - 2..=y + 2).any(|yy| yy >= 0 && (yy as usize) < hgt && t.mask[yy as usize * w + x])
+    });
+    (covered, ink_body)
 }
 
 /// Rounds to three decimals, for stable JSON.

@@ -25,6 +25,8 @@ pub struct Profile {
     pub registration_max_mm: f64,
     /// Ink is darker than this fraction of the local paper white.
     pub ink_fraction_of_white: f64,
+    /// Faint ink is darker than this fraction of the local paper white.
+    pub faint_ink_fraction_of_white: f64,
     /// Printed pixels of the template within this distance are not hand ink, mm.
     pub print_mask_mm: f64,
     /// Gaps in a stroke up to this long are pen lifts, bridged, mm.
@@ -83,6 +85,7 @@ impl Profile {
             scale_max: 1.03,
             registration_max_mm: 1.5,
             ink_fraction_of_white: 0.7,
+            faint_ink_fraction_of_white: 0.88,
             print_mask_mm: 0.3,
             stroke_gap_bridge_mm: 1.5,
             struck_coverage: 0.9,

@@ -68,6 +68,8 @@ pub struct NameScore {
     pub state: MarkState,
     /// Fraction of the name's width crossed by hand ink through the letters.
     pub coverage: f64,
+    /// Same, counting faint ink too (a name is "kept" only if this is low as well).
+    pub faint_coverage: f64,
     /// Same, per word of the name.
     pub word_coverage: Vec<f64>,
     /// Longest stretch of the name not crossed, mm.

@@ -352,27 +352,30 @@ fn warp<const C: usize>(page: &Raster, inv: &Affine, w: usize, h: usize, look: &
         for px in row.chunks_exact_mut(C) {
             let (x0, y0) = (u >> FRAC, v >> FRAC);
             if x0 >= 0 && y0 >= 0 && (x0 as usize) + 1 < pw && (y0 as usize) + 1 < ph {
-                // 8-bit weights are plenty for 8-bit pixels.
-                let fx = ((u >> (FRAC - 8)) & 0xFF) as u32;
-                let fy = ((v >> (FRAC - 8)) & 0xFF) as u32;
-                let (w00, w01, w10, w11) = (
-                    (256 - fx) * (256 - fy),
-                    fx * (256 - fy),
-                    (256 - fx) * fy,
-                    fx * fy,
-                );
                 let base = y0 as usize * stride + x0 as usize * C;
                 let (top, bot) = (
                     &page.data[base..base + 2 * C],
                     &page.data[base + stride..base + stride + 2 * C],
                 );
-                for (ch, o) in px.iter_mut().enumerate() {
-                    let s = u32::from(top[ch]) * w00
-                        + u32::from(top[C + ch]) * w01
-                        + u32::from(bot[ch]) * w10
-                        + u32::from(bot[C + ch]) * w11;
-                    // s is value × 2^16; scale by paper (× 2^8), round, drop 24 bits.
-                    *o = ((u64::from(s) * u64::from(paper_q) + (1 << 23)) >> 24) as u8;
+                // Most of a ballot is plain paper: equal neighbours need no interpolation.
+                if (0..C).all(|c| top[c] == top[C + c] && top[c] == bot[c] && top[c] == bot[C + c])
+                {
+                    for (o, &p) in px.iter_mut().zip(top) {
+                        *o = ((u32::from(p) * paper_q + 128) >> 8) as u8;
+                    }
+                } else {
+                    // 8-bit weights are plenty for 8-bit pixels.
+                    let fx = ((u >> (FRAC - 8)) & 0xFF) as i32;
+                    let fy = ((v >> (FRAC - 8)) & 0xFF) as i32;
+                    for (ch, o) in px.iter_mut().enumerate() {
+                        let (p00, p01) = (i32::from(top[ch]), i32::from(top[C + ch]));
+                        let (p10, p11) = (i32::from(bot[ch]), i32::from(bot[C + ch]));
+                        let t = (p00 << 8) + (p01 - p00) * fx;
+                        let b = (p10 << 8) + (p11 - p10) * fx;
+                        // value × 2^16, times paper (× 2^8), rounded, 24 bits dropped.
+                        let val = ((t << 8) + (b - t) * fy) as u32;
+                        *o = ((u64::from(val) * u64::from(paper_q) + (1 << 23)) >> 24) as u8;
+                    }
                 }
             } else {
                 edge_pixel::<C>(page, u as f64 / one, v as f64 / one, look, px);
@@ -438,13 +441,7 @@ fn blur(r: &mut Raster, sigma: f64) {
     let excess = kern.iter().sum::<u32>() as i64 - 4096;
     kern[radius] = (i64::from(kern[radius]) - excess) as u32;
     let mut tmp = vec![0u8; r.data.len()];
-    // Specialised on channels and radius so the tap loop unrolls.
-    match (r.ch, radius) {
-        (1, 1) => blur_rows::<1, 3>(&r.data, &mut tmp, r.w, &kern),
-        (1, _) => blur_rows::<1, 5>(&r.data, &mut tmp, r.w, &kern),
-        (_, 1) => blur_rows::<3, 3>(&r.data, &mut tmp, r.w, &kern),
-        _ => blur_rows::<3, 5>(&r.data, &mut tmp, r.w, &kern),
-    }
+    blur_rows(&r.data, &mut tmp, r.w, r.ch, &kern);
     // Vertical pass, a row at a time, accumulating whole rows (vectorises).
     let stride = r.w * r.ch;
     let h = r.h;
@@ -463,34 +460,39 @@ fn blur(r: &mut Raster, sigma: f64) {
     }
 }
 
-/// Horizontal blur pass over every row with a `K`-tap kernel; borders clamp.
-fn blur_rows<const C: usize, const K: usize>(src: &[u8], dst: &mut [u8], w: usize, kern: &[u32]) {
-    let radius = K / 2;
-    let Ok(kern) = <[u32; K]>::try_from(kern) else {
-        return;
-    };
-    let stride = w * C;
-    for (s, d) in src.chunks_exact(stride).zip(dst.chunks_exact_mut(stride)) {
-        for x in 0..w {
-            if x >= radius && x + radius < w {
-                let win = &s[(x - radius) * C..(x + radius + 1) * C];
-                for c in 0..C {
-                    let mut acc = 1u32 << 11;
-                    for t in 0..K {
-                        acc += kern[t] * u32::from(win[t * C + c]);
-                    }
-                    d[x * C + c] = (acc >> 12) as u8;
-                }
-            } else {
-                for c in 0..C {
-                    let mut acc = 1u32 << 11;
-                    for (t, &kv) in kern.iter().enumerate() {
-                        let xx = (x + t).saturating_sub(radius).min(w - 1);
-                        acc += kv * u32::from(s[xx * C + c]);
-                    }
-                    d[x * C + c] = (acc >> 12) as u8;
+/// Horizontal blur pass over every row; borders clamp. Each tap adds a shifted copy of
+/// the whole row, which vectorises.
+fn blur_rows(src: &[u8], dst: &mut [u8], w: usize, ch: usize, kern: &[u32]) {
+    let radius = kern.len() / 2;
+    let n = w * ch;
+    let mut acc = vec![0u32; n];
+    for (s, d) in src.chunks_exact(n).zip(dst.chunks_exact_mut(n)) {
+        acc.fill(1 << 11);
+        for (t, &kv) in kern.iter().enumerate() {
+            // Element i reads element i + off, off = (t − radius) · ch.
+            let (back, fwd) = (
+                (radius.saturating_sub(t)) * ch,
+                (t.saturating_sub(radius)) * ch,
+            );
+            let (lo, hi) = (back, n - fwd);
+            if lo < hi {
+                for (a, &v) in acc[lo..hi]
+                    .iter_mut()
+                    .zip(&s[lo - back + fwd..hi - back + fwd])
+                {
+                    *a += kv * u32::from(v);
                 }
             }
+            // Off the row: the edge pixel, same channel.
+            for (i, a) in acc.iter_mut().enumerate().take(lo.min(n)) {
+                *a += kv * u32::from(s[i % ch]);
+            }
+            for (i, a) in acc.iter_mut().enumerate().skip(hi) {
+                *a += kv * u32::from(s[(w - 1) * ch + i % ch]);
+            }
+        }
+        for (o, a) in d.iter_mut().zip(&acc) {
+            *o = (a >> 12) as u8;
         }
     }
 }
@@ -554,3 +556,93 @@ fn sensor(r: &mut Raster, spec: &ScanSpec, k: f64, seed: u64) {
 
 /// Size of the noise table (12 random bits index it).
 const NOISE_TABLE: usize = 4096;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blur_keeps_uniform_areas_and_ink_mass() {
+        for (ch, sigma) in [(1, 0.5), (1, 1.0), (3, 0.8)] {
+            let mut r = Raster::filled(9, 7, ch, 200);
+            blur(&mut r, sigma);
+            assert!(r.data.iter().all(|&v| v == 200), "uniform stays uniform");
+            let mut r = Raster::filled(9, 7, ch, 0);
+            let centre = (3 * 9 + 4) * ch;
+            r.data[centre] = 255;
+            blur(&mut r, sigma);
+            let mass: u32 = r.data.iter().map(|&v| u32::from(v)).sum();
+            assert!((245..=265).contains(&mass), "σ {sigma}: mass {mass}");
+            // Symmetric left/right and up/down.
+            assert_eq!(r.data[centre - ch], r.data[centre + ch]);
+            assert_eq!(r.data[centre - 9 * ch], r.data[centre + 9 * ch]);
+            assert!(r.data[centre] < 255 && r.data[centre + ch] > 0);
+        }
+    }
+
+    #[test]
+    fn warp_by_whole_pixels_is_an_exact_shift() {
+        let mut page = Raster::filled(40, 30, 1, 255);
+        for (i, v) in page.data.iter_mut().enumerate() {
+            *v = (i * 7 % 251) as u8;
+        }
+        let look = Look {
+            bg: 30.0,
+            paper: 1.0,
+            shadow_px: 0.0,
+        };
+        // Image pixel centre (i + 0.5, j + 0.5) samples page index (i + 3, j − 2).
+        let inv = Affine::translate(2.5, -2.5);
+        let out = warp::<1>(&page, &inv, 40, 30, &look);
+        for j in 2..29 {
+            for i in 0..36 {
+                assert_eq!(
+                    out[j * 40 + i],
+                    page.data[(j - 2) * 40 + i + 3],
+                    "({i}, {j})"
+                );
+            }
+        }
+        // Off the sheet: background.
+        assert_eq!(out[39], 30);
+    }
+
+    #[test]
+    fn upside_down_maps_corners_to_opposite_corners() {
+        let spec = ScanSpec {
+            quarter_turns: 2,
+            ..ScanSpec::clean(254)
+        };
+        let m = spec.page_to_image((148.0, 210.0));
+        let (x, y) = m.apply(0.0, 0.0);
+        assert!((x - 1480.0).abs() < 1e-6 && (y - 2100.0).abs() < 1e-6);
+        let sideways = ScanSpec {
+            quarter_turns: 1,
+            ..ScanSpec::clean(254)
+        };
+        assert_eq!(sideways.image_size((148.0, 210.0)), (2100, 1480));
+        // Turned clockwise: the top-left corner goes to the top-right.
+        let (x, y) = sideways.page_to_image((148.0, 210.0)).apply(0.0, 0.0);
+        assert!((x - 2100.0).abs() < 1e-6 && y.abs() < 1e-6);
+    }
+
+    #[test]
+    fn sensor_noise_has_the_requested_spread() {
+        let mut r = Raster::filled(200, 100, 1, 128);
+        let spec = ScanSpec {
+            noise_sigma: 6.0,
+            ..ScanSpec::clean(200)
+        };
+        sensor(&mut r, &spec, 8.0, 1);
+        let n = r.data.len() as f64;
+        let mean = r.data.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
+        let var = r
+            .data
+            .iter()
+            .map(|&v| (f64::from(v) - mean).powi(2))
+            .sum::<f64>()
+            / n;
+        assert!((mean - 128.0).abs() < 0.5, "mean {mean}");
+        assert!((var.sqrt() - 6.0).abs() < 0.4, "σ {}", var.sqrt());
+    }
+}
