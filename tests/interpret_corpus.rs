@@ -184,7 +184,7 @@ fn run_corpus() -> (Vec<String>, f64) {
                 clear += 1;
                 if reading.status != Status::Valid && reading.status != Status::Invalid {
                     clear_review += 1;
-                    if clear_review <= 10 {
+                    if clear_review <= 400 {
                         eprintln!(
                             "clear ballot not decided: {name}:{i} → {:?} {:?} scores {:?} stamp {:?} scan {:?}",
                             reading.status,

@@ -19,6 +19,8 @@ pub const NAME_STEP_MM: f64 = 0.15;
 const SHIFT: isize = 8;
 /// Margin sampled around the tight name box, mm: strikes overshoot the name.
 pub const NAME_MARGIN_X_MM: f64 = 4.0;
+/// How far beyond the name's ends a stroke is followed, mm.
+const OVERSHOOT_MM: f64 = 3.0;
 /// Vertical margin, mm: room to see underlines and circles around the name.
 pub const NAME_MARGIN_Y_MM: f64 = 3.0;
 
@@ -39,6 +41,8 @@ pub struct NameTemplate {
     pub dark: Vec<usize>,
     /// Rows of the letters' body (cap top .. baseline), inclusive-exclusive.
     pub body_rows: (usize, usize),
+    /// Rows of the whole printed name (diacritics to descenders), for slanted strokes.
+    pub name_rows: (usize, usize),
     /// Columns of the printed name.
     pub name_cols: (usize, usize),
     /// Column ranges of each word.
@@ -83,6 +87,10 @@ impl NameTemplate {
             to_col(name_mm.x),
             to_col(name_mm.right()).max(to_col(name_mm.x) + 1),
         );
+        let name_rows = (
+            to_row(name_mm.y - 0.3),
+            to_row(name_mm.bottom() + 0.3).max(to_row(name_mm.y) + 1),
+        );
         let words = split_words(&patch, body_rows, name_cols, (baseline - cap_top).max(0.5));
         NameTemplate {
             id: id.to_string(),
@@ -92,6 +100,7 @@ impl NameTemplate {
             mask,
             dark,
             body_rows,
+            name_rows,
             name_cols,
             words,
         }
@@ -216,14 +225,20 @@ pub fn measure(
         3,
         pixel,
     );
-    let (covered, ink_body) = crossing(t, &strong, w, hgt, profile);
-    let (faint_covered, _) = crossing(t, &faint, w, hgt, profile);
+    // Two bands: the letters' body (cap top to baseline) and the whole printed
+    // name (diacritics to descenders). A strike crosses the whole name; a slanted
+    // one may leave the body near its ends but still runs through most of it,
+    // while underlines and overlines never enter the body at all.
+    let (covered, ink_body) = crossing(t, &strong, t.name_rows, w, hgt, profile);
+    let (in_body, _) = crossing(t, &strong, t.body_rows, w, hgt, profile);
+    let (faint_covered, _) = crossing(t, &faint, t.name_rows, w, hgt, profile);
+    let (faint_body, _) = crossing(t, &faint, t.body_rows, w, hgt, profile);
     let c0 = t.name_cols.0;
-    let faint_coverage =
-        faint_covered.iter().filter(|&&c| c).count() as f64 / faint_covered.len().max(1) as f64;
+    let fraction = |v: &[bool]| v.iter().filter(|&&c| c).count() as f64 / v.len().max(1) as f64;
+    let coverage = fraction(&covered);
+    let body_coverage = fraction(&in_body);
+    let faint_coverage = fraction(&faint_body);
     let total_ink = strong.iter().filter(|&&b| b).count();
-    let n = covered.len().max(1) as f64;
-    let coverage = covered.iter().filter(|&&c| c).count() as f64 / n;
     let word_coverage: Vec<f64> = t
         .words
         .iter()
@@ -244,11 +259,12 @@ pub fn measure(
     let min_word = word_coverage.iter().cloned().fold(1.0f64, f64::min);
 
     let state = if coverage >= profile.struck_coverage
+        && body_coverage >= profile.struck_body_coverage
         && min_word >= profile.struck_word_coverage
         && longest_gap <= profile.struck_max_gap_mm
     {
         MarkState::Struck
-    } else if coverage <= profile.kept_coverage && faint_coverage <= profile.kept_coverage {
+    } else if body_coverage <= profile.kept_coverage && faint_coverage <= profile.kept_coverage {
         MarkState::Kept
     } else {
         MarkState::Doubtful
@@ -257,6 +273,7 @@ pub fn measure(
     NameScore {
         state,
         coverage: round3(coverage),
+        body_coverage: round3(body_coverage),
         faint_coverage: round3(faint_coverage),
         word_coverage: word_coverage.into_iter().map(round3).collect(),
         longest_gap_mm: round3(longest_gap),
@@ -306,17 +323,22 @@ fn ink_map(
 fn crossing(
     t: &NameTemplate,
     ink: &[bool],
+    rows: (usize, usize),
     w: usize,
     hgt: usize,
     profile: &Profile,
 ) -> (Vec<bool>, usize) {
-    let (r0, r1) = t.body_rows;
+    let (r0, r1) = rows;
     let (c0, c1) = t.name_cols;
     let r1 = r1.min(hgt);
-    let mut covered = vec![false; c1 - c0];
-    let mut centre_y = vec![0.0f64; c1 - c0];
+    // Look a little beyond the name: a stroke that overshoots anchors the bridging
+    // over the first and last letters' stems, which print hides.
+    let ext = (OVERSHOOT_MM / NAME_STEP_MM).round() as usize;
+    let (e0, e1) = (c0.saturating_sub(ext), (c1 + ext).min(w));
+    let mut covered = vec![false; e1 - e0];
+    let mut centre_y = vec![0.0f64; e1 - e0];
     let mut ink_body = 0usize;
-    for (k, x) in (c0..c1).enumerate() {
+    for (k, x) in (e0..e1).enumerate() {
         let (mut n, mut sum) = (0usize, 0usize);
         for y in r0..r1 {
             if ink[y * w + x] {
@@ -327,7 +349,9 @@ fn crossing(
         if n > 0 {
             covered[k] = true;
             centre_y[k] = sum as f64 / n as f64;
-            ink_body += n;
+            if (c0..c1).contains(&x) {
+                ink_body += n;
+            }
         }
     }
     // Where the stroke runs over printed letters it cannot be seen (black on black).
@@ -336,11 +360,11 @@ fn crossing(
     // stroke would have been seen, so it is not there.
     let bridge = (profile.stroke_gap_bridge_mm / NAME_STEP_MM).round() as usize;
     fill_gaps(&mut covered, &centre_y, bridge, |k, y| {
-        let x = c0 + k;
+        let x = e0 + k;
         let y = y.round() as isize;
         (y - 2..=y + 2).any(|yy| yy >= 0 && (yy as usize) < hgt && t.mask[yy as usize * w + x])
     });
-    (covered, ink_body)
+    (covered[c0 - e0..c1 - e0].to_vec(), ink_body)
 }
 
 /// Rounds to three decimals, for stable JSON.

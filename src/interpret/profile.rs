@@ -33,11 +33,13 @@ pub struct Profile {
     pub stroke_gap_bridge_mm: f64,
     /// A name is struck when at least this fraction of its width is crossed...
     pub struck_coverage: f64,
+    /// ... at least this fraction through the letters' body ...
+    pub struck_body_coverage: f64,
     /// ... and every word of it at least this fraction ...
     pub struck_word_coverage: f64,
     /// ... and no uncrossed gap is longer than this, mm.
     pub struck_max_gap_mm: f64,
-    /// A name is kept when at most this fraction of its width is crossed.
+    /// A name is kept when at most this fraction of its width is crossed through the letters' body.
     pub kept_coverage: f64,
     /// Stamp present (colour scan): red ink covers at least this fraction of the stamp area.
     pub stamp_red_present: f64,
@@ -89,6 +91,7 @@ impl Profile {
             print_mask_mm: 0.3,
             stroke_gap_bridge_mm: 1.5,
             struck_coverage: 0.9,
+            struck_body_coverage: 0.6,
             struck_word_coverage: 0.8,
             struck_max_gap_mm: 2.0,
             kept_coverage: 0.45,

@@ -66,9 +66,11 @@ impl RejectReason {
 pub struct NameScore {
     /// Machine state.
     pub state: MarkState,
-    /// Fraction of the name's width crossed by hand ink through the letters.
+    /// Fraction of the name's width crossed by hand ink within the printed name's height.
     pub coverage: f64,
-    /// Same, counting faint ink too (a name is "kept" only if this is low as well).
+    /// Same, within the letters' body (cap height to baseline) only.
+    pub body_coverage: f64,
+    /// Body coverage counting faint ink too (a name is "kept" only if this is low as well).
     pub faint_coverage: f64,
     /// Same, per word of the name.
     pub word_coverage: Vec<f64>,
