@@ -2,8 +2,10 @@
 //! that uses `anyhow`; everything below it returns typed errors.
 
 mod ballots;
+mod demo;
 mod election;
 mod interpret;
+mod session;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,6 +24,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The whole count on a built-in example with the simulated scanner.
+    Demo(demo::DemoArgs),
     /// Write or check an election file.
     #[command(subcommand)]
     Election(election::ElectionCommand),
@@ -29,6 +33,17 @@ enum Command {
     Ballots(ballots::BallotsArgs),
     /// Read scanned pages: one JSON object (or table row) per page, in input order.
     Interpret(interpret::InterpretArgs),
+    /// Open a counting session.
+    #[command(subcommand)]
+    Session(session::SessionCommand),
+    /// Scan a batch into the open session, interpreting as pages arrive.
+    Scan(session::ScanArgs),
+    /// Decide the ballots waiting for the officials (text mode).
+    Review(session::ReviewArgs),
+    /// Show the count so far.
+    Tally(session::TallyArgs),
+    /// Enter issued/returned, check they reconcile, and close the session.
+    Close(session::CloseArgs),
 }
 
 /// An error caused by the user's input (exit code 2), as opposed to a failure (1).
@@ -59,9 +74,15 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => demo::run(args),
         Command::Election(cmd) => election::run(cmd),
         Command::Ballots(args) => ballots::run(args),
         Command::Interpret(args) => interpret::run(args),
+        Command::Session(cmd) => session::run_session(cmd),
+        Command::Scan(args) => session::run_scan(args),
+        Command::Review(args) => session::run_review(args),
+        Command::Tally(args) => session::run_tally(args),
+        Command::Close(args) => session::run_close(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,6 +10,7 @@ mod error;
 mod schema;
 mod serials;
 mod sessions;
+mod sheets;
 #[cfg(test)]
 mod tests;
 
@@ -22,6 +23,7 @@ pub use audit::{AuditEntry, ChainCheck, check_chain};
 pub use error::StoreError;
 pub use schema::SCHEMA_VERSION;
 pub use sessions::{SessionInfo, SessionState};
+pub use sheets::{SheetRow, SheetState};
 
 use crate::election::{Election, Fingerprint, parse_election};
 

@@ -92,6 +92,31 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER printed_no_delete BEFORE DELETE ON printed_serials
         BEGIN SELECT RAISE(ABORT, 'printed serials are never removed'); END;
     "#,
+    // 2: the counting session.
+    r#"
+    ALTER TABLE readings ADD COLUMN duplicate_of INTEGER REFERENCES sheets(id);
+    ALTER TABLE readings ADD COLUMN certainty REAL NOT NULL DEFAULT 0;
+    -- The same image twice in one session is one sheet (a replayed folder, a resumed batch).
+    CREATE UNIQUE INDEX sheets_session_image ON sheets(session_id, image_sha256);
+    CREATE TABLE reconciliations (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL REFERENCES sessions(id),
+        issued      INTEGER NOT NULL,
+        returned    INTEGER NOT NULL,
+        spoiled     INTEGER NOT NULL DEFAULT 0,
+        note        TEXT,
+        at          TEXT NOT NULL
+    );
+    CREATE TABLE confirmations (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL REFERENCES sessions(id),
+        member      TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        UNIQUE (session_id, member)
+    );
+    CREATE TRIGGER sheets_no_delete BEFORE DELETE ON sheets
+        BEGIN SELECT RAISE(ABORT, 'scanned sheets are never removed'); END;
+    "#,
 ];
 
 /// Schema version this program writes.

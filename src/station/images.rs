@@ -1,0 +1,121 @@
+//! The content-addressed image store: each scanned page is a file named by its
+//! SHA-256, written to a temporary name, fsynced, renamed, and the folder
+//! fsynced — so after a power cut a file is either whole or absent.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// A problem with the image store, naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageStoreError {
+    /// Reading or writing failed (disk full, read-only, …).
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A stored file no longer has the hash it is named by.
+    #[error("{path}: image altered or damaged (its SHA-256 is {actual})")]
+    Altered {
+        /// The file.
+        path: PathBuf,
+        /// The hash found.
+        actual: String,
+    },
+}
+
+/// Images of one station, under one folder.
+#[derive(Debug, Clone)]
+pub struct ImageStore {
+    dir: PathBuf,
+}
+
+/// Hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl ImageStore {
+    /// The store in `dir` (created when the first image is written).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        ImageStore { dir: dir.into() }
+    }
+
+    /// The store's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Stores an image durably; returns its hash and its path relative to the store.
+    pub fn put(&self, bytes: &[u8], extension: &str) -> Result<(String, String), ImageStoreError> {
+        let sha = sha256_hex(bytes);
+        let rel = format!("{}/{}.{}", &sha[..2], sha, extension);
+        let path = self.dir.join(&rel);
+        let io = |p: &Path| {
+            let p = p.to_path_buf();
+            move |source| ImageStoreError::Io { path: p, source }
+        };
+        if let Ok(meta) = fs::metadata(&path) {
+            if meta.len() == bytes.len() as u64 {
+                return Ok((sha, rel));
+            }
+        }
+        let folder = path.parent().unwrap_or(&self.dir).to_path_buf();
+        fs::create_dir_all(&folder).map_err(io(&folder))?;
+        let tmp = folder.join(format!(".{sha}.tmp"));
+        {
+            let mut f = File::create(&tmp).map_err(io(&tmp))?;
+            f.write_all(bytes).map_err(io(&tmp))?;
+            f.sync_all().map_err(io(&tmp))?;
+        }
+        fs::rename(&tmp, &path).map_err(io(&path))?;
+        // The rename itself must survive a power cut: sync the folder entry.
+        File::open(&folder)
+            .and_then(|d| d.sync_all())
+            .map_err(io(&folder))?;
+        Ok((sha, rel))
+    }
+
+    /// Reads an image back, checking it still has its hash.
+    pub fn get(&self, rel: &str, sha: &str) -> Result<Vec<u8>, ImageStoreError> {
+        let path = self.dir.join(rel);
+        let bytes = fs::read(&path).map_err(|source| ImageStoreError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let actual = sha256_hex(&bytes);
+        if actual != sha {
+            return Err(ImageStoreError::Altered { path, actual });
+        }
+        Ok(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stores_by_hash_once_and_detects_alteration() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ImageStore::new(dir.path().join("images"));
+        let (sha, rel) = store.put(b"page one", "png").unwrap();
+        assert_eq!(sha, sha256_hex(b"page one"));
+        assert!(rel.starts_with(&sha[..2]) && rel.ends_with(".png"));
+        assert_eq!(
+            store.put(b"page one", "png").unwrap(),
+            (sha.clone(), rel.clone())
+        );
+        assert_eq!(store.get(&rel, &sha).unwrap(), b"page one");
+        std::fs::write(store.dir().join(&rel), b"page 0ne").unwrap();
+        assert!(matches!(
+            store.get(&rel, &sha),
+            Err(ImageStoreError::Altered { .. })
+        ));
+    }
+}

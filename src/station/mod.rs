@@ -1,0 +1,677 @@
+//! The counting station: one counting session from set-up to close.
+//!
+//! Pages arrive from a scanner and are kept safely first — image written to the
+//! content-addressed store and fsynced, sheet recorded in SQLite — before they
+//! are acknowledged or interpreted. Interpretation runs on a worker pool,
+//! decoupled from the feeder; readings and decisions are appended, never
+//! overwritten. Counting is recomputed from the records: a serial counts once
+//! per session (lowest sheet first), doubtful ballots wait for the officials.
+//! No UI code: the CLI and the kiosk both observe [`Event`]s and call methods.
+
+mod count;
+mod images;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+
+use serde::{Deserialize, Serialize};
+
+pub use count::{Count, SheetOutcome, count as count_sheets};
+pub use images::{ImageStore, ImageStoreError, sha256_hex};
+
+use crate::election::{BallotKey, Election, Fingerprint, KeyError};
+use crate::interpret::{
+    DEFAULT_PIXEL_BUDGET, Interpreter, Page, Profile, Reading, Status, decode_pages,
+};
+use crate::rules::Verdict;
+use crate::scanner::{ScanError, ScannedPage, Scanner};
+use crate::store::{SessionState, SheetState, Store, StoreError};
+
+/// The counting board and attendance, entered at set-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Setup {
+    /// Head of the counting board (Tổ trưởng / Trưởng ban kiểm phiếu).
+    pub leader: String,
+    /// Members (up to 4).
+    pub members: Vec<String>,
+    /// The two witnessing household representatives.
+    pub witnesses: Vec<String>,
+    /// A: household representatives present (ballots delivered, in household mode).
+    pub attendance: u32,
+}
+
+/// What the station tells its observers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A page was stored and recorded.
+    PageReceived {
+        /// Sheet id.
+        sheet: i64,
+        /// Where it came from.
+        source: String,
+    },
+    /// A page was interpreted.
+    Interpreted {
+        /// Sheet id.
+        sheet: i64,
+        /// Status code (valid, invalid, review, …).
+        status: String,
+        /// Serial, when read.
+        serial: Option<String>,
+    },
+    /// The scanner reported a fault; the operator must act.
+    ScannerFault {
+        /// Status code (jammed, no_paper, …), if typed.
+        status: Option<String>,
+        /// Instruction in Vietnamese.
+        instruction_vi: String,
+        /// Instruction in English.
+        instruction_en: String,
+    },
+    /// Something went wrong that the operator should know.
+    Error {
+        /// Plain description.
+        message: String,
+    },
+}
+
+/// A station failure, naming what failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StationError {
+    /// The database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The image store.
+    #[error(transparent)]
+    Images(#[from] ImageStoreError),
+    /// The election's key.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The scanner.
+    #[error("scanner: {0}")]
+    Scanner(#[from] ScanError),
+    /// The ballot layout.
+    #[error("ballot layout: {0}")]
+    Layout(#[from] crate::ballot::LayoutError),
+    /// The operation is not allowed now.
+    #[error("{0}")]
+    State(String),
+}
+
+/// A page taken in: its sheet, whether it is new, and where its image is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intake {
+    /// Sheet id.
+    pub sheet: i64,
+    /// False when the identical image was already stored in this session.
+    pub new: bool,
+    /// SHA-256 of the stored image.
+    pub sha256: String,
+    /// Path of the image in the image store.
+    pub path: String,
+}
+
+/// Summary of one scanning run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RunSummary {
+    /// Pages stored in this run (new sheets).
+    pub received: u64,
+    /// Pages that were already stored (identical image).
+    pub repeated: u64,
+    /// Pages interpreted in this run (including ones left from an earlier run).
+    pub interpreted: u64,
+    /// Scanner faults met.
+    pub faults: u64,
+}
+
+/// A counting station bound to one database and its latest session.
+pub struct Station {
+    store: Store,
+    images: ImageStore,
+    election: Election,
+    interpreter: Arc<Interpreter>,
+    session: i64,
+    subscribers: Vec<Sender<Event>>,
+}
+
+/// Where the station keeps its copy of the election key: `DB.key`.
+pub fn key_path(db: &Path) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(".key");
+    PathBuf::from(p)
+}
+
+/// Where the station keeps its images: `DB.images/`.
+pub fn images_dir(db: &Path) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(".images");
+    PathBuf::from(p)
+}
+
+impl Station {
+    /// Opens a new counting session for an election file (with its key beside it).
+    pub fn create(
+        db: &Path,
+        election_file: &Path,
+        setup: &Setup,
+        previous: Option<i64>,
+    ) -> Result<Station, StationError> {
+        let source = std::fs::read_to_string(election_file).map_err(|source| {
+            StationError::Key(KeyError::Io {
+                file: election_file.to_path_buf(),
+                source,
+            })
+        })?;
+        let mut store = Store::open(db)?;
+        let election = store.bind_election(&source, election_file)?;
+        let key = BallotKey::load_or_create(election_file)?;
+        // The station keeps its own copy of the key, private, beside the database.
+        let kp = key_path(db);
+        if !kp.exists() {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&kp)
+                .map_err(|source| KeyError::Io {
+                    file: kp.clone(),
+                    source,
+                })?;
+            f.write_all(format!("{}\n", hex::encode(key.as_bytes())).as_bytes())
+                .and_then(|()| f.sync_all())
+                .map_err(|source| KeyError::Io {
+                    file: kp.clone(),
+                    source,
+                })?;
+        }
+        if let Some(open) = store
+            .sessions()?
+            .iter()
+            .rev()
+            .find(|s| s.state != SessionState::Closed)
+        {
+            return Err(StationError::State(format!(
+                "session {} is still {:?}; close it before opening another",
+                open.id, open.state
+            )));
+        }
+        let fingerprint = Fingerprint::of(&election);
+        let session = store.create_session(&fingerprint, previous)?;
+        store.set_session_setup(session, &serde_json::to_value(setup).unwrap_or_default())?;
+        store.set_session_state(session, SessionState::Counting, "station")?;
+        drop(store);
+        Station::open(db)
+    }
+
+    /// Opens the station database and its latest session (resuming it).
+    pub fn open(db: &Path) -> Result<Station, StationError> {
+        let store = Store::open(db)?;
+        let (election, _) = store.election()?.ok_or(StoreError::NoElection {
+            file: db.to_path_buf(),
+        })?;
+        let key = BallotKey::load(&key_path(db))?;
+        let session = store.sessions()?.last().map(|s| s.id).ok_or_else(|| {
+            StationError::State(format!(
+                "{}: no counting session (run `kiemphieu session open`)",
+                db.display()
+            ))
+        })?;
+        let interpreter = Arc::new(Interpreter::new(&election, key, Profile::default())?);
+        Ok(Station {
+            store,
+            images: ImageStore::new(images_dir(db)),
+            election,
+            interpreter,
+            session,
+            subscribers: Vec::new(),
+        })
+    }
+
+    /// The election counted.
+    pub fn election(&self) -> &Election {
+        &self.election
+    }
+
+    /// The current session id.
+    pub fn session(&self) -> i64 {
+        self.session
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The image store.
+    pub fn images(&self) -> &ImageStore {
+        &self.images
+    }
+
+    /// The session's state.
+    pub fn state(&self) -> Result<SessionState, StationError> {
+        Ok(self
+            .store
+            .sessions()?
+            .into_iter()
+            .find(|s| s.id == self.session)
+            .map(|s| s.state)
+            .unwrap_or(SessionState::Setup))
+    }
+
+    /// The set-up entered when the session was opened.
+    pub fn setup(&self) -> Result<Setup, StationError> {
+        Ok(serde_json::from_value(self.store.session_setup(self.session)?).unwrap_or_default())
+    }
+
+    /// A new receiver of events.
+    pub fn subscribe(&mut self) -> Receiver<Event> {
+        let (tx, rx) = mpsc::channel();
+        self.subscribers.push(tx);
+        rx
+    }
+
+    fn emit(&mut self, event: Event) {
+        self.subscribers.retain(|s| s.send(event.clone()).is_ok());
+    }
+
+    fn require_open(&self) -> Result<(), StationError> {
+        match self.state()? {
+            SessionState::Confirmed | SessionState::Closed => Err(StationError::State(format!(
+                "session {} is confirmed or closed; nothing can change",
+                self.session
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Stores and records one scanned page; returns the sheets (one per page of a
+    /// multi-page file). Only after this returns is the page acknowledged.
+    pub fn intake(&mut self, page: &ScannedPage, batch: &str) -> Result<Vec<Intake>, StationError> {
+        self.require_open()?;
+        // A multi-page file (TIFF) becomes one sheet a page, each stored as PNG;
+        // anything else, readable or not, is stored exactly as received.
+        let pages = match decode_pages(&page.bytes, DEFAULT_PIXEL_BUDGET) {
+            Ok(p) if p.len() > 1 => p,
+            _ => Vec::new(),
+        };
+        let mut out = Vec::new();
+        if pages.is_empty() {
+            let (sha, rel) = self.images.put(&page.bytes, page.extension)?;
+            let (id, new) = self
+                .store
+                .add_sheet(self.session, batch, &sha, &rel, &page.source)?;
+            out.push(Intake {
+                sheet: id,
+                new,
+                sha256: sha,
+                path: rel,
+            });
+        } else {
+            for (i, p) in pages.iter().enumerate() {
+                let mut png = Vec::new();
+                p.image
+                    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+                    .map_err(|e| {
+                        StationError::State(format!(
+                            "{}: page {}: cannot re-encode: {e}",
+                            page.source,
+                            i + 1
+                        ))
+                    })?;
+                let (sha, rel) = self.images.put(&png, "png")?;
+                let source = format!("{} page {}", page.source, i + 1);
+                let (id, new) = self
+                    .store
+                    .add_sheet(self.session, batch, &sha, &rel, &source)?;
+                out.push(Intake {
+                    sheet: id,
+                    new,
+                    sha256: sha,
+                    path: rel,
+                });
+            }
+        }
+        for i in &out {
+            if i.new {
+                self.emit(Event::PageReceived {
+                    sheet: i.sheet,
+                    source: page.source.clone(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Interprets every stored sheet that has no reading yet (on resume, or after intake).
+    pub fn interpret_pending(&mut self) -> Result<u64, StationError> {
+        use rayon::prelude::*;
+        let pending = self.store.pending_sheets(self.session)?;
+        let images = self.images.clone();
+        let interp = self.interpreter.clone();
+        let results: Vec<(i64, Reading)> = pending
+            .par_iter()
+            .map(|s| {
+                (
+                    s.id,
+                    read_sheet(&interp, &images, &s.image_path, &s.image_sha256),
+                )
+            })
+            .collect();
+        let n = results.len() as u64;
+        for (id, reading) in results {
+            self.record(id, &reading)?;
+        }
+        Ok(n)
+    }
+
+    /// Records a reading: appended, with the machine verdict.
+    fn record(&mut self, sheet: i64, reading: &Reading) -> Result<(), StationError> {
+        let status = status_code(reading.status);
+        let json = serde_json::to_string(reading).unwrap_or_else(|_| "{}".into());
+        let verdict = reading
+            .verdict
+            .as_ref()
+            .and_then(|v| serde_json::to_string(v).ok());
+        // Informational: the authoritative duplicate check is made when counting.
+        let duplicate_of = match &reading.serial {
+            Some(serial) => self
+                .store
+                .earlier_sheet_with_serial(self.session, serial, sheet)?,
+            None => None,
+        };
+        let status = if duplicate_of.is_some()
+            && matches!(
+                reading.status,
+                Status::Valid | Status::Invalid | Status::Review
+            ) {
+            "duplicate"
+        } else {
+            status
+        };
+        self.store.add_reading(
+            sheet,
+            reading.serial.as_deref(),
+            status,
+            &json,
+            verdict.as_deref(),
+            reading.certainty,
+            duplicate_of,
+        )?;
+        self.emit(Event::Interpreted {
+            sheet,
+            status: status.to_string(),
+            serial: reading.serial.clone(),
+        });
+        Ok(())
+    }
+
+    /// Runs a scanner until it has nothing more: pages are stored as they come and
+    /// interpreted on the worker pool, so a slow page never stalls the feeder.
+    pub fn run(
+        &mut self,
+        mut scanner: Box<dyn Scanner>,
+        batch: &str,
+    ) -> Result<RunSummary, StationError> {
+        self.require_open()?;
+        let mut summary = RunSummary {
+            interpreted: self.interpret_pending()?,
+            ..Default::default()
+        };
+        enum Msg {
+            Page(ScannedPage),
+            Fault(ScanError),
+            Done(Option<ScanError>),
+            Read(i64, Reading),
+        }
+        let (tx, rx) = mpsc::channel::<Msg>();
+        let feeder_tx = tx.clone();
+        let feeder = std::thread::spawn(move || {
+            if let Err(e) = scanner.start_batch() {
+                let _ = feeder_tx.send(Msg::Done(Some(e)));
+                return;
+            }
+            loop {
+                match scanner.next_page() {
+                    Ok(Some(page)) => {
+                        if feeder_tx.send(Msg::Page(page)).is_err() {
+                            scanner.cancel();
+                            return;
+                        }
+                    }
+                    Ok(None) => break,
+                    // A typed fault: tell the operator, go on with the next sheet.
+                    Err(e) if e.status.is_some() => {
+                        if feeder_tx.send(Msg::Fault(e)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        let _ = feeder_tx.send(Msg::Done(Some(e)));
+                        return;
+                    }
+                }
+            }
+            scanner.cancel();
+            let _ = feeder_tx.send(Msg::Done(None));
+        });
+        let mut outstanding = 0u64;
+        let mut done = false;
+        let mut failure = None;
+        while !done || outstanding > 0 {
+            let Ok(msg) = rx.recv() else { break };
+            match msg {
+                Msg::Page(page) => {
+                    for got in self.intake(&page, batch)? {
+                        if !got.new {
+                            summary.repeated += 1;
+                            continue;
+                        }
+                        summary.received += 1;
+                        outstanding += 1;
+                        let (interp, images, tx) =
+                            (self.interpreter.clone(), self.images.clone(), tx.clone());
+                        rayon::spawn(move || {
+                            let reading = read_sheet(&interp, &images, &got.path, &got.sha256);
+                            let _ = tx.send(Msg::Read(got.sheet, reading));
+                        });
+                    }
+                }
+                Msg::Read(id, reading) => {
+                    outstanding -= 1;
+                    summary.interpreted += 1;
+                    self.record(id, &reading)?;
+                }
+                Msg::Fault(e) => {
+                    summary.faults += 1;
+                    self.emit(Event::ScannerFault {
+                        status: e.status.map(|s| s.code().to_string()),
+                        instruction_vi: e.instruction_vi(),
+                        instruction_en: e.instruction_en(),
+                    });
+                }
+                Msg::Done(err) => {
+                    done = true;
+                    if let Some(e) = err {
+                        self.emit(Event::Error {
+                            message: e.to_string(),
+                        });
+                        failure = Some(e);
+                    }
+                }
+            }
+        }
+        let _ = feeder.join();
+        if let Some(e) = failure {
+            return Err(StationError::Scanner(e));
+        }
+        Ok(summary)
+    }
+
+    /// Everything counted so far, recomputed from the records.
+    pub fn count(&self) -> Result<Count, StationError> {
+        Ok(count::count(
+            &self.election,
+            &self.store.sheet_states(self.session)?,
+        ))
+    }
+
+    /// Ballots waiting for the officials, least certain first.
+    pub fn review_queue(&self) -> Result<Vec<SheetState>, StationError> {
+        let mut q: Vec<SheetState> = self
+            .store
+            .sheet_states(self.session)?
+            .into_iter()
+            .filter(|s| s.status.as_deref() == Some("review") && s.human_verdict.is_none())
+            .collect();
+        q.sort_by(|a, b| {
+            a.certainty
+                .total_cmp(&b.certainty)
+                .then(a.sheet.id.cmp(&b.sheet.id))
+        });
+        Ok(q)
+    }
+
+    /// Records the officials' decision on a sheet (revisable until confirmation).
+    pub fn decide(
+        &mut self,
+        sheet: i64,
+        verdict: &Verdict,
+        reason: &str,
+        official: &str,
+    ) -> Result<(), StationError> {
+        self.require_open()?;
+        if !verdict.is_decided() {
+            return Err(StationError::State(
+                "a decision must be valid or invalid, not review".into(),
+            ));
+        }
+        if official.trim().is_empty() {
+            return Err(StationError::State(
+                "a decision needs the deciding official's name".into(),
+            ));
+        }
+        let known = self
+            .store
+            .sheet_states(self.session)?
+            .iter()
+            .any(|s| s.sheet.id == sheet);
+        if !known {
+            return Err(StationError::State(format!(
+                "sheet {sheet} is not in session {}",
+                self.session
+            )));
+        }
+        let json =
+            serde_json::to_string(verdict).map_err(|e| StationError::State(e.to_string()))?;
+        self.store.add_decision(sheet, &json, reason, official)?;
+        Ok(())
+    }
+
+    /// Enters issued/returned, checks the identities of rules.md §6, and closes the
+    /// session when they hold (or a note explains why not).
+    pub fn close(
+        &mut self,
+        issued: u32,
+        returned: u32,
+        spoiled: u32,
+        note: Option<&str>,
+    ) -> Result<Vec<crate::rules::Check>, StationError> {
+        self.require_open()?;
+        let count = self.count()?;
+        if count.awaiting_review > 0 {
+            return Err(StationError::State(format!(
+                "{} ballots still wait for the officials' decision (kiemphieu review)",
+                count.awaiting_review
+            )));
+        }
+        if count.pending > 0 {
+            return Err(StationError::State(format!(
+                "{} pages are not interpreted yet",
+                count.pending
+            )));
+        }
+        let setup = self.setup()?;
+        let counts = crate::rules::Counts {
+            households: self.election.election.households,
+            attendance: setup.attendance,
+            issued,
+            returned,
+            spoiled,
+        };
+        let checks = crate::rules::reconcile(&self.election, &counts, &count.tally);
+        let broken: Vec<_> = checks.iter().filter(|c| !c.holds).collect();
+        if !broken.is_empty() && note.is_none_or(|n| n.trim().is_empty()) {
+            return Err(StationError::State(format!(
+                "the counts do not reconcile: {}; correct them or explain with --note",
+                broken
+                    .iter()
+                    .map(|c| c.text_en.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )));
+        }
+        self.store
+            .add_reconciliation(self.session, issued, returned, spoiled, note)?;
+        self.store
+            .set_session_state(self.session, SessionState::Reconciled, "station")?;
+        self.store
+            .set_session_state(self.session, SessionState::Closed, "station")?;
+        Ok(checks)
+    }
+
+    /// Every sheet with its outcome in the count.
+    pub fn sheets(&self) -> Result<Vec<SheetState>, StationError> {
+        Ok(self.store.sheet_states(self.session)?)
+    }
+
+    /// Per-batch tallies.
+    pub fn batches(&self) -> Result<BTreeMap<String, crate::rules::Tally>, StationError> {
+        Ok(self.count()?.by_batch)
+    }
+}
+
+/// Stable status code of a reading.
+pub fn status_code(status: Status) -> &'static str {
+    match status {
+        Status::Valid => "valid",
+        Status::Invalid => "invalid",
+        Status::Review => "review",
+        Status::Blank => "blank",
+        Status::Rejected => "rejected",
+        Status::Duplicate => "duplicate",
+    }
+}
+
+fn unreadable(message: &str) -> Reading {
+    let mut r: Reading = serde_json::from_value(serde_json::json!({
+        "status": "rejected", "vote": null, "struck": [], "kept": [], "doubtful": [],
+        "reasons": ["unreadable"], "serial": null, "scores": {}, "extra_writing": [],
+        "rotation": 0, "dpi": 0.0, "scale": 1.0, "registration_mm": 0.0, "certainty": 0.0
+    }))
+    .expect("static reading parses");
+    r.reasons.push(message.to_string());
+    r
+}
+
+/// Reads a stored sheet's image and interprets it; a damaged file is `rejected`.
+fn read_sheet(interp: &Interpreter, images: &ImageStore, rel: &str, sha: &str) -> Reading {
+    let bytes = match images.get(rel, sha) {
+        Ok(b) => b,
+        Err(e) => return unreadable(&e.to_string()),
+    };
+    match decode_pages(&bytes, DEFAULT_PIXEL_BUDGET) {
+        Ok(pages) => match pages.first() {
+            Some(p) => interp.interpret(&Page {
+                image: p.image.clone(),
+                dpi: p.dpi,
+            }),
+            None => unreadable("no page in file"),
+        },
+        Err(e) => unreadable(&e.to_string()),
+    }
+}
