@@ -8,5 +8,7 @@ pub mod ballot;
 pub mod election;
 pub mod interpret;
 pub mod rules;
+pub mod scanner;
+pub mod station;
 pub mod store;
 pub mod synth;

@@ -89,9 +89,7 @@ impl ScanStatus {
                 "Several sheets went in together — take them out, put them back in the \
                  tray, then press Continue."
             }
-            ScanStatus::CoverOpen => {
-                "The scanner cover is open — close it, then press Continue."
-            }
+            ScanStatus::CoverOpen => "The scanner cover is open — close it, then press Continue.",
             ScanStatus::DeviceBusy => {
                 "The scanner is busy — wait a few seconds, then press Continue."
             }

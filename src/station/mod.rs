@@ -426,7 +426,7 @@ impl Station {
             Page(ScannedPage),
             Fault(ScanError),
             Done(Option<ScanError>),
-            Read(i64, Reading),
+            Read(i64, Box<Reading>),
         }
         let (tx, rx) = mpsc::channel::<Msg>();
         let feeder_tx = tx.clone();
@@ -477,7 +477,7 @@ impl Station {
                             (self.interpreter.clone(), self.images.clone(), tx.clone());
                         rayon::spawn(move || {
                             let reading = read_sheet(&interp, &images, &got.path, &got.sha256);
-                            let _ = tx.send(Msg::Read(got.sheet, reading));
+                            let _ = tx.send(Msg::Read(got.sheet, Box::new(reading)));
                         });
                     }
                 }

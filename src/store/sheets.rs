@@ -48,6 +48,19 @@ pub struct SheetState {
     pub duplicate_of: Option<i64>,
 }
 
+/// Issued/returned entered at reconciliation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reconciliation {
+    /// Ballots issued.
+    pub issued: u32,
+    /// Ballots returned.
+    pub returned: u32,
+    /// Spoiled ballots exchanged at the table.
+    pub spoiled: u32,
+    /// The board's note when the identities do not hold.
+    pub note: Option<String>,
+}
+
 impl Store {
     /// Records a scanned sheet whose image is already safely stored; returns its id
     /// and whether it is new (an identical image in the same session is the same sheet).
@@ -278,16 +291,20 @@ impl Store {
         tx.commit().map_err(e)
     }
 
-    /// The latest reconciliation of a session: (issued, returned, spoiled, note).
-    pub fn reconciliation(
-        &self,
-        session: i64,
-    ) -> Result<Option<(u32, u32, u32, Option<String>)>, StoreError> {
+    /// The latest reconciliation of a session.
+    pub fn reconciliation(&self, session: i64) -> Result<Option<Reconciliation>, StoreError> {
         self.conn
             .query_row(
                 "SELECT issued, returned, spoiled, note FROM reconciliations WHERE session_id = ?1 ORDER BY id DESC LIMIT 1",
                 params![session],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| {
+                    Ok(Reconciliation {
+                        issued: r.get(0)?,
+                        returned: r.get(1)?,
+                        spoiled: r.get(2)?,
+                        note: r.get(3)?,
+                    })
+                },
             )
             .optional()
             .map_err(|e| self.err(e))

@@ -2,13 +2,13 @@
 
 use std::io::Cursor;
 
-use image::codecs::jpeg::{JpegEncoder, PixelDensity};
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::codecs::pnm::{PnmEncoder, PnmSubtype, SampleEncoding};
 use image::codecs::tiff::TiffEncoder;
 use image::{DynamicImage, ImageEncoder};
 
 use super::SynthError;
+use super::jpeg::encode_jpeg;
 use super::scan::{ColourMode, FileFormat};
 
 /// Encodes the scan; returns the bytes and the usual file extension.
@@ -41,17 +41,22 @@ pub(crate) fn encode(
             "png"
         }
         FileFormat::Jpeg { quality } => {
-            let mut enc = JpegEncoder::new_with_quality(&mut out, quality);
-            enc.set_pixel_density(PixelDensity::dpi(u16::try_from(dpi).unwrap_or(u16::MAX)));
-            // The typed buffer, not `encode_image(&DynamicImage)`: that reads every pixel
-            // through a generic RGBA view (several times slower) and writes grey as colour.
-            enc.encode(
+            // Our own encoder: several times faster than `image`'s, and 4:2:0 like scanners.
+            out = encode_jpeg(
                 img.as_bytes(),
-                img.width(),
-                img.height(),
-                img.color().into(),
+                img.width() as usize,
+                img.height() as usize,
+                usize::from(img.color().channel_count()),
+                quality,
+                dpi,
             )
-            .map_err(err("JPEG"))?;
+            .map_err(|e| SynthError::Encode {
+                format: "JPEG",
+                source: image::ImageError::Encoding(image::error::EncodingError::new(
+                    image::ImageFormat::Jpeg.into(),
+                    e,
+                )),
+            })?;
             "jpg"
         }
         FileFormat::Tiff => {

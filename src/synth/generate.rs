@@ -208,7 +208,7 @@ impl<'a> Generator<'a> {
     }
 
     /// The printed ballot with `payload` in its QR code.
-    pub(crate) fn printed(&self, dpi: u32, payload: &str) -> GrayImage {
+    fn printed(&self, dpi: u32, payload: &str) -> GrayImage {
         let mut page = (*self.template(dpi)).clone();
         let quiet = self.layout.qr.quiet_mm;
         let at = region_px(self.layout, dpi as f32, quiet);

@@ -17,6 +17,7 @@ mod encode;
 mod generate;
 mod geom;
 mod ink;
+mod jpeg;
 mod marks;
 mod mix;
 mod rnd;

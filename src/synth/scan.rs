@@ -295,10 +295,16 @@ pub(crate) fn scan(
         ch: page.ch,
         data,
     };
+    // Lamp, streak and noise are applied to each row as the blur finishes it, while the
+    // row is in cache, rather than in another pass over the page.
+    let mut sensor = Sensor::new(spec, wu, hu, k, seed);
     if spec.blur_sigma >= 0.2 {
-        blur(&mut img, spec.blur_sigma);
+        blur(&mut img, spec.blur_sigma, sensor.as_mut());
+    } else if let Some(sensor) = sensor.as_mut() {
+        for (y, row) in img.data.chunks_exact_mut(wu * page.ch).enumerate() {
+            sensor.row(y, row, page.ch);
+        }
     }
-    sensor(&mut img, spec, k, seed);
     let grey = |data| {
         image::GrayImage::from_raw(w, h, data).ok_or(SynthError::Internal("grey buffer size"))
     };
@@ -423,7 +429,7 @@ fn edge_pixel<const C: usize>(page: &Raster, u: f64, v: f64, look: &Look, out: &
 }
 
 /// Separable gaussian blur with a kernel of radius ≤ 2 (σ ≤ 1.2 px), in fixed point.
-fn blur(r: &mut Raster, sigma: f64) {
+fn blur(r: &mut Raster, sigma: f64, mut sensor: Option<&mut Sensor>) {
     // Radius 1 holds > 99% of the kernel below σ = 0.6.
     let radius = if sigma < 0.6 { 1usize } else { 2 };
     let raw: Vec<f64> = (0..=2 * radius)
@@ -457,6 +463,9 @@ fn blur(r: &mut Raster, sigma: f64) {
         for (o, a) in dst.iter_mut().zip(&acc) {
             *o = (a >> 12) as u8;
         }
+        if let Some(sensor) = sensor.as_deref_mut() {
+            sensor.row(y, dst, r.ch);
+        }
     }
 }
 
@@ -474,7 +483,7 @@ fn blur_rows(src: &[u8], dst: &mut [u8], w: usize, ch: usize, kern: &[u32]) {
                 (radius.saturating_sub(t)) * ch,
                 (t.saturating_sub(radius)) * ch,
             );
-            let (lo, hi) = (back, n - fwd);
+            let (lo, hi) = (back.min(n), n.saturating_sub(fwd));
             if lo < hi {
                 for (a, &v) in acc[lo..hi]
                     .iter_mut()
@@ -497,65 +506,88 @@ fn blur_rows(src: &[u8], dst: &mut [u8], w: usize, ch: usize, kern: &[u32]) {
     }
 }
 
-/// Lamp falloff, dirty-glass streak and sensor noise, in one pass (skipped when the
-/// scan has none of them).
-fn sensor(r: &mut Raster, spec: &ScanSpec, k: f64, seed: u64) {
-    let l = spec.lighting;
-    if l.falloff <= 0.0 && spec.streak.is_none() && spec.noise_sigma <= 0.0 {
-        return;
-    }
-    let (w, h, ch) = (r.w, r.h, r.ch);
-    let (dx, dy) = (
-        l.angle_deg.to_radians().cos(),
-        l.angle_deg.to_radians().sin(),
-    );
-    // Linear ramp along the direction: gain 1 at the bright corner, 1 − falloff at the dim one.
-    let (wf, hf) = (w as f64, h as f64);
-    let lo = (dx * wf).min(0.0) + (dy * hf).min(0.0);
-    let hi = (dx * wf).max(0.0) + (dy * hf).max(0.0);
-    let span = (hi - lo).max(1.0);
-    let (gx, gy) = (
-        (-l.falloff * dx / span) as f32,
-        (-l.falloff * dy / span) as f32,
-    );
-    let g0 = (1.0 + l.falloff * lo / span) as f32;
-    let (s0, s1, keep) = spec.streak.map_or((0, 0, 1.0), |s| {
-        let x0 = (s.x_mm * k).max(0.0) as usize;
-        let x1 = ((s.x_mm + s.width_mm) * k).ceil().max(0.0) as usize;
-        (x0, x1.max(x0 + 1), (1.0 - s.darkness) as f32)
-    });
-    // Gaussian noise from a table indexed by random bits: five pixels per 64 random
-    // bits, where computing a normal sample per pixel would double the scan's cost.
-    let mut noise = PixelNoise::new(seed ^ 0x5CA9_5CA9);
-    let table: Vec<f32> = (0..NOISE_TABLE)
-        .map(|_| {
-            let (a, _) = noise.gauss_pair();
-            a * spec.noise_sigma as f32
+/// Lamp falloff, dirty-glass streak and sensor noise, applied row by row.
+struct Sensor {
+    /// Gain at pixel (0, 0) and its steps along x and y.
+    g0: f32,
+    gx: f32,
+    gy: f32,
+    /// Streak columns `s0..s1` keep this fraction of the light.
+    streak: (usize, usize, f32),
+    /// Noise scale: σ over the spread of a sum of two random bytes.
+    noise_scale: f32,
+    noise: PixelNoise,
+    /// Per-sample gain and noise of the current row (reused buffers).
+    gains: Vec<f32>,
+    noises: Vec<f32>,
+}
+
+impl Sensor {
+    /// The sensor of a `w × h` px scan; `None` when it changes nothing.
+    fn new(spec: &ScanSpec, w: usize, h: usize, k: f64, seed: u64) -> Option<Sensor> {
+        let l = spec.lighting;
+        if l.falloff <= 0.0 && spec.streak.is_none() && spec.noise_sigma <= 0.0 {
+            return None;
+        }
+        let (dx, dy) = (
+            l.angle_deg.to_radians().cos(),
+            l.angle_deg.to_radians().sin(),
+        );
+        // Linear ramp along the direction: gain 1 at the bright corner, 1 − falloff at the dim one.
+        let (wf, hf) = (w as f64, h as f64);
+        let lo = (dx * wf).min(0.0) + (dy * hf).min(0.0);
+        let hi = (dx * wf).max(0.0) + (dy * hf).max(0.0);
+        let span = (hi - lo).max(1.0);
+        let streak = spec.streak.map_or((0, 0, 1.0), |s| {
+            let x0 = (s.x_mm * k).max(0.0) as usize;
+            let x1 = ((s.x_mm + s.width_mm) * k).ceil().max(0.0) as usize;
+            (x0, x1.max(x0 + 1), (1.0 - s.darkness) as f32)
+        });
+        // Noise is the sum of two random bytes, centred: close enough to gaussian for a
+        // sensor, four samples per 64 random bits and no table lookups.
+        let noise = PixelNoise::new(seed ^ 0x5CA9_5CA9);
+        Some(Sensor {
+            g0: (1.0 + l.falloff * lo / span) as f32,
+            gx: (-l.falloff * dx / span) as f32,
+            gy: (-l.falloff * dy / span) as f32,
+            streak,
+            noise_scale: spec.noise_sigma as f32 / TWO_BYTE_SD,
+            noise,
+            gains: Vec::new(),
+            noises: Vec::new(),
         })
-        .collect();
-    let (mut bits, mut left) = (0u64, 0u32);
-    for (y, row) in r.data.chunks_exact_mut(w * ch).enumerate() {
-        let mut gain = g0 + gy * y as f32;
-        for (x, px) in row.chunks_exact_mut(ch).enumerate() {
-            let g = if x >= s0 && x < s1 { gain * keep } else { gain };
-            for v in px {
-                if left == 0 {
-                    bits = noise.next_u64();
-                    left = 5;
-                }
-                let n = table[(bits & (NOISE_TABLE as u64 - 1)) as usize];
-                bits >>= 12;
-                left -= 1;
-                // `as u8` saturates; `+ 0.5` rounds (f32::round is a libm call on x86-64).
-                *v = (f32::from(*v) * g + n + 0.5) as u8;
+    }
+
+    /// Applies the sensor to image row `y` (`ch` channels per pixel). Gains and noise
+    /// are laid out per sample first so the final loop is plain arithmetic.
+    fn row(&mut self, y: usize, row: &mut [u8], ch: usize) {
+        let n = row.len();
+        self.gains.resize(n, 0.0);
+        self.noises.resize(n, 0.0);
+        let g_row = self.g0 + self.gy * y as f32;
+        for (x, g) in self.gains.chunks_exact_mut(ch).enumerate() {
+            g.fill(g_row + self.gx * x as f32);
+        }
+        let (s0, s1, keep) = self.streak;
+        let (s0, s1) = ((s0 * ch).min(n), (s1 * ch).min(n));
+        for g in &mut self.gains[s0..s1] {
+            *g *= keep;
+        }
+        for chunk in self.noises.chunks_mut(4) {
+            let bits = self.noise.next_u64().to_le_bytes();
+            for (v, pair) in chunk.iter_mut().zip(bits.chunks_exact(2)) {
+                *v = (f32::from(pair[0]) + f32::from(pair[1]) - 255.0) * self.noise_scale;
             }
-            gain += gx;
+        }
+        for ((v, &g), &e) in row.iter_mut().zip(&self.gains).zip(&self.noises) {
+            // `as u8` saturates; `+ 0.5` rounds (f32::round is a libm call on x86-64).
+            *v = (f32::from(*v) * g + e + 0.5) as u8;
         }
     }
 }
 
-/// Size of the noise table (12 random bits index it).
-const NOISE_TABLE: usize = 4096;
+/// Standard deviation of the sum of two uniform random bytes: √(2 · (256² − 1) / 12).
+const TWO_BYTE_SD: f32 = 104.51;
 
 #[cfg(test)]
 mod tests {
@@ -565,18 +597,27 @@ mod tests {
     fn blur_keeps_uniform_areas_and_ink_mass() {
         for (ch, sigma) in [(1, 0.5), (1, 1.0), (3, 0.8)] {
             let mut r = Raster::filled(9, 7, ch, 200);
-            blur(&mut r, sigma);
+            blur(&mut r, sigma, None);
             assert!(r.data.iter().all(|&v| v == 200), "uniform stays uniform");
             let mut r = Raster::filled(9, 7, ch, 0);
             let centre = (3 * 9 + 4) * ch;
             r.data[centre] = 255;
-            blur(&mut r, sigma);
+            blur(&mut r, sigma, None);
             let mass: u32 = r.data.iter().map(|&v| u32::from(v)).sum();
             assert!((245..=265).contains(&mass), "σ {sigma}: mass {mass}");
             // Symmetric left/right and up/down.
             assert_eq!(r.data[centre - ch], r.data[centre + ch]);
             assert_eq!(r.data[centre - 9 * ch], r.data[centre + 9 * ch]);
             assert!(r.data[centre] < 255 && r.data[centre + ch] > 0);
+        }
+    }
+
+    #[test]
+    fn blur_handles_images_narrower_than_its_kernel() {
+        for (w, h) in [(1, 1), (2, 3), (1, 6)] {
+            let mut r = Raster::filled(w, h, 3, 90);
+            blur(&mut r, 1.1, None);
+            assert!(r.data.iter().all(|&v| v == 90));
         }
     }
 
@@ -633,7 +674,10 @@ mod tests {
             noise_sigma: 6.0,
             ..ScanSpec::clean(200)
         };
-        sensor(&mut r, &spec, 8.0, 1);
+        let mut sensor = Sensor::new(&spec, 200, 100, 8.0, 1).expect("noise is a change");
+        for (y, row) in r.data.chunks_exact_mut(200).enumerate() {
+            sensor.row(y, row, 1);
+        }
         let n = r.data.len() as f64;
         let mean = r.data.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
         let var = r

@@ -104,7 +104,7 @@ pub(crate) fn draw_seal(
         let py = (mask.y0 + ly as i64) as f64 + 0.5 - cy;
         for lx in 0..mask.w {
             let px = ((mask.x0 + lx as i64) as f64 + 0.5 - cx) / squash;
-            let d = px.hypot(py);
+            let d = (px * px + py * py).sqrt();
             let mut v = ring(d, rad - outer_w / 2.0, outer_w).max(ring(d, inner_r, inner_w));
             if d < star_r + 1.0 {
                 v = v.max(polygon_coverage(&star, px, py));
@@ -203,7 +203,8 @@ fn polygon_coverage(poly: &[(f64, f64)], x: f64, y: f64) -> f64 {
         }
         let (vx, vy) = (b.0 - a.0, b.1 - a.1);
         let t = (((x - a.0) * vx + (y - a.1) * vy) / (vx * vx + vy * vy)).clamp(0.0, 1.0);
-        dmin = dmin.min((x - a.0 - t * vx).hypot(y - a.1 - t * vy));
+        let (ex, ey) = (x - a.0 - t * vx, y - a.1 - t * vy);
+        dmin = dmin.min((ex * ex + ey * ey).sqrt());
     }
     let sd = if inside { -dmin } else { dmin };
     (0.5 - sd).clamp(0.0, 1.0)

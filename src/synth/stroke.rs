@@ -187,7 +187,9 @@ pub(crate) fn rasterize(path: &[PenPoint], k: f64, rw: usize, rh: usize) -> Opti
                 } else {
                     0.0
                 };
-                let d = (cx - ax - t * vx).hypot(cy - ay - t * vy);
+                let (ex, ey) = (cx - ax - t * vx, cy - ay - t * vy);
+                // sqrt, not hypot: libm's hypot guards against overflow and is slow here.
+                let d = (ex * ex + ey * ey).sqrt();
                 let hw = hw0 + (hw1 - hw0) * t;
                 // Lines thinner than a pixel stay one pixel wide but lighter.
                 let cov = if hw >= 0.5 {

@@ -1,0 +1,384 @@
+//! The counting session through the real binary: a simulated batch end to end,
+//! a hot folder written slowly, and kill -9 at random moments of a batch.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use kiemphieu::ballot::BallotLayout;
+use kiemphieu::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
+use kiemphieu::interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Profile, decode_pages};
+use kiemphieu::station::{ImageStore, Station, count_sheets, images_dir};
+use kiemphieu::store::SheetState;
+use kiemphieu::synth::{Generator, GeneratorMix};
+
+fn kp(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run kiemphieu")
+}
+
+fn ok(o: &Output) -> String {
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
+fn open_session(d: &Path) {
+    std::fs::write(d.join("e.toml"), EXAMPLE_ELECTION).unwrap();
+    ok(&kp(
+        d,
+        &[
+            "session",
+            "open",
+            "--db",
+            "st.db",
+            "--election",
+            "e.toml",
+            "--leader",
+            "Nguyễn Thị Hoa",
+            "--member",
+            "Lê Văn Ba",
+            "--witness",
+            "Trần Văn Hùng",
+            "--witness",
+            "Đỗ Thị Mai",
+            "--attendance",
+            "300",
+        ],
+    ));
+}
+
+#[test]
+fn simulated_batch_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    open_session(d);
+    ok(&kp(
+        d,
+        &[
+            "scan",
+            "--db",
+            "st.db",
+            "--source",
+            "sim:24,rate=0,seed=5",
+            "--until-idle",
+        ],
+    ));
+    let tally: serde_json::Value =
+        serde_json::from_str(&ok(&kp(d, &["tally", "--db", "st.db", "--json"]))).unwrap();
+    let statuses = tally["statuses"].as_object().unwrap();
+    let total: u64 = statuses.values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(total, 24, "every sheet accounted for: {tally}");
+    let votes = tally["candidates"]["c1"]["votes"].as_u64().unwrap()
+        + tally["candidates"]["c2"]["votes"].as_u64().unwrap();
+    assert_eq!(
+        votes,
+        tally["valid"].as_u64().unwrap(),
+        "one vote per valid ballot (2 candidates)"
+    );
+
+    // Scanning the same batch again stores nothing new and counts nothing twice.
+    ok(&kp(
+        d,
+        &[
+            "scan",
+            "--db",
+            "st.db",
+            "--source",
+            "sim:24,rate=0,seed=5",
+            "--until-idle",
+        ],
+    ));
+    let again: serde_json::Value =
+        serde_json::from_str(&ok(&kp(d, &["tally", "--db", "st.db", "--json"]))).unwrap();
+    assert_eq!(again["statuses"], tally["statuses"]);
+
+    // Closing needs every doubtful ballot decided.
+    let waiting = tally["awaiting_review"].as_u64().unwrap();
+    let o = kp(
+        d,
+        &[
+            "close",
+            "--db",
+            "st.db",
+            "--issued",
+            "30",
+            "--returned",
+            "24",
+        ],
+    );
+    if waiting > 0 {
+        assert_eq!(o.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("wait for the officials"));
+        ok(&kp(
+            d,
+            &[
+                "review",
+                "--db",
+                "st.db",
+                "--official",
+                "Lê Văn Ba",
+                "--accept-suggestions",
+            ],
+        ));
+    }
+    let counted: serde_json::Value =
+        serde_json::from_str(&ok(&kp(d, &["tally", "--db", "st.db", "--json"]))).unwrap();
+    assert_eq!(counted["awaiting_review"], 0);
+    let returned = counted["valid"].as_u64().unwrap() + counted["invalid"].as_u64().unwrap();
+    // Wrong counts are refused without a note…
+    let o = kp(
+        d,
+        &[
+            "close",
+            "--db",
+            "st.db",
+            "--issued",
+            "10",
+            "--returned",
+            &returned.to_string(),
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // … right ones close the session, which then refuses any change.
+    ok(&kp(
+        d,
+        &[
+            "close",
+            "--db",
+            "st.db",
+            "--issued",
+            &returned.to_string(),
+            "--returned",
+            &returned.to_string(),
+        ],
+    ));
+    let o = kp(
+        d,
+        &[
+            "scan",
+            "--db",
+            "st.db",
+            "--source",
+            "sim:2,rate=0,seed=9",
+            "--until-idle",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("closed"));
+    let store = kiemphieu::store::Store::open(&d.join("st.db")).unwrap();
+    assert!(matches!(
+        store.check_audit_chain().unwrap(),
+        kiemphieu::store::ChainCheck::Intact { .. }
+    ));
+}
+
+/// Writes `n` generated ballot images into `dir` (what a scanner's software would).
+fn generated_folder(dir: &Path, n: u64) -> Vec<(Vec<u8>, &'static str)> {
+    use rayon::prelude::*;
+    let election = parse_election(EXAMPLE_ELECTION, Path::new("e.toml")).unwrap();
+    let key = BallotKey::load(&dir.join("../e.toml.key")).unwrap();
+    let layout = BallotLayout::for_election(&election).unwrap();
+    let generator = Generator::new(&election, &layout, &key).unwrap();
+    let mix = GeneratorMix::realistic().with_dpi(150);
+    (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let b = generator.generate(1000 + i, &mix).unwrap();
+            (b.encoded, b.extension)
+        })
+        .collect()
+}
+
+#[test]
+fn hot_folder_written_slowly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    open_session(d);
+    let scans = d.join("scans");
+    std::fs::create_dir(&scans).unwrap();
+    let files = generated_folder(&scans, 6);
+    let writer_dir = scans.clone();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        for (i, (bytes, ext)) in files.iter().enumerate() {
+            let mut f =
+                std::fs::File::create(writer_dir.join(format!("scan-{i:04}.{ext}"))).unwrap();
+            // Scanner software writes in pieces; a half-written file must not be taken.
+            for chunk in bytes.chunks(bytes.len() / 3 + 1) {
+                f.write_all(chunk).unwrap();
+                f.flush().unwrap();
+                std::thread::sleep(Duration::from_millis(150));
+            }
+        }
+        files.len()
+    });
+    ok(&kp(
+        d,
+        &[
+            "scan",
+            "--db",
+            "st.db",
+            "--source",
+            "folder:scans",
+            "--until-idle",
+            "--batch",
+            "cụm 1",
+        ],
+    ));
+    assert_eq!(writer.join().unwrap(), 6);
+    let station = Station::open(&d.join("st.db")).unwrap();
+    let sheets = station.sheets().unwrap();
+    assert_eq!(sheets.len(), 6, "every file, once");
+    assert!(
+        sheets
+            .iter()
+            .all(|s| s.status.is_some() && s.sheet.batch == "cụm 1")
+    );
+    for s in &sheets {
+        // Stored bytes are the scanner's file, byte for byte.
+        let name = s
+            .sheet
+            .source
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .trim_start_matches("folder:");
+        let original = std::fs::read(scans.join(name.split(' ').next().unwrap())).unwrap();
+        assert_eq!(
+            station
+                .images()
+                .get(&s.sheet.image_path, &s.sheet.image_sha256)
+                .unwrap(),
+            original
+        );
+    }
+}
+
+#[test]
+fn kill_nine_at_random_moments_loses_nothing_and_counts_nothing_twice() {
+    let runs: u64 = std::env::var("KIEMPHIEU_CRASH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let sheets: u64 = std::env::var("KIEMPHIEU_CRASH_SHEETS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    open_session(d);
+    let scans = d.join("scans");
+    std::fs::create_dir(&scans).unwrap();
+    for (i, (bytes, ext)) in generated_folder(&scans, sheets).iter().enumerate() {
+        std::fs::write(scans.join(format!("scan-{i:04}.{ext}")), bytes).unwrap();
+    }
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    for _ in 0..runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
+            .args([
+                "scan",
+                "--db",
+                "st.db",
+                "--source",
+                "folder:scans",
+                "--until-idle",
+            ])
+            .current_dir(d)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // xorshift: a kill time between 50 ms and 2 s.
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(Duration::from_millis(50 + seed % 1950));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+    }
+    // Resume to the end.
+    ok(&kp(
+        d,
+        &[
+            "scan",
+            "--db",
+            "st.db",
+            "--source",
+            "folder:scans",
+            "--until-idle",
+        ],
+    ));
+
+    let station = Station::open(&d.join("st.db")).unwrap();
+    let states = station.sheets().unwrap();
+    // Every page received is stored once.
+    let shas: HashSet<&str> = states
+        .iter()
+        .map(|s| s.sheet.image_sha256.as_str())
+        .collect();
+    assert_eq!(states.len() as u64, sheets, "one sheet per file");
+    assert_eq!(shas.len() as u64, sheets);
+    assert!(
+        states.iter().all(|s| s.status.is_some()),
+        "every sheet interpreted after resume"
+    );
+    // The count equals a fresh re-interpretation of the stored images.
+    let election = station.election().clone();
+    let key = BallotKey::load(&d.join("st.db.key")).unwrap();
+    let interp = Interpreter::new(&election, key, Profile::default()).unwrap();
+    let images = ImageStore::new(images_dir(&d.join("st.db")));
+    let fresh: Vec<SheetState> = states
+        .iter()
+        .map(|s| {
+            let bytes = images
+                .get(&s.sheet.image_path, &s.sheet.image_sha256)
+                .unwrap();
+            let page = decode_pages(&bytes, DEFAULT_PIXEL_BUDGET)
+                .unwrap()
+                .remove(0);
+            let r = interp.interpret(&page);
+            SheetState {
+                status: Some(kiemphieu::station::status_code(r.status).to_string()),
+                serial: r.serial.clone(),
+                machine_verdict: r
+                    .verdict
+                    .as_ref()
+                    .map(|v| serde_json::to_string(v).unwrap()),
+                reading: Some(serde_json::to_string(&r).unwrap()),
+                ..s.clone()
+            }
+        })
+        .collect();
+    let recorded = station.count().unwrap();
+    let recount = count_sheets(&election, &fresh);
+    assert_eq!(recorded.tally, recount.tally);
+    assert_eq!(recorded.by_status, recount.by_status);
+    // No serial is counted twice.
+    let mut counted: HashMap<String, u32> = HashMap::new();
+    for s in &states {
+        if recorded.sheets.get(&s.sheet.id) == Some(&kiemphieu::station::SheetOutcome::Counted) {
+            if let Some(serial) = &s.serial {
+                *counted.entry(serial.clone()).or_default() += 1;
+            }
+        }
+    }
+    assert!(counted.values().all(|&n| n == 1));
+    assert!(matches!(
+        station.store().check_audit_chain().unwrap(),
+        kiemphieu::store::ChainCheck::Intact { .. }
+    ));
+}
