@@ -166,6 +166,19 @@ fn simulated_batch_end_to_end() {
             &returned.to_string(),
         ],
     ));
+    // Each board member confirms; a stranger cannot; the last confirmation closes it.
+    let o = kp(d, &["confirm", "--db", "st.db", "--member", "Someone Else"]);
+    assert_eq!(o.status.code(), Some(2));
+    let first = ok(&kp(
+        d,
+        &["confirm", "--db", "st.db", "--member", "Nguyễn Thị Hoa"],
+    ));
+    assert!(first.contains("still to confirm: Lê Văn Ba"), "{first}");
+    let last = ok(&kp(
+        d,
+        &["confirm", "--db", "st.db", "--member", "Lê Văn Ba"],
+    ));
+    assert!(last.contains("closed"), "{last}");
     let o = kp(
         d,
         &[
@@ -178,7 +191,8 @@ fn simulated_batch_end_to_end() {
         ],
     );
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("closed"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("closed"), "{err}");
     let store = kiemphieu::store::Store::open(&d.join("st.db")).unwrap();
     assert!(matches!(
         store.check_audit_chain().unwrap(),

@@ -130,6 +130,10 @@ pub fn run(a: DemoArgs) -> anyhow::Result<()> {
     for c in &checks {
         println!("   [{}] {}", if c.holds { "ok" } else { "FAIL" }, c.text_vi);
     }
+    for member in std::iter::once(&setup.leader).chain(&setup.members) {
+        station.confirm(member)?;
+        println!("   confirmed by {member}");
+    }
     println!("\n4. result (session closed):");
     print_count(&station, &station.count()?);
     println!("\nfiles: {}", dir.display());

@@ -42,8 +42,10 @@ enum Command {
     Review(session::ReviewArgs),
     /// Show the count so far.
     Tally(session::TallyArgs),
-    /// Enter issued/returned, check they reconcile, and close the session.
+    /// Enter issued/returned and check they reconcile (then each member confirms).
     Close(session::CloseArgs),
+    /// A member of the counting board confirms the reconciled count; the last one closes it.
+    Confirm(session::ConfirmArgs),
 }
 
 /// An error caused by the user's input (exit code 2), as opposed to a failure (1).
@@ -83,6 +85,7 @@ pub fn run() -> ExitCode {
         Command::Review(args) => session::run_review(args),
         Command::Tally(args) => session::run_tally(args),
         Command::Close(args) => session::run_close(args),
+        Command::Confirm(args) => session::run_confirm(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -453,6 +453,38 @@ fn parse_decision(
     }
 }
 
+/// Arguments of `confirm`.
+#[derive(Args)]
+pub struct ConfirmArgs {
+    /// Station database.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// The confirming member of the counting board, as entered at set-up.
+    #[arg(long)]
+    pub member: String,
+}
+
+/// Runs `confirm`.
+pub fn run_confirm(a: ConfirmArgs) -> anyhow::Result<()> {
+    let mut station = Station::open(&a.db)?;
+    let missing = station
+        .confirm(&a.member)
+        .map_err(|e| BadInput(format!("{}: {e}", a.db.display())))?;
+    if missing.is_empty() {
+        println!(
+            "confirmed by the whole board: session {} is closed",
+            station.session()
+        );
+    } else {
+        println!(
+            "{} confirmed; still to confirm: {}",
+            a.member,
+            missing.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// Runs `close`.
 pub fn run_close(a: CloseArgs) -> anyhow::Result<()> {
     let mut station = Station::open(&a.db)?;
@@ -464,6 +496,13 @@ pub fn run_close(a: CloseArgs) -> anyhow::Result<()> {
     }
     let count = station.count()?;
     print_count(&station, &count);
-    println!("session {} closed", station.session());
+    let setup = station.setup()?;
+    let board: Vec<String> = std::iter::once(setup.leader).chain(setup.members).collect();
+    println!(
+        "session {} reconciled; each member of the board now confirms: kiemphieu confirm --db {} --member NAME ({})",
+        station.session(),
+        a.db.display(),
+        board.join(", ")
+    );
     Ok(())
 }

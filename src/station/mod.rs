@@ -281,6 +281,10 @@ impl Station {
 
     fn require_open(&self) -> Result<(), StationError> {
         match self.state()? {
+            SessionState::Reconciled => Err(StationError::State(format!(
+                "session {} is reconciled and waits for the board's confirmation; nothing can change",
+                self.session
+            ))),
             SessionState::Confirmed | SessionState::Closed => Err(StationError::State(format!(
                 "session {} is confirmed or closed; nothing can change",
                 self.session
@@ -572,8 +576,9 @@ impl Station {
         Ok(())
     }
 
-    /// Enters issued/returned, checks the identities of rules.md §6, and closes the
-    /// session when they hold (or a note explains why not).
+    /// Enters issued/returned and checks the identities of rules.md §6; when they
+    /// hold (or a note explains why not) the session is reconciled and waits for
+    /// each board member's confirmation.
     pub fn close(
         &mut self,
         issued: u32,
@@ -619,9 +624,43 @@ impl Station {
             .add_reconciliation(self.session, issued, returned, spoiled, note)?;
         self.store
             .set_session_state(self.session, SessionState::Reconciled, "station")?;
-        self.store
-            .set_session_state(self.session, SessionState::Closed, "station")?;
         Ok(checks)
+    }
+
+    /// A member of the counting board confirms the reconciled count; when the
+    /// leader and every member have confirmed, the session is closed for good.
+    /// Returns the board members still to confirm.
+    pub fn confirm(&mut self, member: &str) -> Result<Vec<String>, StationError> {
+        if self.state()? != SessionState::Reconciled {
+            return Err(StationError::State(format!(
+                "session {} is not reconciled (kiemphieu close first) or already closed",
+                self.session
+            )));
+        }
+        let setup = self.setup()?;
+        let board: Vec<String> = std::iter::once(setup.leader.clone())
+            .chain(setup.members.iter().cloned())
+            .collect();
+        let member = member.trim();
+        if !board.iter().any(|b| crate::rules::same_name(b, member)) {
+            return Err(StationError::State(format!(
+                "`{member}` is not on the counting board ({})",
+                board.join(", ")
+            )));
+        }
+        self.store.add_confirmation(self.session, member)?;
+        let done = self.store.confirmations(self.session)?;
+        let missing: Vec<String> = board
+            .into_iter()
+            .filter(|b| !done.iter().any(|d| crate::rules::same_name(b, d)))
+            .collect();
+        if missing.is_empty() {
+            self.store
+                .set_session_state(self.session, SessionState::Confirmed, member)?;
+            self.store
+                .set_session_state(self.session, SessionState::Closed, "station")?;
+        }
+        Ok(missing)
     }
 
     /// Every sheet with its outcome in the count.

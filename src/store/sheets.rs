@@ -310,6 +310,42 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Records a board member's confirmation (once per member).
+    pub fn add_confirmation(&mut self, session: i64, member: &str) -> Result<(), StoreError> {
+        let file = self.path.clone();
+        let e = |err| StoreError::sqlite(&file, err);
+        let tx = self.conn.transaction().map_err(e)?;
+        let added = tx
+            .execute(
+                "INSERT OR IGNORE INTO confirmations (session_id, member, at) VALUES (?1, ?2, ?3)",
+                params![session, member, now()],
+            )
+            .map_err(e)?;
+        if added > 0 {
+            audit::append_tx(
+                &tx,
+                member,
+                "session.confirmed",
+                &serde_json::json!({"session": session}),
+            )
+            .map_err(e)?;
+        }
+        tx.commit().map_err(e)
+    }
+
+    /// Members who confirmed a session, in order.
+    pub fn confirmations(&self, session: i64) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT member FROM confirmations WHERE session_id = ?1 ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![session], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<String>>>()
+            .map_err(|e| self.err(e))
+    }
+
     /// Stores the session's set-up (board, witnesses, attendance) as JSON.
     pub fn set_session_setup(
         &mut self,

@@ -884,11 +884,74 @@ fn write_samples() {
             std::fs::write(stem.with_extension("json"), truth).expect("write truth");
         }
     }
-    // A gallery: every kind of mark at 300 dpi, cropped to the names.
+    // Scan conditions the first seeds may not draw.
     let e = three();
     let l = layout(&e);
     let k = key();
     let g = Generator::new(&e, &l, &k).expect("generator");
+    let showcase = [
+        (
+            "rgb-jpeg-dark",
+            ColourMode::Rgb,
+            FileFormat::Jpeg { quality: 60 },
+            Background::Dark,
+            0,
+            None,
+        ),
+        (
+            "bilevel-png",
+            ColourMode::Bilevel { threshold: 140 },
+            FileFormat::Png,
+            Background::White,
+            0,
+            None,
+        ),
+        (
+            "sideways-streak",
+            ColourMode::Grey,
+            FileFormat::Png,
+            Background::Dark,
+            1,
+            Some(Streak {
+                x_mm: 60.0,
+                width_mm: 0.4,
+                darkness: 0.6,
+            }),
+        ),
+    ];
+    for (i, (label, colour, format, background, quarter_turns, streak)) in
+        showcase.into_iter().enumerate()
+    {
+        let mut spec = g.sample(100 + i as u64, &GeneratorMix::tricky_only());
+        spec.scan = ScanSpec {
+            colour,
+            format,
+            background,
+            quarter_turns,
+            streak,
+            skew_deg: 2.5,
+            area_extra_mm: (8.0, 6.0),
+            noise_sigma: 4.0,
+            blur_sigma: 0.6,
+            ..ScanSpec::clean(150)
+        };
+        if spec.scan.is_bilevel() {
+            spec.pen = Pen::BLUE;
+        }
+        let b = g.render(&spec).expect("page");
+        let stem = dir.join(format!("scan-{label}"));
+        std::fs::write(
+            stem.with_extension(format!("scan.{}", b.extension)),
+            &b.encoded,
+        )
+        .expect("write scan");
+        let decoded = image::load_from_memory(&b.encoded).expect("decodes");
+        decoded.save(stem.with_extension("png")).expect("write png");
+        let truth = serde_json::to_string_pretty(&b.truth).expect("truth json");
+        std::fs::write(stem.with_extension("json"), truth).expect("write truth");
+    }
+
+    // A gallery: every kind of mark at 300 dpi, cropped to the names.
     let mut marks: Vec<MarkSpec> = StrikeStyle::ALL
         .iter()
         .map(|&style| MarkSpec::Strike { style })

@@ -174,18 +174,22 @@ fn load() -> Result<Api, String> {
 
 /// Loads the first of `names` that opens.
 pub(crate) fn load_from(names: &[&str]) -> Result<Api, String> {
-    let mut last = String::new();
+    // The first name's error is the telling one (the soname on Linux).
+    let mut first: Option<String> = None;
     for &name in names {
         // SAFETY: loading libsane runs its (and glibc's) initialisers only; libsane has
         // no load-time side effects beyond that.
         match unsafe { Library::new(name) } {
             Ok(lib) => return resolve(lib).map_err(|e| format!("{name}: {e}")),
-            Err(e) => last = e.to_string(),
+            Err(e) => {
+                first.get_or_insert_with(|| e.to_string());
+            }
         }
     }
     Err(format!(
-        "cannot load the SANE library libsane.so.1 ({last}); install the Debian package \
-         libsane1 (apt-get install libsane1) to use a `sane:` scanner"
+        "cannot load the SANE library libsane.so.1 ({}); install the Debian package \
+         libsane1 (apt-get install libsane1) to use a `sane:` scanner",
+        first.unwrap_or_default()
     ))
 }
 

@@ -122,19 +122,22 @@ impl SaneScanner {
     /// Reopens the device after a fault that may have killed its handle.
     fn reconnect(&mut self) -> Result<(), ScanError> {
         let device = SaneDevice::open(&self.name).map_err(|e| ScanError {
-            status: Some(ScanStatus::Disconnected),
+            status: Some(match e.status {
+                Some(ScanStatus::DeviceBusy) => ScanStatus::DeviceBusy,
+                _ => ScanStatus::Disconnected,
+            }),
             ..e
         })?;
         self.dpi = apply_settings(&device, &self.settings)?;
         for (name, value) in &self.extra {
-            device.set_by_name(name, value)?;
+            // Best effort: an option the reopened device refuses (inactive in its new
+            // state) is not worth stopping the batch for.
+            let _ = device.set_by_name(name, value);
         }
         self.device = Some(device);
         Ok(())
     }
-}
 
-impl SaneScanner {
     /// One attempt at the next page: reopen the device if a fault closed it, then feed.
     fn next_page_now(&mut self) -> Result<Option<ScannedPage>, ScanError> {
         if self.device.is_none() && self.feeder.running() {
