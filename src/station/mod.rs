@@ -299,8 +299,10 @@ impl Station {
         self.require_open()?;
         // A multi-page file (TIFF) becomes one sheet a page, each stored as PNG;
         // anything else, readable or not, is stored exactly as received.
-        let pages = match decode_pages(&page.bytes, DEFAULT_PIXEL_BUDGET) {
-            Ok(p) if p.len() > 1 => p,
+        // Only TIFF holds several pages; decoding anything else here would stall the feeder.
+        let is_tiff = page.bytes.starts_with(b"II*\0") || page.bytes.starts_with(b"MM\0*");
+        let pages = match is_tiff.then(|| decode_pages(&page.bytes, DEFAULT_PIXEL_BUDGET)) {
+            Some(Ok(p)) if p.len() > 1 => p,
             _ => Vec::new(),
         };
         let mut out = Vec::new();
@@ -432,7 +434,8 @@ impl Station {
             Done(Option<ScanError>),
             Read(i64, Box<Reading>),
         }
-        let (tx, rx) = mpsc::channel::<Msg>();
+        // Bounded: a fast feeder (a hot folder) waits instead of loading every page into memory.
+        let (tx, rx) = mpsc::sync_channel::<Msg>(8);
         let feeder_tx = tx.clone();
         let feeder = std::thread::spawn(move || {
             if let Err(e) = scanner.start_batch() {

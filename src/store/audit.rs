@@ -86,13 +86,7 @@ impl Store {
         action: &str,
         detail: &serde_json::Value,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        append_tx(&tx, actor, action, detail).map_err(|e| StoreError::sqlite(&path, e))?;
-        tx.commit().map_err(|e| StoreError::sqlite(&path, e))
+        self.write(|tx| append_tx(tx, actor, action, detail))
     }
 
     /// All audit rows in order.

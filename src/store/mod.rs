@@ -78,6 +78,19 @@ impl Store {
         StoreError::sqlite(&self.path, source)
     }
 
+    /// Runs `f` in one transaction and commits it; any error rolls everything back.
+    pub(crate) fn write<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        let path = self.path.clone();
+        let e = |err| StoreError::sqlite(&path, err);
+        let tx = self.conn.transaction().map_err(e)?;
+        let out = f(&tx).map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(out)
+    }
+
     /// Schema version recorded in the file.
     pub fn schema_version(&self) -> Result<u32, StoreError> {
         self.conn

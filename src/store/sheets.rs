@@ -115,31 +115,22 @@ impl Store {
         certainty: f64,
         duplicate_of: Option<i64>,
     ) -> Result<i64, StoreError> {
-        let file = self.path.clone();
-        let e = |err| StoreError::sqlite(&file, err);
-        let tx = self.conn.transaction().map_err(e)?;
-        tx.execute(
-            "INSERT INTO readings (sheet_id, serial, status, reading, created_at, duplicate_of, certainty) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![sheet, serial, status, reading_json, now(), duplicate_of, certainty],
-        )
-        .map_err(e)?;
-        let reading = tx.last_insert_rowid();
-        if let Some(v) = machine_verdict_json {
+        self.write(|tx| {
             tx.execute(
-                "INSERT INTO decisions (sheet_id, reading_id, machine_verdict, decided_at) VALUES (?1, ?2, ?3, ?4)",
-                params![sheet, reading, v, now()],
-            )
-            .map_err(e)?;
-        }
-        audit::append_tx(
-            &tx,
-            "station",
-            "sheet.read",
-            &serde_json::json!({"sheet": sheet, "reading": reading, "status": status, "serial": serial}),
-        )
-        .map_err(e)?;
-        tx.commit().map_err(e)?;
-        Ok(reading)
+                "INSERT INTO readings (sheet_id, serial, status, reading, created_at, duplicate_of, certainty) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![sheet, serial, status, reading_json, now(), duplicate_of, certainty],
+            )?;
+            let reading = tx.last_insert_rowid();
+            if let Some(v) = machine_verdict_json {
+                tx.execute(
+                    "INSERT INTO decisions (sheet_id, reading_id, machine_verdict, decided_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![sheet, reading, v, now()],
+                )?;
+            }
+            let detail = serde_json::json!({"sheet": sheet, "reading": reading, "status": status, "serial": serial});
+            audit::append_tx(tx, "station", "sheet.read", &detail)?;
+            Ok(reading)
+        })
     }
 
     /// Appends an official's decision on a sheet; earlier decisions stay in the history.
@@ -273,22 +264,14 @@ impl Store {
         spoiled: u32,
         note: Option<&str>,
     ) -> Result<(), StoreError> {
-        let file = self.path.clone();
-        let e = |err| StoreError::sqlite(&file, err);
-        let tx = self.conn.transaction().map_err(e)?;
-        tx.execute(
-            "INSERT INTO reconciliations (session_id, issued, returned, spoiled, note, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![session, issued, returned, spoiled, note, now()],
-        )
-        .map_err(e)?;
-        audit::append_tx(
-            &tx,
-            "station",
-            "session.reconciled",
-            &serde_json::json!({"session": session, "issued": issued, "returned": returned, "spoiled": spoiled, "note": note}),
-        )
-        .map_err(e)?;
-        tx.commit().map_err(e)
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO reconciliations (session_id, issued, returned, spoiled, note, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![session, issued, returned, spoiled, note, now()],
+            )?;
+            let detail = serde_json::json!({"session": session, "issued": issued, "returned": returned, "spoiled": spoiled, "note": note});
+            audit::append_tx(tx, "station", "session.reconciled", &detail)
+        })
     }
 
     /// The latest reconciliation of a session.
@@ -312,25 +295,21 @@ impl Store {
 
     /// Records a board member's confirmation (once per member).
     pub fn add_confirmation(&mut self, session: i64, member: &str) -> Result<(), StoreError> {
-        let file = self.path.clone();
-        let e = |err| StoreError::sqlite(&file, err);
-        let tx = self.conn.transaction().map_err(e)?;
-        let added = tx
-            .execute(
+        self.write(|tx| {
+            let added = tx.execute(
                 "INSERT OR IGNORE INTO confirmations (session_id, member, at) VALUES (?1, ?2, ?3)",
                 params![session, member, now()],
-            )
-            .map_err(e)?;
-        if added > 0 {
-            audit::append_tx(
-                &tx,
-                member,
-                "session.confirmed",
-                &serde_json::json!({"session": session}),
-            )
-            .map_err(e)?;
-        }
-        tx.commit().map_err(e)
+            )?;
+            if added > 0 {
+                audit::append_tx(
+                    tx,
+                    member,
+                    "session.confirmed",
+                    &serde_json::json!({"session": session}),
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// Members who confirmed a session, in order.
@@ -352,22 +331,14 @@ impl Store {
         session: i64,
         setup: &serde_json::Value,
     ) -> Result<(), StoreError> {
-        let file = self.path.clone();
-        let e = |err| StoreError::sqlite(&file, err);
-        let tx = self.conn.transaction().map_err(e)?;
-        tx.execute(
-            "UPDATE sessions SET setup = ?1 WHERE id = ?2 AND state <> 'closed'",
-            params![setup.to_string(), session],
-        )
-        .map_err(e)?;
-        audit::append_tx(
-            &tx,
-            "station",
-            "session.setup",
-            &serde_json::json!({"session": session, "setup": setup}),
-        )
-        .map_err(e)?;
-        tx.commit().map_err(e)
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE sessions SET setup = ?1 WHERE id = ?2 AND state <> 'closed'",
+                params![setup.to_string(), session],
+            )?;
+            let detail = serde_json::json!({"session": session, "setup": setup});
+            audit::append_tx(tx, "station", "session.setup", &detail)
+        })
     }
 
     /// The session's set-up JSON.
