@@ -255,10 +255,20 @@ pub fn measure(
             }
         })
         .collect();
-    let longest_gap = longest_false_run(&covered) as f64 * NAME_STEP_MM;
+    // A stretch drawn with less pressure is still the same stroke: gaps count
+    // only where neither firm nor faint ink crosses.
+    let continuous: Vec<bool> = covered
+        .iter()
+        .zip(&faint_covered)
+        .map(|(a, b)| *a || *b)
+        .collect();
+    let longest_gap = longest_false_run(&continuous) as f64 * NAME_STEP_MM;
     let min_word = word_coverage.iter().cloned().fold(1.0f64, f64::min);
 
-    let state = if coverage >= profile.struck_coverage
+    // Firm ink must cross most of the letters' body; lighter stretches of the
+    // same stroke (less pressure) complete the crossing of the whole name.
+    let crossed = fraction(&continuous);
+    let state = if crossed >= profile.struck_coverage
         && body_coverage >= profile.struck_body_coverage
         && min_word >= profile.struck_word_coverage
         && longest_gap <= profile.struck_max_gap_mm
@@ -374,7 +384,8 @@ pub fn round3(v: f64) -> f64 {
 
 /// Fills runs of `false` that have `true` on both sides when they are no longer
 /// than `max`, or when `hidden(column, y)` (print could hide the stroke there)
-/// holds all along the straight line between the ink centres `y` on either side.
+/// holds all along the straight line between the ink centres `y` on either side;
+/// and runs at either end no longer than `max` that print hides all along.
 pub fn fill_gaps(v: &mut [bool], y: &[f64], max: usize, hidden: impl Fn(usize, f64) -> bool) {
     let mut i = 0;
     while i < v.len() {
@@ -387,6 +398,13 @@ pub fn fill_gaps(v: &mut [bool], y: &[f64], max: usize, hidden: impl Fn(usize, f
             i += 1;
         }
         if start == 0 || i >= v.len() {
+            // A stroke may end exactly at the name's edge, where the first or last
+            // letter's stem hides it: bridge a short edge run that print hides all along.
+            let inner = if start == 0 { i } else { start - 1 };
+            let short = i - start <= max;
+            if short && inner < v.len() && v[inner] && (start..i).all(|k| hidden(k, y[inner])) {
+                v[start..i].iter_mut().for_each(|b| *b = true);
+            }
             continue;
         }
         let (ya, yb) = (y[start - 1], y[i]);

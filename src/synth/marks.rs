@@ -169,10 +169,12 @@ impl Pen {
     }
 }
 
-/// Overshoot beyond the end of a name, 0–6 mm, mostly small as real strikes are.
+/// Overshoot beyond the end of a name, 1–6 mm, mostly small as real strikes are.
+/// (A strike that stops right at the last letter's edge is a borderline case,
+/// drawn by `Borderline::AllButLastLetter` and labelled `Either`.)
 fn overshoot(rng: &mut impl Rng) -> f64 {
     let u = rng.random::<f64>();
-    6.0 * u * u
+    1.0 + 5.0 * u * u
 }
 
 /// A nearly straight hand line between two points with a slight bow.
