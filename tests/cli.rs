@@ -278,3 +278,106 @@ fn interpret_names_bad_files_and_exits_2() {
     assert_eq!(line["status"], "rejected");
     assert_eq!(line["reasons"], serde_json::json!(["wrong_election"]));
 }
+
+#[test]
+fn calibrate_derives_a_profile_that_interpret_accepts() {
+    use kiemphieu::ballot::BallotLayout;
+    use kiemphieu::election::{BallotKey, load_election};
+    use kiemphieu::synth::{Generator, GeneratorMix};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init(d, "e.toml");
+    let o = kiemphieu(
+        d,
+        &[
+            "ballots",
+            "--election",
+            "e.toml",
+            "--count",
+            "1",
+            "--out",
+            "out",
+        ],
+    );
+    assert!(o.status.success());
+    let election = load_election(&d.join("e.toml")).unwrap();
+    let key = BallotKey::load(&d.join("e.toml.key")).unwrap();
+    let layout = BallotLayout::for_election(&election).unwrap();
+    let generator = Generator::new(&election, &layout, &key).unwrap();
+    // The calibration sheet: a clean, stamped ballot scanned in colour.
+    let mix = GeneratorMix::clear_only()
+        .with_dpi(200)
+        .with_format(kiemphieu::synth::FileFormat::Png);
+    let mut names = Vec::new();
+    for seed in 0..4u64 {
+        let mut spec = generator.sample(seed, &mix);
+        spec.marks = spec
+            .marks
+            .iter()
+            .map(|_| kiemphieu::synth::MarkSpec::Keep)
+            .collect();
+        spec.stamp = kiemphieu::synth::StampSpec::Present;
+        spec.scan.colour = kiemphieu::synth::ColourMode::Rgb;
+        let b = generator.render(&spec).unwrap();
+        let name = format!("cal-{seed}.{}", b.extension);
+        std::fs::write(d.join(&name), &b.encoded).unwrap();
+        names.push(name);
+    }
+    let mut args = vec![
+        "calibrate",
+        "--election",
+        "e.toml",
+        "--name",
+        "test scanner",
+        "--out",
+        "p.toml",
+    ];
+    args.extend(names.iter().map(String::as_str));
+    let o = kiemphieu(d, &args);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    let profile = kiemphieu::interpret::Profile::from_toml(
+        &std::fs::read_to_string(d.join("p.toml")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(profile.name, "test scanner");
+    assert_eq!(profile.scanner_dpi, Some(200.0));
+    assert!(profile.stamp_redness >= 25);
+    let o = kiemphieu(
+        d,
+        &[
+            "interpret",
+            "--election",
+            "e.toml",
+            "--profile",
+            "p.toml",
+            "--json",
+            &names[0],
+        ],
+    );
+    let line: serde_json::Value = serde_json::from_str(text(&o).0.trim()).unwrap();
+    assert_eq!(line["stamp"]["state"], "present", "{line}");
+
+    // A page that is not a ballot cannot calibrate, and says so.
+    std::fs::write(d.join("blank.png"), {
+        let mut v = Vec::new();
+        image::DynamicImage::ImageLuma8(image::GrayImage::from_pixel(300, 400, image::Luma([250])))
+            .write_to(&mut std::io::Cursor::new(&mut v), image::ImageFormat::Png)
+            .unwrap();
+        v
+    })
+    .unwrap();
+    let o = kiemphieu(
+        d,
+        &[
+            "calibrate",
+            "--election",
+            "e.toml",
+            "--out",
+            "q.toml",
+            "blank.png",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("blank.png: page 1"));
+}

@@ -2,6 +2,7 @@
 //! that uses `anyhow`; everything below it returns typed errors.
 
 mod ballots;
+mod calibrate;
 mod demo;
 mod election;
 mod interpret;
@@ -31,6 +32,8 @@ enum Command {
     Election(election::ElectionCommand),
     /// Print ballots: DIR/ballots.pdf (one ballot per page) and DIR/layout.json.
     Ballots(ballots::BallotsArgs),
+    /// Derive a scanner profile from scans of an unmarked, stamped ballot.
+    Calibrate(calibrate::CalibrateArgs),
     /// Read scanned pages: one JSON object (or table row) per page, in input order.
     Interpret(interpret::InterpretArgs),
     /// Open a counting session.
@@ -79,6 +82,7 @@ pub fn run() -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Election(cmd) => election::run(cmd),
         Command::Ballots(args) => ballots::run(args),
+        Command::Calibrate(args) => calibrate::run(args),
         Command::Interpret(args) => interpret::run(args),
         Command::Session(cmd) => session::run_session(cmd),
         Command::Scan(args) => session::run_scan(args),

@@ -7,6 +7,7 @@
 //! Only the coarse view touches every pixel; every other stage samples small
 //! regions of the layout through the homography.
 
+pub mod calibrate;
 mod decode;
 mod extra;
 mod fiducials;
