@@ -58,18 +58,21 @@ pub fn find(
     let (cw, ch) = (coarse.width() as i64, coarse.height() as i64);
     let f = factor as f64;
     let mut ink = vec![false; t.w * t.h];
+    let n = (t.w.max(2) - 1) as f64;
     for y in 0..t.h {
+        // Map the row's ends and interpolate: the homography is near-affine at this scale.
+        let my = (y as f64 + 0.5) * PAGE_STEP_MM;
+        let a = h.map(Point::new(0.5 * PAGE_STEP_MM, my));
+        let b = h.map(Point::new((t.w as f64 - 0.5) * PAGE_STEP_MM, my));
         for x in 0..t.w {
             let i = y * t.w + x;
             if t.excluded[i] {
                 continue;
             }
-            let p = h.map(Point::new(
-                (x as f64 + 0.5) * PAGE_STEP_MM,
-                (y as f64 + 0.5) * PAGE_STEP_MM,
-            ));
-            let (cx, cy) = ((p.x / f) as i64, (p.y / f) as i64);
-            if cx < 0 || cy < 0 || cx >= cw || cy >= ch {
+            let k = x as f64 / n;
+            let (px, py) = (a.x + (b.x - a.x) * k, a.y + (b.y - a.y) * k);
+            let (cx, cy) = ((px / f) as i64, (py / f) as i64);
+            if px < 0.0 || py < 0.0 || cx >= cw || cy >= ch {
                 continue;
             }
             ink[i] = (coarse.as_raw()[(cy * cw + cx) as usize] as f64) < threshold;

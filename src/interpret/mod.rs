@@ -63,7 +63,7 @@ pub struct Interpreter {
 }
 
 /// Coarse cell size aimed for, mm: fine enough for corner marks and writing, cheap to make.
-const COARSE_MM: f64 = 0.42;
+const COARSE_MM: f64 = 0.5;
 
 impl Interpreter {
     /// Prepares the interpreter: lays out and renders the blank ballot of this election.

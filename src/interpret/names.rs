@@ -215,14 +215,20 @@ pub fn measure(
         &t.mask,
         (local_white * profile.ink_fraction_of_white) as u32,
         2,
+        (0, hgt),
         pixel,
     );
+    // Faint ink only matters where the crossing is measured: the name's rows.
     let faint = ink_map(
         w,
         hgt,
         &t.mask,
         (local_white * profile.faint_ink_fraction_of_white) as u32,
         3,
+        (
+            t.name_rows.0.saturating_sub(1),
+            (t.name_rows.1 + 1).min(hgt),
+        ),
         pixel,
     );
     // Two bands: the letters' body (cap top to baseline) and the whole printed
@@ -296,7 +302,7 @@ pub fn measure(
     }
 }
 
-/// Pixels darker than `threshold` and not printed, each with at least
+/// Pixels of `rows` darker than `threshold` and not printed, each with at least
 /// `neighbours` such pixels around it (isolated specks are noise or JPEG ringing).
 fn ink_map(
     w: usize,
@@ -304,10 +310,12 @@ fn ink_map(
     mask: &[bool],
     threshold: u32,
     neighbours: u32,
+    rows: (usize, usize),
     pixel: impl Fn(usize) -> u32,
 ) -> Vec<bool> {
+    let (r0, r1) = (rows.0 * w, rows.1.min(h) * w);
     let raw: Vec<bool> = (0..w * h)
-        .map(|i| !mask[i] && pixel(i) < threshold)
+        .map(|i| i >= r0 && i < r1 && !mask[i] && pixel(i) < threshold)
         .collect();
     (0..w * h)
         .map(|i| {
