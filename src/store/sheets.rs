@@ -61,6 +61,18 @@ pub struct Reconciliation {
     pub note: Option<String>,
 }
 
+/// A sheet from the first six columns of a query (id, batch, sha256, path, source, time).
+fn sheet_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SheetRow> {
+    Ok(SheetRow {
+        id: r.get(0)?,
+        batch: r.get(1)?,
+        image_sha256: r.get(2)?,
+        image_path: r.get(3)?,
+        source: r.get(4)?,
+        received_at: r.get(5)?,
+    })
+}
+
 impl Store {
     /// Records a scanned sheet whose image is already safely stored; returns its id
     /// and whether it is new (an identical image in the same session is the same sheet).
@@ -198,16 +210,7 @@ impl Store {
     fn sheet_rows(&self, sql: &str, session: i64) -> Result<Vec<SheetRow>, StoreError> {
         let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![session], |r| {
-                Ok(SheetRow {
-                    id: r.get(0)?,
-                    batch: r.get(1)?,
-                    image_sha256: r.get(2)?,
-                    image_path: r.get(3)?,
-                    source: r.get(4)?,
-                    received_at: r.get(5)?,
-                })
-            })
+            .query_map(params![session], |r| sheet_row(r))
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))
@@ -231,14 +234,7 @@ impl Store {
         let rows = stmt
             .query_map(params![session], |r| {
                 Ok(SheetState {
-                    sheet: SheetRow {
-                        id: r.get(0)?,
-                        batch: r.get(1)?,
-                        image_sha256: r.get(2)?,
-                        image_path: r.get(3)?,
-                        source: r.get(4)?,
-                        received_at: r.get(5)?,
-                    },
+                    sheet: sheet_row(r)?,
                     status: r.get(6)?,
                     serial: r.get(7)?,
                     reading: r.get(8)?,
