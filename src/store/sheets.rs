@@ -210,7 +210,7 @@ impl Store {
     fn sheet_rows(&self, sql: &str, session: i64) -> Result<Vec<SheetRow>, StoreError> {
         let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![session], |r| sheet_row(r))
+            .query_map(params![session], sheet_row)
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))
