@@ -33,6 +33,23 @@ fn init(dir: &Path, name: &str) -> PathBuf {
     dir.join(name)
 }
 
+/// Prints one ballot of `e.toml` into `out/` (creating the key and database).
+fn print_one_ballot(dir: &Path) {
+    let o = kiemphieu(
+        dir,
+        &[
+            "ballots",
+            "--election",
+            "e.toml",
+            "--count",
+            "1",
+            "--out",
+            "out",
+        ],
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+}
+
 #[test]
 fn election_init_check_and_bad_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -200,19 +217,7 @@ fn interpret_names_bad_files_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     init(d, "e.toml");
-    let o = kiemphieu(
-        d,
-        &[
-            "ballots",
-            "--election",
-            "e.toml",
-            "--count",
-            "1",
-            "--out",
-            "out",
-        ],
-    );
-    assert!(o.status.success());
+    print_one_ballot(d);
     std::fs::write(d.join("empty.png"), b"").unwrap();
     std::fs::copy(d.join("out/ballots.pdf"), d.join("scan.png")).unwrap();
     let o = kiemphieu(
@@ -287,19 +292,7 @@ fn calibrate_derives_a_profile_that_interpret_accepts() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     init(d, "e.toml");
-    let o = kiemphieu(
-        d,
-        &[
-            "ballots",
-            "--election",
-            "e.toml",
-            "--count",
-            "1",
-            "--out",
-            "out",
-        ],
-    );
-    assert!(o.status.success());
+    print_one_ballot(d);
     let election = load_election(&d.join("e.toml")).unwrap();
     let key = BallotKey::load(&d.join("e.toml.key")).unwrap();
     let layout = BallotLayout::for_election(&election).unwrap();

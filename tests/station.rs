@@ -56,24 +56,26 @@ fn open_session(d: &Path) {
     ));
 }
 
+/// Scans a source into the session until it is idle.
+fn scan(d: &Path, source: &str) {
+    ok(&kp(
+        d,
+        &["scan", "--db", "st.db", "--source", source, "--until-idle"],
+    ));
+}
+
+/// The session's tally as JSON.
+fn tally_json(d: &Path) -> serde_json::Value {
+    serde_json::from_str(&ok(&kp(d, &["tally", "--db", "st.db", "--json"]))).unwrap()
+}
+
 #[test]
 fn simulated_batch_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     open_session(d);
-    ok(&kp(
-        d,
-        &[
-            "scan",
-            "--db",
-            "st.db",
-            "--source",
-            "sim:24,rate=0,seed=5",
-            "--until-idle",
-        ],
-    ));
-    let tally: serde_json::Value =
-        serde_json::from_str(&ok(&kp(d, &["tally", "--db", "st.db", "--json"]))).unwrap();
+    scan(d, "sim:24,rate=0,seed=5");
+    let tally: serde_json::Value = tally_json(d);
     let statuses = tally["statuses"].as_object().unwrap();
     let total: u64 = statuses.values().map(|v| v.as_u64().unwrap()).sum();
     assert_eq!(total, 24, "every sheet accounted for: {tally}");
@@ -86,19 +88,8 @@ fn simulated_batch_end_to_end() {
     );
 
     // Scanning the same batch again stores nothing new and counts nothing twice.
-    ok(&kp(
-        d,
-        &[
-            "scan",
-            "--db",
-            "st.db",
-            "--source",
-            "sim:24,rate=0,seed=5",
-            "--until-idle",
-        ],
-    ));
-    let again: serde_json::Value =
-        serde_json::from_str(&ok(&kp(d, &["tally", "--db", "st.db", "--json"]))).unwrap();
+    scan(d, "sim:24,rate=0,seed=5");
+    let again: serde_json::Value = tally_json(d);
     assert_eq!(again["statuses"], tally["statuses"]);
 
     // Closing needs every doubtful ballot decided.
@@ -130,8 +121,7 @@ fn simulated_batch_end_to_end() {
             ],
         ));
     }
-    let counted: serde_json::Value =
-        serde_json::from_str(&ok(&kp(d, &["tally", "--db", "st.db", "--json"]))).unwrap();
+    let counted: serde_json::Value = tally_json(d);
     assert_eq!(counted["awaiting_review"], 0);
     let returned = counted["valid"].as_u64().unwrap() + counted["invalid"].as_u64().unwrap();
     // Wrong counts are refused without a note…

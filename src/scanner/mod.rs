@@ -32,6 +32,17 @@ pub use sim::{SimContext, SimScanner};
 pub use spec::{SIM_DEFAULT_RATE, SIM_DEFAULT_SEED, SIM_DEFAULT_SHEETS, SimOptions, SourceSpec};
 pub use status::{ScanError, ScanStatus};
 
+/// Where a driver's batch stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// No batch started yet.
+    Idle,
+    /// Sheets are being fed.
+    Running,
+    /// The feeder ran empty or the batch was cancelled.
+    Finished,
+}
+
 /// Which side of the sheet a page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Side {

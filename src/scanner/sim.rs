@@ -19,7 +19,7 @@ use crate::synth::{
 };
 
 use super::{
-    ScanColour, ScanError, ScanSettings, ScanStatus, ScannedPage, Scanner, Side, SimOptions,
+    Phase, ScanColour, ScanError, ScanSettings, ScanStatus, ScannedPage, Scanner, Side, SimOptions,
 };
 
 /// What the simulator needs from the station: the election and its ballot key.
@@ -36,13 +36,6 @@ type SheetFiles = (Vec<u8>, Option<Vec<u8>>);
 
 /// What the worker answers: the ballot number and its sheet, or why it failed.
 type Rendered = (u64, Result<SheetFiles, String>);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    Idle,
-    Running,
-    Finished,
-}
 
 /// The simulated feeder.
 #[derive(Debug)]

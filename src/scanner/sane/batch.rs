@@ -2,21 +2,11 @@
 //! batch end or after a fault; sheets numbered from 1; the back of a duplex sheet held
 //! until both sides have arrived, so a sheet is delivered whole or not at all.
 
-use crate::scanner::{PaperSource, ScanError, ScanStatus, ScannedPage, Side};
+use crate::scanner::{PaperSource, Phase, ScanError, ScanStatus, ScannedPage, Side};
 
 use super::encode::to_png;
 use super::ffi::{self, Status};
 use super::frame::{Fault, FrameDevice, acquire};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// No batch started yet.
-    Idle,
-    /// Sheets are being fed.
-    Running,
-    /// The feeder ran empty or the batch was cancelled.
-    Finished,
-}
 
 /// Sheet counting and fault handling for one device, independent of libsane.
 #[derive(Debug)]
