@@ -28,6 +28,9 @@ pub struct DemoArgs {
     /// Sheets per minute (0: as fast as the machine goes).
     #[arg(long, default_value_t = 0)]
     rate: u32,
+    /// Stay in the terminal even when a display is present.
+    #[arg(long)]
+    terminal: bool,
 }
 
 /// Runs the demo.
@@ -58,6 +61,20 @@ pub fn run(a: DemoArgs) -> anyhow::Result<()> {
         witnesses: vec!["Trần Văn Hùng".into(), "Đỗ Thị Mai".into()],
         attendance: (a.sheets * 21 / 20).max(1),
     };
+    if kiemphieu::kiosk::display_available() && !a.terminal {
+        // With a display, the demo is the kiosk itself: set-up prefilled, the
+        // simulated scanner loaded; the board presses the buttons.
+        println!("opening the kiosk (use --terminal to stay in the terminal)");
+        let options = kiemphieu::kiosk::KioskOptions {
+            db,
+            election: Some(election_file),
+            scanner: Some(format!("sim:{},rate={}", a.sheets, a.rate)),
+            prefill: Some(setup),
+            election_dirs: vec![dir],
+            ..Default::default()
+        };
+        return kiemphieu::kiosk::run(&options, true).context("kiosk");
+    }
     let mut station = Station::create(&db, &election_file, &setup, None)?;
     println!(
         "counting board: {} (Tổ trưởng), {}; witnesses {}",

@@ -111,6 +111,62 @@ pub fn draw(
     out
 }
 
+/// The part of the overlay picture (x, y, width, height in its pixels) the officials
+/// should look at closely: the doubtful names, stamp, boxes or writing, else every name.
+pub fn focus(
+    image_size: (u32, u32),
+    reading: &Reading,
+    trace: &Trace,
+    template: &Template,
+) -> Option<(u32, u32, u32, u32)> {
+    let hm = trace.homography.as_ref()?;
+    let (w, h) = image_size;
+    let s = (MAX_SIDE as f64 / w.max(h) as f64).min(1.0);
+    let doubtful_name = |id: &str| {
+        reading.doubtful.iter().any(|d| d == id)
+            || reading.scores.get(id).map(|sc| sc.state) == Some(MarkState::Doubtful)
+    };
+    let mut rects: Vec<RectMm> = template
+        .names
+        .iter()
+        .filter(|n| doubtful_name(&n.id))
+        .map(|n| n.name_mm.grow(2.0))
+        .collect();
+    if reading.stamp.as_ref().map(|st| st.state) != Some(Presence::Present) {
+        rects.push(template.stamp_mm.grow(2.0));
+    }
+    if let (Some(boxes), Some(bt)) = (&reading.boxes, &template.boxes) {
+        for i in 0..2 {
+            if boxes[i].state == Presence::Doubtful {
+                rects.push(bt[i].interior.grow(2.0));
+            }
+        }
+    }
+    rects.extend(reading.extra_writing.iter().map(|e| e.rect_mm.grow(2.0)));
+    if rects.is_empty() {
+        rects = template.names.iter().map(|n| n.name_mm.grow(2.0)).collect();
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for r in &rects {
+        for p in [
+            Point::new(r.x, r.y),
+            Point::new(r.right(), r.y),
+            Point::new(r.right(), r.bottom()),
+            Point::new(r.x, r.bottom()),
+        ] {
+            let q = hm.map(p);
+            x0 = x0.min(q.x * s);
+            y0 = y0.min(q.y * s);
+            x1 = x1.max(q.x * s);
+            y1 = y1.max(q.y * s);
+        }
+    }
+    let (ow, oh) = ((w as f64 * s).round(), (h as f64 * s).round());
+    let (x0, y0) = (x0.clamp(0.0, ow - 1.0), y0.clamp(0.0, oh - 1.0));
+    let (x1, y1) = (x1.clamp(x0 + 1.0, ow), y1.clamp(y0 + 1.0, oh));
+    Some((x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32))
+}
+
 fn banner(out: &mut RgbImage, reading: &Reading) {
     let colour = match reading.status {
         Status::Valid => GREEN,

@@ -10,6 +10,7 @@
 
 mod count;
 mod images;
+pub mod service;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -577,6 +578,60 @@ impl Station {
             serde_json::to_string(verdict).map_err(|e| StationError::State(e.to_string()))?;
         self.store.add_decision(sheet, &json, reason, official)?;
         Ok(())
+    }
+
+    /// Withdraws the latest decision still in force (undo, until the count is
+    /// reconciled): its sheet waits for review again. Returns that sheet.
+    pub fn undo_decision(&mut self, official: &str) -> Result<Option<i64>, StationError> {
+        self.require_open()?;
+        let Some((sheet, _, _)) = self.store.last_decision(self.session)? else {
+            return Ok(None);
+        };
+        let official = if official.trim().is_empty() {
+            "station"
+        } else {
+            official
+        };
+        self.store
+            .add_decision(sheet, crate::store::WITHDRAWN, "undo", official)?;
+        Ok(Some(sheet))
+    }
+
+    /// The picture of a sheet as the interpreter sees it (overlay), with the
+    /// part to look at closely (doubtful names, stamp…) cut out and enlarged.
+    pub fn sheet_picture(
+        &self,
+        sheet: &SheetState,
+    ) -> Result<(image::RgbImage, Option<image::RgbImage>), StationError> {
+        let bytes = self
+            .images
+            .get(&sheet.sheet.image_path, &sheet.sheet.image_sha256)?;
+        let pages = decode_pages(&bytes, DEFAULT_PIXEL_BUDGET).map_err(|e| {
+            StationError::State(format!("sheet {}: cannot decode: {e}", sheet.sheet.id))
+        })?;
+        let page = pages.into_iter().next().ok_or_else(|| {
+            StationError::State(format!("sheet {}: no page in the image", sheet.sheet.id))
+        })?;
+        let (reading, trace) = self.interpreter.interpret_traced(&page);
+        let template = self.interpreter.template();
+        let picture = crate::interpret::overlay::draw(&page.image, &reading, &trace, template);
+        let zoom = crate::interpret::overlay::focus(
+            (page.image.width(), page.image.height()),
+            &reading,
+            &trace,
+            template,
+        )
+        .map(|(x, y, w, h)| {
+            let crop = image::imageops::crop_imm(&picture, x, y, w, h).to_image();
+            let scale = (900.0 / w.max(1) as f64).clamp(1.0, 4.0);
+            image::imageops::resize(
+                &crop,
+                (w as f64 * scale) as u32,
+                (h as f64 * scale) as u32,
+                image::imageops::FilterType::Triangle,
+            )
+        });
+        Ok((picture, zoom))
     }
 
     /// Enters issued/returned and checks the identities of rules.md §6; when they

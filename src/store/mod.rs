@@ -23,7 +23,7 @@ pub use audit::{AuditEntry, ChainCheck, check_chain};
 pub use error::StoreError;
 pub use schema::SCHEMA_VERSION;
 pub use sessions::{SessionInfo, SessionState};
-pub use sheets::{Reconciliation, SheetRow, SheetState};
+pub use sheets::{Reconciliation, SheetRow, SheetState, WITHDRAWN};
 
 use crate::election::{Election, Fingerprint, parse_election};
 

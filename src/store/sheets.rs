@@ -48,6 +48,10 @@ pub struct SheetState {
     pub duplicate_of: Option<i64>,
 }
 
+/// The human verdict of a decision withdrawn by the officials (undo): the
+/// sheet is back in the review queue, and the history keeps both records.
+pub const WITHDRAWN: &str = "\"withdrawn\"";
+
 /// Issued/returned entered at reconciliation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reconciliation {
@@ -182,6 +186,21 @@ impl Store {
         Ok(id)
     }
 
+    /// The session's latest decision still in force: (sheet, verdict JSON, official).
+    pub fn last_decision(&self, session: i64) -> Result<Option<(i64, String, String)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT d.sheet_id, d.human_verdict, d.official FROM decisions d JOIN sheets s ON s.id = d.sheet_id
+                 WHERE s.session_id = ?1 AND d.human_verdict IS NOT NULL AND d.human_verdict <> ?2
+                   AND d.id = (SELECT MAX(id) FROM decisions WHERE sheet_id = d.sheet_id AND human_verdict IS NOT NULL)
+                 ORDER BY d.id DESC LIMIT 1",
+                params![session, WITHDRAWN],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
     /// The earliest sheet before `sheet` whose reading carries `serial` (a ballot, not a rejected page).
     pub fn earlier_sheet_with_serial(
         &self,
@@ -233,6 +252,8 @@ impl Store {
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![session], |r| {
+                let human_verdict: Option<String> = r.get(12)?;
+                let withdrawn = human_verdict.as_deref() == Some(WITHDRAWN);
                 Ok(SheetState {
                     sheet: sheet_row(r)?,
                     status: r.get(6)?,
@@ -241,9 +262,9 @@ impl Store {
                     certainty: r.get::<_, Option<f64>>(9)?.unwrap_or(0.0),
                     duplicate_of: r.get(10)?,
                     machine_verdict: r.get(11)?,
-                    human_verdict: r.get(12)?,
-                    official: r.get(13)?,
-                    reason: r.get(14)?,
+                    human_verdict: human_verdict.filter(|_| !withdrawn),
+                    official: if withdrawn { None } else { r.get(13)? },
+                    reason: if withdrawn { None } else { r.get(14)? },
                 })
             })
             .map_err(|e| self.err(e))?;

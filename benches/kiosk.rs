@@ -1,0 +1,110 @@
+//! Responsiveness of the kiosk: 300 simulated sheets fed through the running
+//! UI (headless software renderer, as on a kiosk PC without a GPU). Each
+//! turn of the loop is what the UI thread does per frame — apply the
+//! service's updates and render the window. The figure reported per
+//! iteration is the **longest gap** of that loop (the longest frame's work,
+//! during which a touch would wait) over the whole batch
+//! (target ≤ 50 ms on a 2-core machine), not the batch's duration.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use i_slint_backend_testing::testing_backend::{TestingBackend, TestingBackendOptions};
+use kiemphieu::kiosk::ui::Kiosk;
+use kiemphieu::kiosk::{KioskApp, KioskOptions};
+use kiemphieu::station::Setup;
+use slint::ComponentHandle;
+
+const SHEETS: i32 = 300;
+
+/// Runs one batch through a fresh kiosk; returns the longest gap between two frames.
+fn one_batch(dir: &Path, run: usize) -> Duration {
+    let root = dir.join(format!("run-{run}"));
+    std::fs::create_dir_all(&root).unwrap();
+    let election = root.join("bau-cu.toml");
+    std::fs::write(
+        &election,
+        kiemphieu::election::EXAMPLE_ELECTION.replace("households = 412", "households = 360"),
+    )
+    .unwrap();
+    let kiosk = KioskApp::new(&KioskOptions {
+        db: root.join("station.db"),
+        election: Some(election.clone()),
+        scanner: Some(format!("sim:{SHEETS},rate=0")),
+        prefill: Some(Setup {
+            leader: "Nguyễn Thị Hoa".into(),
+            members: vec!["Lê Văn Ba".into()],
+            witnesses: vec!["Trần Văn Hùng".into(), "Đỗ Thị Mai".into()],
+            attendance: 320,
+        }),
+        election_dirs: vec![root.clone()],
+        ..Default::default()
+    })
+    .unwrap();
+    let w = kiosk.window();
+    w.window().set_size(slint::PhysicalSize::new(1280, 800));
+    let k = w.global::<Kiosk>();
+    assert!(kiosk.pump_until(Duration::from_secs(60), |w| {
+        w.global::<Kiosk>().get_election_loaded()
+    }));
+    k.invoke_open_session();
+    assert!(kiosk.pump_until(Duration::from_secs(60), |w| {
+        w.global::<Kiosk>().get_session_open()
+    }));
+    k.invoke_go(1);
+    k.invoke_start_scan();
+    let mut longest = Duration::ZERO;
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        // One frame's work on the UI thread: while it runs, the loop cannot answer a touch.
+        let start = Instant::now();
+        kiosk.pump();
+        let _ = w.window().take_snapshot();
+        let now = Instant::now();
+        longest = longest.max(now - start);
+        if (k.get_scanned() == SHEETS && k.get_pending() == 0 && !k.get_scanning())
+            || now > deadline
+        {
+            break;
+        }
+        // A frame every ~16 ms, as a display would ask for.
+        std::thread::sleep(Duration::from_millis(16));
+    }
+    assert_eq!(k.get_scanned(), SHEETS, "every sheet arrived");
+    longest
+}
+
+fn kiosk(c: &mut Criterion) {
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: false,
+        threading: false,
+        renderer_name: Some("software".into()),
+    })))
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut run = 0;
+    let mut g = c.benchmark_group("kiosk");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_millis(1));
+    g.measurement_time(Duration::from_secs(1));
+    g.bench_function("longest_ui_gap_300_sim_sheets", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                run += 1;
+                let gap = one_batch(dir.path(), run);
+                eprintln!(
+                    "run {run}: longest UI gap {:.1} ms",
+                    gap.as_secs_f64() * 1e3
+                );
+                total += gap;
+            }
+            total
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, kiosk);
+criterion_main!(benches);
