@@ -6,6 +6,7 @@ mod calibrate;
 mod demo;
 mod election;
 mod interpret;
+mod print;
 mod session;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +50,10 @@ enum Command {
     Close(session::CloseArgs),
     /// A member of the counting board confirms the reconciled count; the last one closes it.
     Confirm(session::ConfirmArgs),
+    /// List the CUPS printer queues.
+    Printers(print::PrintersArgs),
+    /// Print a PDF on a CUPS queue and wait for the job; paper-out and failures in plain words.
+    Print(print::PrintArgs),
 }
 
 /// An error caused by the user's input (exit code 2), as opposed to a failure (1).
@@ -90,6 +95,8 @@ pub fn run() -> ExitCode {
         Command::Tally(args) => session::run_tally(args),
         Command::Close(args) => session::run_close(args),
         Command::Confirm(args) => session::run_confirm(args),
+        Command::Printers(args) => print::run_printers(args),
+        Command::Print(args) => print::run_print(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
