@@ -54,6 +54,8 @@ enum Command {
     Printers(print::PrintersArgs),
     /// Print a PDF on a CUPS queue and wait for the job; paper-out and failures in plain words.
     Print(print::PrintArgs),
+    /// Print the tally tape on a thermal ESC/POS printer over a serial port.
+    Tape(print::TapeArgs),
 }
 
 /// An error caused by the user's input (exit code 2), as opposed to a failure (1).
@@ -97,6 +99,7 @@ pub fn run() -> ExitCode {
         Command::Confirm(args) => session::run_confirm(args),
         Command::Printers(args) => print::run_printers(args),
         Command::Print(args) => print::run_print(args),
+        Command::Tape(args) => print::run_tape(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,4 @@
-//! Printing commands: `printers`, `print` (CUPS).
+//! Printing commands: `printers`, `print` (CUPS), `tape` (thermal ESC/POS).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -86,4 +86,70 @@ pub fn run_print(a: PrintArgs) -> anyhow::Result<()> {
         ) => Err(BadInput(e.to_string()).into()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Arguments of `tape`.
+#[derive(Args)]
+pub struct TapeArgs {
+    /// Station database.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Serial port of the thermal printer (e.g. /dev/ttyUSB0).
+    #[arg(long)]
+    pub port: String,
+    /// Roll width in millimetres: 58 (384 dots) or 80 (576 dots).
+    #[arg(long, default_value_t = 58)]
+    pub width: u32,
+    /// Baud rate.
+    #[arg(long, default_value_t = 9600)]
+    pub baud: u32,
+    /// How long to wait for each status reply, in milliseconds.
+    #[arg(long, default_value_t = 2000)]
+    pub timeout_ms: u64,
+    /// Also write the tape image to this PNG.
+    #[arg(long)]
+    pub png: Option<PathBuf>,
+}
+
+/// Runs `tape`.
+pub fn run_tape(a: TapeArgs) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use kiemphieu::print::{escpos, tape};
+
+    let width = escpos::TapeWidth::from_mm(a.width)
+        .ok_or_else(|| BadInput(format!("--width {}: 58 or 80 (mm)", a.width)))?;
+    if a.baud == 0 {
+        return Err(BadInput("--baud 0: give the printer's baud rate, e.g. 9600".into()).into());
+    }
+    let station = kiemphieu::station::Station::open(&a.db)?;
+    let facts = tape::TapeFacts::from_station(&station)?;
+    let content = tape::TapeContent::from_facts(&facts, chrono::Local::now().naive_local());
+    let rendered = tape::render_tape(&content, width);
+    if let Some(png) = &a.png {
+        rendered
+            .image
+            .save(png)
+            .with_context(|| format!("writing {}", png.display()))?;
+    }
+    let job = escpos::encode_job(&rendered.image);
+    let status = tape::print_on_port(&a.port, a.baud, &job, Duration::from_millis(a.timeout_ms))?;
+    println!(
+        "tally tape sent to {} ({} mm, {} × {} dots, {} bytes){}",
+        a.port,
+        a.width,
+        rendered.image.width(),
+        rendered.image.height(),
+        job.len(),
+        if facts.final_count {
+            ""
+        } else {
+            " — draft: the board has not confirmed the count"
+        }
+    );
+    if status.paper_near_end {
+        eprintln!(
+            "warning: giấy trong máy in nhiệt sắp hết / the thermal printer's paper roll is nearly used up"
+        );
+    }
+    Ok(())
 }

@@ -5,3 +5,5 @@
 //! and English that the CLI or the kiosk shows as they are.
 
 pub mod cups;
+pub mod escpos;
+pub mod tape;
