@@ -109,6 +109,9 @@ pub struct TapeArgs {
     /// Also write the tape image to this PNG.
     #[arg(long)]
     pub png: Option<PathBuf>,
+    /// The printing time shown on the tape, YYYY-MM-DDTHH:MM (default: now; for reprints and tests).
+    #[arg(long)]
+    pub at: Option<String>,
 }
 
 /// Runs `tape`.
@@ -121,9 +124,14 @@ pub fn run_tape(a: TapeArgs) -> anyhow::Result<()> {
     if a.baud == 0 {
         return Err(BadInput("--baud 0: give the printer's baud rate, e.g. 9600".into()).into());
     }
+    let at = match &a.at {
+        Some(t) => chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
+            .map_err(|e| BadInput(format!("--at {t}: expected YYYY-MM-DDTHH:MM ({e})")))?,
+        None => chrono::Local::now().naive_local(),
+    };
     let station = kiemphieu::station::Station::open(&a.db)?;
     let facts = tape::TapeFacts::from_station(&station)?;
-    let content = tape::TapeContent::from_facts(&facts, chrono::Local::now().naive_local());
+    let content = tape::TapeContent::from_facts(&facts, at);
     let rendered = tape::render_tape(&content, width);
     if let Some(png) = &a.png {
         rendered

@@ -585,6 +585,14 @@ pub enum TapeError {
         /// The byte.
         source: StatusByteError,
     },
+    /// The paper ran out while the tape was printing.
+    #[error(
+        "{port}: máy in nhiệt hết giấy trong khi in — lắp cuộn giấy mới rồi in lại cả băng / {port}: the thermal printer ran out of paper while printing — load a new roll and print the whole tape again"
+    )]
+    RanOut {
+        /// The port.
+        port: String,
+    },
     /// Reading or writing the port failed.
     #[error("lỗi cổng {port} / serial port {port} failed: {source}")]
     Io {
@@ -599,7 +607,7 @@ pub enum TapeError {
 pub const STATUS_QUERIES: [StatusKind; 3] =
     [StatusKind::Printer, StatusKind::Offline, StatusKind::Paper];
 
-/// Asks the printer for its status (DLE EOT 1, 2, 4), then sends the job if nothing stops it.
+/// Asks the printer for its status (DLE EOT 1, 2, 4), sends the job if nothing stops it, then asks for the paper sensor again.
 ///
 /// `port` names the device in errors; reads must time out (the serial port's
 /// own timeout) — a read that times out is "printer not answering".
@@ -616,35 +624,7 @@ pub fn send_job<P: Read + Write + ?Sized>(
     };
     let mut status = PrinterStatus::default();
     for kind in STATUS_QUERIES {
-        dev.write_all(&kind.query()).map_err(io)?;
-        dev.flush().map_err(io)?;
-        let mut b = [0u8; 1];
-        match dev.read(&mut b) {
-            Ok(1) => {}
-            Ok(_) => {
-                return Err(TapeError::NotAnswering {
-                    port: port.to_string(),
-                    ms: timeout.as_millis(),
-                });
-            }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-                ) =>
-            {
-                return Err(TapeError::NotAnswering {
-                    port: port.to_string(),
-                    ms: timeout.as_millis(),
-                });
-            }
-            Err(e) => return Err(io(e)),
-        }
-        let s = escpos::parse_status(kind, b[0]).map_err(|source| TapeError::BadStatus {
-            port: port.to_string(),
-            source,
-        })?;
-        status = status.merge(s);
+        status = status.merge(query(dev, port, kind, timeout)?);
     }
     if let Some(problem) = status.problem() {
         return Err(TapeError::Problem {
@@ -654,7 +634,51 @@ pub fn send_job<P: Read + Write + ?Sized>(
     }
     dev.write_all(job).map_err(io)?;
     dev.flush().map_err(io)?;
-    Ok(status)
+    // Asked after the job, the paper sensor also tells that the printer got every byte.
+    let after = query(dev, port, StatusKind::Paper, timeout)?;
+    if after.paper_end {
+        return Err(TapeError::RanOut {
+            port: port.to_string(),
+        });
+    }
+    Ok(status.merge(after))
+}
+
+/// Sends one DLE EOT query and reads its one-byte reply.
+fn query<P: Read + Write + ?Sized>(
+    dev: &mut P,
+    port: &str,
+    kind: StatusKind,
+    timeout: Duration,
+) -> Result<PrinterStatus, TapeError> {
+    let io = |source: std::io::Error| TapeError::Io {
+        port: port.to_string(),
+        source,
+    };
+    let not_answering = || TapeError::NotAnswering {
+        port: port.to_string(),
+        ms: timeout.as_millis(),
+    };
+    dev.write_all(&kind.query()).map_err(io)?;
+    dev.flush().map_err(io)?;
+    let mut b = [0u8; 1];
+    match dev.read(&mut b) {
+        Ok(1) => {}
+        Ok(_) => return Err(not_answering()),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) =>
+        {
+            return Err(not_answering());
+        }
+        Err(e) => return Err(io(e)),
+    }
+    escpos::parse_status(kind, b[0]).map_err(|source| TapeError::BadStatus {
+        port: port.to_string(),
+        source,
+    })
 }
 
 /// Opens a serial port (8N1, no flow control) and sends the job with [`send_job`].
