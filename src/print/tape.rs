@@ -169,6 +169,11 @@ impl TapeContent {
             format!("{a} ({}%)", rules::percent(a.into(), h.into())),
             false,
         ));
+        l.push(pair(
+            "Số hộ không dự (H – A)",
+            h.saturating_sub(a).to_string(),
+            false,
+        ));
         let returned = f
             .reconciliation
             .as_ref()
@@ -177,6 +182,9 @@ impl TapeContent {
             Some(r) => {
                 l.push(pair("Số phiếu phát ra", r.issued.to_string(), false));
                 l.push(pair("Số phiếu thu vào", r.returned.to_string(), false));
+                if r.spoiled > 0 {
+                    l.push(pair("Số phiếu hỏng đã đổi", r.spoiled.to_string(), false));
+                }
             }
             None => l.push(pair(
                 "Số phiếu đã kiểm",
@@ -272,6 +280,9 @@ impl TapeContent {
                     Align::Left,
                 ));
             }
+        }
+        if let Some(note) = f.reconciliation.as_ref().and_then(|r| r.note.as_deref()) {
+            l.push(text(format!("Ghi chú: {note}"), false, Align::Left));
         }
         l.push(TapeLine::Rule);
         l.push(text(
@@ -757,6 +768,7 @@ mod tests {
         assert!(!has(DRAFT_VI));
         assert!(has("Tổng số hộ gia đình (H): 22"), "{t:#?}");
         assert!(has("Số đại diện hộ dự họp (A): 20 (90,91%)"), "{t:#?}");
+        assert!(has("Số hộ không dự (H – A): 2"), "{t:#?}");
         assert!(has("Số phiếu phát ra: 21"), "{t:#?}");
         assert!(has("Số phiếu thu vào: 20"), "{t:#?}");
         assert!(has("Số phiếu hợp lệ: 17 (85,00%)"), "{t:#?}");
@@ -769,6 +781,12 @@ mod tests {
         assert!(has("TỔ TRƯỞNG: Nguyễn Thị Hoa"));
         assert!(has("THÀNH VIÊN: Lê Văn Ba"));
         assert!(has("ĐẠI DIỆN HỘ GIA ĐÌNH CHỨNG KIẾN: Đỗ Thị Mai"));
+        // Every character is in the bundled fonts: nothing is drawn as '?'.
+        for line in &t {
+            for style in [FontStyle::Regular, FontStyle::Bold] {
+                assert!(fonts::shape(style, line).is_ok(), "{line}");
+            }
+        }
     }
 
     #[test]
