@@ -334,6 +334,41 @@ pub fn parse_status(kind: StatusKind, byte: u8) -> Result<PrinterStatus, StatusB
     Ok(s)
 }
 
+/// Why a reply to `DLE EOT n` cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplyError {
+    /// `n` is not 1–4.
+    #[error("DLE EOT {0} is not a status query (n must be 1 to 4)")]
+    UnknownQuery(u8),
+    /// No byte came back.
+    #[error("empty reply to DLE EOT {0}")]
+    Empty(u8),
+    /// More than the one byte a reply has.
+    #[error("reply to DLE EOT {n} has {len} bytes, expected 1")]
+    TooLong {
+        /// The query's n.
+        n: u8,
+        /// Bytes received.
+        len: usize,
+    },
+    /// The byte is not a status byte.
+    #[error(transparent)]
+    Byte(#[from] StatusByteError),
+}
+
+/// Reads the raw reply bytes to `DLE EOT n` (exactly one status byte); total over all inputs.
+pub fn parse_reply(n: u8, bytes: &[u8]) -> Result<PrinterStatus, ReplyError> {
+    let kind = StatusKind::from_n(n).ok_or(ReplyError::UnknownQuery(n))?;
+    match bytes {
+        [] => Err(ReplyError::Empty(n)),
+        [b] => Ok(parse_status(kind, *b)?),
+        _ => Err(ReplyError::TooLong {
+            n,
+            len: bytes.len(),
+        }),
+    }
+}
+
 /// The status byte a printer sends for these flags (inverse of [`parse_status`] on the flags `kind` carries).
 pub fn status_byte(kind: StatusKind, s: &PrinterStatus) -> u8 {
     let mut b = 0b0001_0010u8;
@@ -583,6 +618,20 @@ mod tests {
         #[test]
         fn decoder_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
             let _ = decode_job(&bytes);
+        }
+
+        #[test]
+        fn parse_reply_is_total_and_agrees(n in any::<u8>(), bytes in proptest::collection::vec(any::<u8>(), 0..4)) {
+            let r = parse_reply(n, &bytes);
+            match (StatusKind::from_n(n), bytes.as_slice()) {
+                (None, _) => prop_assert_eq!(r, Err(ReplyError::UnknownQuery(n))),
+                (Some(_), []) => prop_assert_eq!(r, Err(ReplyError::Empty(n))),
+                (Some(k), [b]) => prop_assert_eq!(r, parse_status(k, *b).map_err(ReplyError::from)),
+                (Some(_), _) => {
+                    let too_long = matches!(r, Err(ReplyError::TooLong { .. }));
+                    prop_assert!(too_long);
+                }
+            }
         }
 
         #[test]
