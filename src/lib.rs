@@ -8,6 +8,7 @@ pub mod ballot;
 pub mod election;
 pub mod interpret;
 pub mod kiosk;
+pub mod print;
 pub mod rules;
 pub mod scanner;
 pub mod station;

@@ -7,6 +7,7 @@ mod demo;
 mod election;
 mod interpret;
 mod kiosk;
+mod print;
 mod session;
 
 use std::path::{Path, PathBuf};
@@ -52,6 +53,12 @@ enum Command {
     Confirm(session::ConfirmArgs),
     /// The kiosk: the touch-screen app for the counting table.
     Kiosk(kiosk::KioskArgs),
+    /// List the CUPS printer queues.
+    Printers(print::PrintersArgs),
+    /// Print a PDF on a CUPS queue and wait for the job; paper-out and failures in plain words.
+    Print(print::PrintArgs),
+    /// Print the tally tape on a thermal ESC/POS printer over a serial port.
+    Tape(print::TapeArgs),
 }
 
 /// An error caused by the user's input (exit code 2), as opposed to a failure (1).
@@ -94,6 +101,9 @@ pub fn run() -> ExitCode {
         Command::Close(args) => session::run_close(args),
         Command::Confirm(args) => session::run_confirm(args),
         Command::Kiosk(args) => kiosk::run(args),
+        Command::Printers(args) => print::run_printers(args),
+        Command::Print(args) => print::run_print(args),
+        Command::Tape(args) => print::run_tape(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
