@@ -7,6 +7,7 @@
 pub mod ballot;
 pub mod election;
 pub mod interpret;
+pub mod report;
 pub mod result;
 pub mod rules;
 pub mod scanner;

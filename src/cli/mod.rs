@@ -6,6 +6,7 @@ mod calibrate;
 mod demo;
 mod election;
 mod interpret;
+mod report;
 mod session;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +50,8 @@ enum Command {
     Close(session::CloseArgs),
     /// A member of the counting board confirms the reconciled count; the last one closes it.
     Confirm(session::ConfirmArgs),
+    /// Write the biên bản kiểm phiếu (A4 PDF) of the latest session, signed.
+    Report(report::ReportArgs),
 }
 
 /// An error caused by the user's input (exit code 2), as opposed to a failure (1).
@@ -90,6 +93,7 @@ pub fn run() -> ExitCode {
         Command::Tally(args) => session::run_tally(args),
         Command::Close(args) => session::run_close(args),
         Command::Confirm(args) => session::run_confirm(args),
+        Command::Report(args) => report::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

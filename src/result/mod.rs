@@ -537,3 +537,31 @@ pub fn verify_result(
 
 #[cfg(test)]
 mod tests;
+
+/// A session's data, its signed result and the QR text of the signed compact result.
+pub struct Signed {
+    /// What the result was made from.
+    pub data: SessionData,
+    /// The signed result.
+    pub result: SignedResult,
+    /// `KPR1…`: the signed compact result.
+    pub qr_text: String,
+}
+
+/// Loads the latest session of `db` and signs its result with the station key
+/// (created beside the database if this station has none yet).
+pub fn sign_session(db: &std::path::Path) -> Result<Signed, ResultError> {
+    let store = Store::open(db)?;
+    let data = SessionData::load(&store)?;
+    let key = StationKey::load_or_create(db)?;
+    let doc = data.result(&key.public().station_id());
+    let qr_text = doc.compact().sign(&key).encode();
+    Ok(Signed {
+        result: doc.sign(&key),
+        data,
+        qr_text,
+    })
+}
+
+#[cfg(test)]
+pub(crate) use tests::sample as sample_doc;

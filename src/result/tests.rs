@@ -1,6 +1,6 @@
 use super::*;
 
-fn sample() -> ResultDoc {
+pub(crate) fn sample() -> ResultDoc {
     let key = StationKey::from_seed([3; 32]);
     ResultDoc {
         format: RESULT_FORMAT.into(),
