@@ -323,7 +323,7 @@ pub fn blocks(doc: &ResultDoc, election: &Election) -> Vec<Block> {
             if single {
                 "Người ứng cử / ý kiến"
             } else {
-                "Họ và tên người ứng cử (số phiếu bầu cho từng người)"
+                "Họ và tên người ứng cử"
             },
             Align::Center,
         ),
