@@ -5,6 +5,7 @@
 //! report. Each stage is a module that knows nothing of the user interface.
 
 pub mod ballot;
+pub mod bundle;
 pub mod election;
 pub mod interpret;
 pub mod report;

@@ -2,6 +2,7 @@
 //! that uses `anyhow`; everything below it returns typed errors.
 
 mod ballots;
+mod bundle;
 mod calibrate;
 mod demo;
 mod election;
@@ -52,6 +53,12 @@ enum Command {
     Confirm(session::ConfirmArgs),
     /// Write the biên bản kiểm phiếu (A4 PDF) of the latest session, signed.
     Report(report::ReportArgs),
+    /// Write the bundle of the latest session: election, signed result, records, images, audit log.
+    Export(bundle::ExportArgs),
+    /// Check a bundle: signature, audit chain, image hashes, re-interpretation and re-count.
+    Verify(bundle::VerifyArgs),
+    /// The commune's summary of many units' bundles (PDF), refusing any that fails its signature or chain.
+    Aggregate(bundle::AggregateArgs),
 }
 
 /// An error caused by the user's input (exit code 2), as opposed to a failure (1).
@@ -94,6 +101,9 @@ pub fn run() -> ExitCode {
         Command::Close(args) => session::run_close(args),
         Command::Confirm(args) => session::run_confirm(args),
         Command::Report(args) => report::run(args),
+        Command::Export(args) => bundle::run_export(args),
+        Command::Verify(args) => bundle::run_verify(args),
+        Command::Aggregate(args) => bundle::run_aggregate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

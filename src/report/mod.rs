@@ -6,11 +6,13 @@ mod flow;
 mod pdf;
 mod sheet;
 mod text;
+mod ward;
 
 pub use flow::{Align, Block, Cell, Item, paginate, render, stack};
 pub use pdf::{A4_MM, render_pages};
 pub use sheet::{MachinePart, blocks, local_time, machine_blocks, office_of_unit, when_vi};
 pub use text::{Weight, width_mm, wrap};
+pub use ward::{ward_pdf, ward_row};
 
 use crate::election::Election;
 use crate::result::ResultDoc;
@@ -83,7 +85,7 @@ pub fn layout(
     Ok(pages)
 }
 
-fn shift(item: Item, dx: f32, dy: f32) -> Item {
+pub(crate) fn shift(item: Item, dx: f32, dy: f32) -> Item {
     match item {
         Item::Text {
             x,
