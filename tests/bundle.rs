@@ -280,6 +280,20 @@ fn verify_passes_untouched_and_names_each_kind_of_tampering() {
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("the signature does not match"), "{text}");
 
+    // The printed QR result with a changed vote (its signature no longer holds).
+    let (code, text) = verify_tampered(d, &bundle, "t-qr", |b| {
+        let p = b.join("result-qr.txt");
+        let t = std::fs::read_to_string(&p).unwrap();
+        let mut signed = kiemphieu::result::SignedCompact::decode(&t).unwrap();
+        signed.compact.votes[0] += 1;
+        std::fs::write(&p, signed.encode()).unwrap();
+    });
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("result-qr.txt: the printed QR result does not match"),
+        "{text}"
+    );
+
     // The audit log: one row's actor changed.
     let (code, text) = verify_tampered(d, &bundle, "t-audit", |b| {
         let p = b.join("audit.jsonl");

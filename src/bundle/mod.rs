@@ -29,7 +29,8 @@ pub use cvr::{RecordExt, cvr_report, records_from_report};
 use crate::election::{BallotKey, Fingerprint, parse_election};
 use crate::interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Page, Profile, decode_pages};
 use crate::result::{
-    ResultDoc, ResultError, Signed, images_root, root_hash, sign_session, verify_result,
+    PublicKey, ResultDoc, ResultError, Signed, SignedCompact, images_root, root_hash, sign_session,
+    verify_result,
 };
 use crate::station::{ImageStore, count_sheets, images_dir, key_path, status_code};
 use crate::store::{AuditEntry, ChainCheck, SheetRow, SheetState, check_chain};
@@ -289,6 +290,21 @@ pub fn verify(dir: &Path) -> Result<VerifyReport, BundleError> {
         report.problems.push("result.json: unreadable".into());
         return Ok(report);
     };
+    // The QR code printed on the sheet must carry this very result, signed by the same key.
+    match read_text(&dir.join("result-qr.txt")).map(|t| SignedCompact::decode(&t)) {
+        Ok(Ok(qr)) => {
+            let key = read_text(&dir.join("station.pub"))
+                .ok()
+                .and_then(|k| PublicKey::from_hex(&k));
+            if !key.is_some_and(|k| qr.verify(&k)) || qr.compact != doc.compact() {
+                report.problems.push(
+                    "result-qr.txt: the printed QR result does not match the signed result".into(),
+                );
+            }
+        }
+        Ok(Err(e)) => report.problems.push(format!("result-qr.txt: {e}")),
+        Err(e) => report.problems.push(e.to_string()),
+    }
     let source = read_text(&dir.join("election.toml"))?;
     let election = parse_election(&source, &dir.join("election.toml"))
         .map_err(|e| file_err(&dir.join("election.toml"), e))?;
@@ -370,7 +386,11 @@ pub fn verify(dir: &Path) -> Result<VerifyReport, BundleError> {
     let fresh: Vec<(i64, Option<crate::interpret::Reading>, Option<String>)> = records
         .par_iter()
         .map(|r| {
-            let path = dir.join("images").join(&r.image);
+            // Names come from the bundle: only `SHA.ext` inside images/ is read.
+        if !r.image.starts_with(&r.image_sha256) || r.image.contains(['/', '\\']) {
+            return (r.sheet, None, Some(format!("cvr.json: sheet {}: bad image name `{}`", r.sheet, r.image)));
+        }
+        let path = dir.join("images").join(&r.image);
             let bytes = match std::fs::read(&path) {
                 Ok(b) => b,
                 Err(e) => return (r.sheet, None, Some(format!("images/{}: {e}", r.image))),
