@@ -609,3 +609,24 @@ fn scanned_session_draft_then_final_with_a_verified_qr_code() {
     let again = ok(&kp(d, &["report", "--db", "st.db", "--out", "again.pdf"]));
     assert!(again.contains(&fingerprint));
 }
+
+#[test]
+fn report_names_bad_input_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = kp(d, &["report", "--db", "missing.db", "--out", "x.pdf"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing.db: no such station database"));
+    drop(Store::open(&d.join("empty.db")).unwrap());
+    let o = kp(d, &["report", "--db", "empty.db", "--out", "x.pdf"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no election bound"));
+    let o = kp(
+        d,
+        &[
+            "report", "--db", "empty.db", "--out", "x.pdf", "--copies", "0",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!d.join("x.pdf").exists());
+}

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::BadInput;
 use kiemphieu::report::{DRAFT_WATERMARK, MachinePart, layout, render_pages};
-use kiemphieu::result::sign_session;
+use kiemphieu::result::{ResultError, sign_session};
 
 /// Arguments of `kiemphieu report`.
 #[derive(Args)]
@@ -31,7 +31,10 @@ pub fn run(a: ReportArgs) -> anyhow::Result<()> {
     if a.copies == 0 || a.copies > 20 {
         return Err(BadInput(format!("--copies {}: between 1 and 20", a.copies)).into());
     }
-    let signed = sign_session(&a.db)?;
+    let signed = match sign_session(&a.db) {
+        Err(e @ ResultError::Missing { .. }) => return Err(BadInput(e.to_string()).into()),
+        other => other?,
+    };
     let doc = &signed.result.doc;
     let machine = MachinePart::of(&signed.result, &signed.qr_text);
     let pages = layout(doc, &signed.data.election, &machine, a.copies)?;

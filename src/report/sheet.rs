@@ -499,12 +499,24 @@ pub fn blocks(doc: &ResultDoc, election: &Election) -> Vec<Block> {
             ),
             BODY,
         )),
-        _ => tail.push(styled(
-            "BẢN NHÁP — CHƯA XÁC NHẬN: phiên kiểm phiếu chưa được Tổ bầu cử xác nhận và khóa sổ.",
-            Weight::Bold,
-            BODY,
-            Align::Left,
-        )),
+        _ => {
+            let waiting = if doc.awaiting_review > 0 {
+                format!(
+                    " Còn {} phiếu chờ Tổ bầu cử quyết định, chưa được tính.",
+                    doc.awaiting_review
+                )
+            } else {
+                String::new()
+            };
+            tail.push(styled(
+                format!(
+                    "BẢN NHÁP — CHƯA XÁC NHẬN: phiên kiểm phiếu chưa được Tổ bầu cử xác nhận và khóa sổ.{waiting}"
+                ),
+                Weight::Bold,
+                BODY,
+                Align::Left,
+            ))
+        }
     }
     tail.push(Block::Space(3.0));
     tail.extend(signature_rows(doc));
