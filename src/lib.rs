@@ -5,10 +5,13 @@
 //! report. Each stage is a module that knows nothing of the user interface.
 
 pub mod ballot;
+pub mod bundle;
 pub mod election;
 pub mod interpret;
 pub mod kiosk;
 pub mod print;
+pub mod report;
+pub mod result;
 pub mod rules;
 pub mod scanner;
 pub mod station;

@@ -2,12 +2,14 @@
 //! that uses `anyhow`; everything below it returns typed errors.
 
 mod ballots;
+mod bundle;
 mod calibrate;
 mod demo;
 mod election;
 mod interpret;
 mod kiosk;
 mod print;
+mod report;
 mod session;
 
 use std::path::{Path, PathBuf};
@@ -59,6 +61,14 @@ enum Command {
     Print(print::PrintArgs),
     /// Print the tally tape on a thermal ESC/POS printer over a serial port.
     Tape(print::TapeArgs),
+    /// Write the biên bản kiểm phiếu (A4 PDF) of the latest session, signed.
+    Report(report::ReportArgs),
+    /// Write the bundle of the latest session: election, signed result, records, images, audit log.
+    Export(bundle::ExportArgs),
+    /// Check a bundle: signature, audit chain, image hashes, re-interpretation and re-count.
+    Verify(bundle::VerifyArgs),
+    /// The commune's summary of many units' bundles (PDF), refusing any that fails its signature or chain.
+    Aggregate(bundle::AggregateArgs),
 }
 
 /// An error caused by the user's input (exit code 2), as opposed to a failure (1).
@@ -104,6 +114,10 @@ pub fn run() -> ExitCode {
         Command::Printers(args) => print::run_printers(args),
         Command::Print(args) => print::run_print(args),
         Command::Tape(args) => print::run_tape(args),
+        Command::Report(args) => report::run(args),
+        Command::Export(args) => bundle::run_export(args),
+        Command::Verify(args) => bundle::run_verify(args),
+        Command::Aggregate(args) => bundle::run_aggregate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

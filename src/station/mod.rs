@@ -190,6 +190,9 @@ impl Station {
                     source,
                 })?;
         }
+        // The station's signing key is made at first start, never later at signing time.
+        crate::result::StationKey::load_or_create(db)
+            .map_err(|e| StationError::State(e.to_string()))?;
         if let Some(open) = store
             .sessions()?
             .iter()

@@ -1,0 +1,58 @@
+//! `kiemphieu report`: the biên bản kiểm phiếu as an A4 PDF.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::BadInput;
+use kiemphieu::report::{DRAFT_WATERMARK, MachinePart, layout, render_pages};
+use kiemphieu::result::{ResultError, sign_session};
+
+/// Arguments of `kiemphieu report`.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// Station database.
+    #[arg(long)]
+    db: PathBuf,
+    /// Output PDF.
+    #[arg(long)]
+    out: PathBuf,
+    /// Copies (the law asks for 03: UBND cấp xã, Ủy ban MTTQ cấp xã, the unit).
+    #[arg(long, default_value_t = 1)]
+    copies: u32,
+}
+
+/// Writes the sheet of the latest session: final when confirmed and closed, else a draft.
+pub fn run(a: ReportArgs) -> anyhow::Result<()> {
+    if !a.db.exists() {
+        return Err(BadInput(format!("{}: no such station database", a.db.display())).into());
+    }
+    if a.copies == 0 || a.copies > 20 {
+        return Err(BadInput(format!("--copies {}: between 1 and 20", a.copies)).into());
+    }
+    let signed = match sign_session(&a.db) {
+        Err(e @ ResultError::Missing { .. }) => return Err(BadInput(e.to_string()).into()),
+        other => other?,
+    };
+    let doc = &signed.result.doc;
+    let machine = MachinePart::of(&signed.result, &signed.qr_text);
+    let pages = layout(doc, &signed.data.election, &machine, a.copies)?;
+    let pdf = render_pages(&pages, (!doc.is_final).then_some(DRAFT_WATERMARK))?;
+    std::fs::write(&a.out, pdf).with_context(|| format!("{}: cannot write", a.out.display()))?;
+    let per_copy = pages.len() / a.copies as usize;
+    println!(
+        "{}: {} sheet, {} page(s) × {} copies; session {}, result {}",
+        a.out.display(),
+        if doc.is_final {
+            "final"
+        } else {
+            "DRAFT (session not confirmed)"
+        },
+        per_copy,
+        a.copies,
+        doc.session,
+        doc.fingerprint()
+    );
+    Ok(())
+}

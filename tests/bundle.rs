@@ -1,0 +1,368 @@
+//! `kiemphieu export`, `verify` and `aggregate` through the real binary on
+//! real scanned sessions: an untouched bundle verifies; each kind of tampering
+//! (an image byte, a record, the result, the signature, the audit log) fails,
+//! naming what changed; aggregate refuses a tampered bundle.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use kiemphieu::election::EXAMPLE_ELECTION;
+
+fn kp(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run kiemphieu")
+}
+
+fn ok(o: &Output) -> String {
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
+/// A scanned, reviewed, reconciled and confirmed session in `d/NAME.db`.
+fn closed_session(d: &Path, name: &str, unit: &str, sheets: u32, seed: u32) -> PathBuf {
+    let toml = EXAMPLE_ELECTION.replace("Khu phố Đông Sơn", unit);
+    let election = format!("{name}.toml");
+    let db = format!("{name}.db");
+    std::fs::write(d.join(&election), toml).unwrap();
+    ok(&kp(
+        d,
+        &[
+            "session",
+            "open",
+            "--db",
+            &db,
+            "--election",
+            &election,
+            "--leader",
+            "Nguyễn Thị Hoa",
+            "--member",
+            "Lê Văn Ba",
+            "--witness",
+            "Trần Văn Hùng",
+            "--witness",
+            "Đỗ Thị Mai",
+            "--attendance",
+            "300",
+        ],
+    ));
+    ok(&kp(
+        d,
+        &[
+            "scan",
+            "--db",
+            &db,
+            "--source",
+            &format!("sim:{sheets},rate=0,seed={seed}"),
+            "--until-idle",
+        ],
+    ));
+    ok(&kp(
+        d,
+        &[
+            "review",
+            "--db",
+            &db,
+            "--official",
+            "Lê Văn Ba",
+            "--accept-suggestions",
+        ],
+    ));
+    let tally: serde_json::Value =
+        serde_json::from_str(&ok(&kp(d, &["tally", "--db", &db, "--json"]))).unwrap();
+    let returned =
+        (tally["valid"].as_u64().unwrap() + tally["invalid"].as_u64().unwrap()).to_string();
+    ok(&kp(
+        d,
+        &[
+            "close",
+            "--db",
+            &db,
+            "--issued",
+            "300",
+            "--returned",
+            &returned,
+        ],
+    ));
+    ok(&kp(
+        d,
+        &["confirm", "--db", &db, "--member", "Nguyễn Thị Hoa"],
+    ));
+    ok(&kp(d, &["confirm", "--db", &db, "--member", "Lê Văn Ba"]));
+    d.join(db)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    let o = Command::new("cp")
+        .arg("-r")
+        .arg(from)
+        .arg(to)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+}
+
+/// Runs verify on a copy of `bundle` changed by `tamper`; returns (exit code, stdout + stderr).
+fn verify_tampered(
+    d: &Path,
+    bundle: &Path,
+    name: &str,
+    tamper: impl FnOnce(&Path),
+) -> (i32, String) {
+    let copy = d.join(name);
+    copy_dir(bundle, &copy);
+    tamper(&copy);
+    let o = kp(d, &["verify", copy.to_str().unwrap()]);
+    (
+        o.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+#[test]
+fn verify_passes_untouched_and_names_each_kind_of_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = closed_session(d, "st", "Khu phố Đông Sơn", 20, 21);
+    let out = ok(&kp(
+        d,
+        &["export", "--db", db.to_str().unwrap(), "--out", "bundle"],
+    ));
+    assert!(out.contains("20 records"), "{out}");
+    let bundle = d.join("bundle");
+    for f in [
+        "election.toml",
+        "election.key",
+        "result.json",
+        "result.sig",
+        "station.pub",
+        "result-qr.txt",
+        "cvr.json",
+        "audit.jsonl",
+    ] {
+        assert!(bundle.join(f).is_file(), "{f}");
+    }
+    let images: Vec<PathBuf> = std::fs::read_dir(bundle.join("images"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(images.len(), 20);
+    // The records have the Cast Vote Record shape.
+    let cvr: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bundle.join("cvr.json")).unwrap()).unwrap();
+    assert_eq!(cvr["@type"], "CVR.CastVoteRecordReport");
+    assert_eq!(cvr["CVR"].as_array().unwrap().len(), 20);
+    let first = &cvr["CVR"][0];
+    assert_eq!(first["BallotImage"][0]["Hash"]["Type"], "sha-256");
+    assert_eq!(first["CVRSnapshot"][0]["Type"], "original");
+
+    let out = ok(&kp(d, &["verify", "bundle"]));
+    assert!(out.contains("20 re-interpreted"), "{out}");
+    assert!(
+        out.contains("OK: signature, audit chain, images, records and re-count agree"),
+        "{out}"
+    );
+    // Exporting into a folder that is not empty is refused; so is zip.
+    assert!(
+        !kp(
+            d,
+            &["export", "--db", db.to_str().unwrap(), "--out", "bundle"]
+        )
+        .status
+        .success()
+    );
+    assert_eq!(
+        kp(
+            d,
+            &["export", "--db", db.to_str().unwrap(), "--out", "b.zip"]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+
+    // One byte of an image.
+    let image_name = images[3].file_name().unwrap().to_str().unwrap().to_string();
+    let (code, text) = verify_tampered(d, &bundle, "t-image", |b| {
+        let p = b.join("images").join(&image_name);
+        let mut bytes = std::fs::read(&p).unwrap();
+        let i = bytes.len() / 2;
+        bytes[i] ^= 0x01;
+        std::fs::write(&p, bytes).unwrap();
+    });
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains(&format!("images/{image_name}: SHA-256 differs")),
+        "{text}"
+    );
+
+    // A record: the machine's vote of a valid ballot changed to the other candidate.
+    let (code, text) = verify_tampered(d, &bundle, "t-record", |b| {
+        let p = b.join("cvr.json");
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        let rec = v["CVR"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|r| {
+                r["kiemphieu"]["machine_verdict"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("\"for\":\"c1\""))
+            })
+            .expect("a valid vote for c1");
+        let m = rec["kiemphieu"]["machine_verdict"]
+            .as_str()
+            .unwrap()
+            .replace("c1", "c2");
+        rec["kiemphieu"]["machine_verdict"] = serde_json::json!(m);
+        std::fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    });
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("reads as valid") && text.contains("but the record says valid"),
+        "{text}"
+    );
+
+    // A record: an official's decision added where there was none.
+    let (code, text) = verify_tampered(d, &bundle, "t-decision", |b| {
+        let p = b.join("cvr.json");
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        let rec = &mut v["CVR"][0]["kiemphieu"];
+        rec["human_verdict"] = serde_json::json!("{\"invalid\":{\"reasons\":[\"no_stamp\"]}}");
+        rec["official"] = serde_json::json!("Lê Văn Ba");
+        std::fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    });
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("sheet 1: the officials' decision differs from the audit log"),
+        "{text}"
+    );
+
+    // The result: one count changed.
+    let (code, text) = verify_tampered(d, &bundle, "t-result", |b| {
+        let p = b.join("result.json");
+        let t = std::fs::read_to_string(&p).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+        let valid = v["valid"].as_u64().unwrap();
+        // The top-level count is the last key of the canonical JSON.
+        let end = format!("\"valid\":{valid}}}");
+        assert!(t.ends_with(&end), "{t}");
+        let t = format!("{}\"valid\":{}}}", &t[..t.len() - end.len()], valid + 1);
+        std::fs::write(&p, t).unwrap();
+    });
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("result.json / result.sig: the signature does not match the result"),
+        "{text}"
+    );
+    assert!(text.contains("result.json: valid is"), "{text}");
+
+    // The signature: one hex digit.
+    let (code, text) = verify_tampered(d, &bundle, "t-sig", |b| {
+        let p = b.join("result.sig");
+        let t = std::fs::read_to_string(&p).unwrap();
+        let c = if t.starts_with('0') { "1" } else { "0" };
+        std::fs::write(&p, format!("{c}{}", &t[1..])).unwrap();
+    });
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("the signature does not match"), "{text}");
+
+    // The printed QR result with a changed vote (its signature no longer holds).
+    let (code, text) = verify_tampered(d, &bundle, "t-qr", |b| {
+        let p = b.join("result-qr.txt");
+        let t = std::fs::read_to_string(&p).unwrap();
+        let mut signed = kiemphieu::result::SignedCompact::decode(&t).unwrap();
+        signed.compact.votes[0] += 1;
+        std::fs::write(&p, signed.encode()).unwrap();
+    });
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("result-qr.txt: the printed QR result does not match"),
+        "{text}"
+    );
+
+    // The audit log: one row's actor changed.
+    let (code, text) = verify_tampered(d, &bundle, "t-audit", |b| {
+        let p = b.join("audit.jsonl");
+        let t = std::fs::read_to_string(&p).unwrap();
+        let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+        lines[4] = lines[4].replace("\"actor\":\"station\"", "\"actor\":\"someone\"");
+        std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    });
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("audit.jsonl: the hash chain is broken at row 5"),
+        "{text}"
+    );
+}
+
+#[test]
+fn aggregate_lists_units_and_refuses_a_tampered_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let a = closed_session(d, "dong", "Khu phố Đông Sơn", 8, 3);
+    let b = closed_session(d, "tay", "Khu phố Tây Sơn", 8, 4);
+    ok(&kp(
+        d,
+        &["export", "--db", a.to_str().unwrap(), "--out", "ba"],
+    ));
+    ok(&kp(
+        d,
+        &["export", "--db", b.to_str().unwrap(), "--out", "bb"],
+    ));
+    let out = ok(&kp(d, &["aggregate", "ba", "bb", "--out", "ward.pdf"]));
+    assert!(out.contains("2 units"), "{out}");
+    let o = Command::new("pdftotext")
+        .args(["-layout", "ward.pdf", "-"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(text.contains("TỔNG HỢP KẾT QUẢ KIỂM PHIẾU"), "{text}");
+    for (bundle, unit) in [("ba", "Khu phố Đông Sơn"), ("bb", "Khu phố Tây Sơn")] {
+        let r: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(d.join(bundle).join("result.json")).unwrap(),
+        )
+        .unwrap();
+        let row = format!(
+            "{unit} 412 {} {} {} Không có người trúng cử",
+            r["returned"], r["valid"], r["invalid"]
+        );
+        assert!(text.contains(&row), "missing `{row}` in\n{text}");
+    }
+    assert!(text.contains("0/2 đơn vị có người trúng cử"), "{text}");
+
+    // A bundle whose audit chain was changed is refused, and nothing is written.
+    let p = d.join("bb").join("audit.jsonl");
+    let t = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        t.replacen("\"actor\":\"station\"", "\"actor\":\"x\"", 1),
+    )
+    .unwrap();
+    let o = kp(d, &["aggregate", "ba", "bb", "--out", "ward2.pdf"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bb: refused") && err.contains("hash chain is broken"),
+        "{err}"
+    );
+    assert!(!d.join("ward2.pdf").exists());
+}
