@@ -500,6 +500,8 @@ impl Station {
                         instruction_vi: e.instruction_vi(),
                         instruction_en: e.instruction_en(),
                     });
+                    // The instruction is generic; the message names the sheet or file.
+                    self.emit(Event::Error { message: e.message });
                 }
                 Msg::Done(err) => {
                     done = true;
