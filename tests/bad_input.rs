@@ -453,3 +453,94 @@ fn folder_session_accounts_for_every_page_fed() {
     let listed: u32 = count.by_status.values().sum();
     assert_eq!(listed as usize, expected, "{:?}", count.by_status);
 }
+
+/// The example election with `n` candidates, or with a candidate's name `name_chars` long.
+fn oversized_election(candidates: usize, name_chars: usize) -> String {
+    let head = EXAMPLE_ELECTION
+        .split("[[candidates]]")
+        .next()
+        .unwrap()
+        .to_string();
+    let mut s = head;
+    for i in 0..candidates {
+        let name = if i == 0 && name_chars > 0 {
+            "Ă".repeat(name_chars)
+        } else {
+            format!("Nguyễn Văn {i}")
+        };
+        s.push_str(&format!(
+            "[[candidates]]\nid = \"c{i}\"\nname = \"{name}\"\n\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn oversized_election_files_are_refused_quickly_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let many = oversized_election(10_000, 0);
+    let long = oversized_election(2, 1_000_000);
+    assert!(many.len() > 200_000 && long.len() > 1_000_000);
+    std::fs::write(d.join("many.toml"), &many).unwrap();
+    std::fs::write(d.join("long.toml"), &long).unwrap();
+    for file in ["many.toml", "long.toml"] {
+        let start = Instant::now();
+        for args in [
+            vec!["election", "check", file],
+            vec![
+                "ballots",
+                "--election",
+                file,
+                "--count",
+                "1",
+                "--out",
+                "out",
+            ],
+            vec![
+                "session",
+                "open",
+                "--db",
+                "st.db",
+                "--election",
+                file,
+                "--leader",
+                "A",
+                "--witness",
+                "B",
+                "--witness",
+                "C",
+                "--attendance",
+                "1",
+            ],
+        ] {
+            let o = kp(d, &args);
+            let (_, err) = text(&o);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+            assert!(
+                err.contains(&format!("{file}:1: (file): file is"))
+                    && err.contains("at most 65536 bytes"),
+                "{args:?}: {err}"
+            );
+            assert_eq!(err.trim().lines().count(), 1, "{err}");
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "{file}");
+    }
+    // Below the file limit, the parser itself names the field (no quadratic work).
+    let parse = |text: &str| {
+        parse_election(text, Path::new("x.toml"))
+            .unwrap_err()
+            .to_string()
+    };
+    let start = Instant::now();
+    let err = parse(&oversized_election(1_500, 0));
+    assert!(
+        err.contains("candidates") && err.contains("1500 candidates; a ballot holds at most 10"),
+        "{err}"
+    );
+    let err = parse(&oversized_election(2, 20_000));
+    assert!(err.contains("candidates[1].name"), "{err}");
+    assert!(start.elapsed() < Duration::from_secs(5));
+    // Nothing was created for a refused file.
+    assert!(!d.join("st.db").exists() && !d.join("out").exists());
+}

@@ -159,12 +159,9 @@ impl Station {
         setup: &Setup,
         previous: Option<i64>,
     ) -> Result<Station, StationError> {
-        let source = std::fs::read_to_string(election_file).map_err(|source| {
-            StationError::Key(KeyError::Io {
-                file: election_file.to_path_buf(),
-                source,
-            })
-        })?;
+        // Size-limited like every election file read.
+        let source =
+            crate::election::read_election_source(election_file).map_err(StoreError::Election)?;
         let mut store = Store::open(db)?;
         let election = store.bind_election(&source, election_file)?;
         let key = BallotKey::load_or_create(election_file)?;
