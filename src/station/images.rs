@@ -68,10 +68,14 @@ impl ImageStore {
         let folder = path.parent().unwrap_or(&self.dir).to_path_buf();
         fs::create_dir_all(&folder).map_err(io(&folder))?;
         let tmp = folder.join(format!(".{sha}.tmp"));
-        {
-            let mut f = File::create(&tmp).map_err(io(&tmp))?;
-            f.write_all(bytes).map_err(io(&tmp))?;
-            f.sync_all().map_err(io(&tmp))?;
+        let written = File::create(&tmp).and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        });
+        if let Err(source) = written {
+            // A full disk leaves a partial file: remove it, so the space comes back.
+            let _ = fs::remove_file(&tmp);
+            return Err(ImageStoreError::Io { path: tmp, source });
         }
         fs::rename(&tmp, &path).map_err(io(&path))?;
         // The rename itself must survive a power cut: sync the folder entry.

@@ -151,6 +151,59 @@ pub fn images_dir(db: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
+/// Where a station process holds its writer lock: `DB.lock`.
+pub fn lock_path(db: &Path) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(".lock");
+    PathBuf::from(p)
+}
+
+/// The one-writer lock of a station database, held while scanning or closing.
+/// The kernel releases it when the process ends, even by kill -9 or a power cut.
+#[derive(Debug)]
+pub struct WriterLock {
+    _file: std::fs::File,
+}
+
+impl WriterLock {
+    /// Takes the lock of `db` without waiting; names the holder when it is taken.
+    pub fn take(db: &Path) -> Result<WriterLock, StationError> {
+        use std::io::{Read, Seek, Write};
+        use std::os::fd::AsRawFd;
+        let path = lock_path(db);
+        let fail = |what: &str, e: std::io::Error| {
+            StationError::State(format!("{}: {what}: {e}", path.display()))
+        };
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| fail("cannot create the station lock", e))?;
+        // SAFETY: flock on a descriptor this function owns; no memory is involved.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        if rc != 0 {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            return Err(StationError::State(format!(
+                "{}: another kiemphieu process ({}) is scanning into or closing this session; only one station may write a database — wait for it to finish or stop it",
+                db.display(),
+                match holder.trim() {
+                    "" => "pid unknown".to_string(),
+                    pid => format!("pid {pid}"),
+                }
+            )));
+        }
+        // The holder's pid, for the message above; the lock itself is the flock.
+        let _ = file
+            .set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| write!(file, "{}", std::process::id()));
+        Ok(WriterLock { _file: file })
+    }
+}
+
 impl Station {
     /// Opens a new counting session for an election file (with its key beside it).
     pub fn create(
@@ -421,6 +474,7 @@ impl Station {
         batch: &str,
     ) -> Result<RunSummary, StationError> {
         self.require_open()?;
+        let _lock = WriterLock::take(self.store.path())?;
         let mut summary = RunSummary {
             interpreted: self.interpret_pending()?,
             ..Default::default()
@@ -589,6 +643,8 @@ impl Station {
         note: Option<&str>,
     ) -> Result<Vec<crate::rules::Check>, StationError> {
         self.require_open()?;
+        // No scan may add a sheet between the count checked here and the reconciliation.
+        let _lock = WriterLock::take(self.store.path())?;
         let count = self.count()?;
         if count.awaiting_review > 0 {
             return Err(StationError::State(format!(
