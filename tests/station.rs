@@ -386,3 +386,204 @@ fn kill_nine_at_random_moments_loses_nothing_and_counts_nothing_twice() {
         kiemphieu::store::ChainCheck::Intact { .. }
     ));
 }
+
+/// Runs a command of the binary and kills it (SIGKILL) after `after`; true when it
+/// had already finished by itself.
+fn run_and_kill(d: &Path, args: &[&str], after: Duration) -> bool {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
+        .args(args)
+        .current_dir(d)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let finished = matches!(child.try_wait(), Ok(Some(_)));
+    let _ = child.kill();
+    let _ = child.wait();
+    finished
+}
+
+fn query_i64(d: &Path, sql: &str) -> i64 {
+    let store = kiemphieu::store::Store::open(&d.join("st.db")).unwrap();
+    store.connection().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn xorshift(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
+#[test]
+fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing() {
+    let sheets: u64 = std::env::var("KIEMPHIEU_CRASH_SHEETS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(160);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    open_session(d);
+    let source = format!("sim:{sheets},rate=0,seed=17");
+    ok(&kp(
+        d,
+        &[
+            "scan",
+            "--db",
+            "st.db",
+            "--source",
+            &source,
+            "--dpi",
+            "150",
+            "--until-idle",
+        ],
+    ));
+    let before = tally_json(d);
+    let waiting = before["awaiting_review"].as_u64().unwrap();
+    assert!(waiting >= 5, "a review queue to interrupt: {before}");
+    let mut seed = 0xA076_1D64_78BD_642Fu64;
+
+    // Review: each decision is one transaction; the queue only holds undecided sheets.
+    let review = [
+        "review",
+        "--db",
+        "st.db",
+        "--official",
+        "Lê Văn Ba",
+        "--accept-suggestions",
+    ];
+    let mut interrupted = 0;
+    for _ in 0..12 {
+        let left = tally_json(d)["awaiting_review"].as_u64().unwrap();
+        if left == 0 {
+            break;
+        }
+        let after = Duration::from_millis(10 + xorshift(&mut seed) % 100);
+        if !run_and_kill(d, &review, after) {
+            let now = tally_json(d)["awaiting_review"].as_u64().unwrap();
+            interrupted += u64::from(now > 0 && now < left);
+        }
+    }
+    eprintln!("review: {interrupted} kills landed between two decisions");
+    ok(&kp(d, &review));
+    let decided = tally_json(d);
+    assert_eq!(decided["awaiting_review"], 0);
+    // One decision per waiting sheet: none lost, none taken twice.
+    assert_eq!(
+        query_i64(
+            d,
+            "SELECT COUNT(*) FROM decisions WHERE human_verdict IS NOT NULL"
+        ) as u64,
+        waiting
+    );
+    assert_eq!(
+        query_i64(
+            d,
+            "SELECT COUNT(*) FROM (SELECT sheet_id FROM decisions WHERE human_verdict IS NOT NULL GROUP BY sheet_id HAVING COUNT(*) > 1)"
+        ),
+        0
+    );
+    // Nothing else moved: every sheet still there, the unreviewed statuses the same.
+    let total = |t: &serde_json::Value| -> u64 {
+        t["statuses"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(total(&decided), sheets);
+    assert_eq!(total(&before), sheets);
+    assert_eq!(
+        decided["statuses"]["rejected"],
+        before["statuses"]["rejected"]
+    );
+    assert_eq!(
+        decided["valid"].as_u64().unwrap() + decided["invalid"].as_u64().unwrap(),
+        before["valid"].as_u64().unwrap() + before["invalid"].as_u64().unwrap() + waiting,
+        "each decided ballot counted once"
+    );
+    let returned =
+        (decided["valid"].as_u64().unwrap() + decided["invalid"].as_u64().unwrap()).to_string();
+
+    // Close: the reconciliation and the state change are one transaction.
+    let close = [
+        "close",
+        "--db",
+        "st.db",
+        "--issued",
+        returned.as_str(),
+        "--returned",
+        returned.as_str(),
+    ];
+    for _ in 0..6 {
+        let after = Duration::from_millis(5 + xorshift(&mut seed) % 120);
+        run_and_kill(d, &close, after);
+        let reconciled = query_i64(
+            d,
+            "SELECT COUNT(*) FROM sessions WHERE state = 'reconciled'",
+        );
+        let rows = query_i64(d, "SELECT COUNT(*) FROM reconciliations");
+        assert_eq!(
+            rows, reconciled,
+            "a reconciliation on record iff reconciled"
+        );
+        if reconciled == 1 {
+            break;
+        }
+    }
+    if query_i64(d, "SELECT COUNT(*) FROM reconciliations") == 0 {
+        ok(&kp(d, &close));
+    }
+    assert_eq!(query_i64(d, "SELECT COUNT(*) FROM reconciliations"), 1);
+
+    // Confirm: each member once; the last closes the session in one transaction.
+    let members = ["Nguyễn Thị Hoa", "Lê Văn Ba"];
+    for (i, member) in members.iter().enumerate() {
+        let confirm = ["confirm", "--db", "st.db", "--member", member];
+        for _ in 0..4 {
+            let after = Duration::from_millis(5 + xorshift(&mut seed) % 80);
+            run_and_kill(d, &confirm, after);
+            let state: String = {
+                let store = kiemphieu::store::Store::open(&d.join("st.db")).unwrap();
+                store
+                    .connection()
+                    .query_row("SELECT state FROM sessions", [], |r| r.get(0))
+                    .unwrap()
+            };
+            assert!(
+                ["reconciled", "closed"].contains(&state.as_str()),
+                "never left between confirmed and closed: {state}"
+            );
+        }
+        let confirmed = query_i64(
+            d,
+            &format!(
+                "SELECT COUNT(*) FROM confirmations WHERE member = '{}'",
+                member
+            ),
+        );
+        if confirmed == 0
+            || (i == 1 && query_i64(d, "SELECT COUNT(*) FROM sessions WHERE state = 'closed'") == 0)
+        {
+            ok(&kp(d, &confirm));
+        }
+    }
+    assert_eq!(
+        query_i64(d, "SELECT COUNT(*) FROM sessions WHERE state = 'closed'"),
+        1
+    );
+    assert_eq!(query_i64(d, "SELECT COUNT(*) FROM confirmations"), 2);
+    let after = tally_json(d);
+    assert_eq!(after["candidates"], decided["candidates"]);
+    assert_eq!(after["statuses"], decided["statuses"]);
+    assert_eq!(after["valid"], decided["valid"]);
+    assert_eq!(after["invalid"], decided["invalid"]);
+    let store = kiemphieu::store::Store::open(&d.join("st.db")).unwrap();
+    assert!(matches!(
+        store.check_audit_chain().unwrap(),
+        kiemphieu::store::ChainCheck::Intact { .. }
+    ));
+}

@@ -679,9 +679,7 @@ impl Station {
             )));
         }
         self.store
-            .add_reconciliation(self.session, issued, returned, spoiled, note)?;
-        self.store
-            .set_session_state(self.session, SessionState::Reconciled, "station")?;
+            .reconcile_session(self.session, issued, returned, spoiled, note)?;
         Ok(checks)
     }
 
@@ -713,10 +711,13 @@ impl Station {
             .filter(|b| !done.iter().any(|d| crate::rules::same_name(b, d)))
             .collect();
         if missing.is_empty() {
-            self.store
-                .set_session_state(self.session, SessionState::Confirmed, member)?;
-            self.store
-                .set_session_state(self.session, SessionState::Closed, "station")?;
+            // One transaction: a crash between the two would leave the session
+            // confirmed but never closed, and no command could finish it.
+            self.store.set_session_states(
+                self.session,
+                &[SessionState::Confirmed, SessionState::Closed],
+                member,
+            )?;
         }
         Ok(missing)
     }
