@@ -587,3 +587,59 @@ fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing()
         kiemphieu::store::ChainCheck::Intact { .. }
     ));
 }
+
+#[test]
+fn long_run_with_a_scanner_fault_every_50_sheets_accounts_for_every_sheet() {
+    // 2,000 by hand (KIEMPHIEU_FAULT_SHEETS=2000); 400 in the test run.
+    let n: u64 = std::env::var("KIEMPHIEU_FAULT_SHEETS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    open_session(d);
+    let o = kp(
+        d,
+        &[
+            "scan",
+            "--db",
+            "st.db",
+            "--source",
+            &format!("sim:{n},rate=0,fault-every=50,seed=23"),
+            "--dpi",
+            "150",
+            "--until-idle",
+        ],
+    );
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{err}");
+    // Each fault is shown with its instruction and the sheet it concerns.
+    let faults = err.matches("simulated fault:").count() as u64;
+    assert!(faults >= n / 50, "{faults} faults for {n} sheets");
+    for status in kiemphieu::scanner::ScanStatus::ALL {
+        if n / 50 >= kiemphieu::scanner::ScanStatus::ALL.len() as u64 {
+            assert!(
+                err.contains(&format!("simulated fault: {}", status.code())),
+                "{} not shown",
+                status.code()
+            );
+        }
+    }
+    assert!(
+        err.contains(&format!("{faults} scanner faults")),
+        "summary counts the faults"
+    );
+    let station = Station::open(&d.join("st.db")).unwrap();
+    let sheets = station.sheets().unwrap();
+    // Every ballot in the tray is stored once and read; no ballot twice, none lost.
+    assert_eq!(sheets.len() as u64, n);
+    assert!(sheets.iter().all(|s| s.status.is_some()));
+    let sources: HashSet<&str> = sheets.iter().map(|s| s.sheet.source.as_str()).collect();
+    assert_eq!(sources.len() as u64, n, "one sheet per feeder position");
+    let count = station.count().unwrap();
+    assert_eq!(count.by_status.values().sum::<u32>() as u64, n);
+    assert_eq!(count.pending, 0);
+    let serials: Vec<&str> = sheets.iter().filter_map(|s| s.serial.as_deref()).collect();
+    let distinct: HashSet<&str> = serials.iter().copied().collect();
+    assert_eq!(serials.len(), distinct.len(), "no ballot fed twice");
+}
