@@ -60,10 +60,12 @@ impl ImageStore {
             let p = p.to_path_buf();
             move |source| ImageStoreError::Io { path: p, source }
         };
-        if let Ok(meta) = fs::metadata(&path) {
-            if meta.len() == bytes.len() as u64 {
-                return Ok((sha, rel));
-            }
+        // Already stored whole: keep it. A damaged copy (cut short, or the right length
+        // with wrong content after a power cut) is written again.
+        if fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && fs::read(&path).is_ok_and(|stored| sha256_hex(&stored) == sha)
+        {
+            return Ok((sha, rel));
         }
         let folder = path.parent().unwrap_or(&self.dir).to_path_buf();
         fs::create_dir_all(&folder).map_err(io(&folder))?;
@@ -121,5 +123,8 @@ mod tests {
             store.get(&rel, &sha),
             Err(ImageStoreError::Altered { .. })
         ));
+        // Storing the page again repairs a damaged copy of the same length.
+        store.put(b"page one", "png").unwrap();
+        assert_eq!(store.get(&rel, &sha).unwrap(), b"page one");
     }
 }

@@ -409,20 +409,47 @@ impl Station {
         let pending = self.store.pending_sheets(self.session)?;
         let images = self.images.clone();
         let interp = self.interpreter.clone();
-        let results: Vec<(i64, Reading)> = pending
+        let results: Vec<(i64, Result<Reading, ImageStoreError>)> = pending
             .par_iter()
             .map(|s| {
-                (
-                    s.id,
-                    read_sheet(&interp, &images, &s.image_path, &s.image_sha256),
-                )
+                let reading = images
+                    .get(&s.image_path, &s.image_sha256)
+                    .map(|bytes| read_bytes(&interp, &bytes));
+                (s.id, reading)
             })
             .collect();
-        let n = results.len() as u64;
+        let mut n = 0;
         for (id, reading) in results {
-            self.record(id, &reading)?;
+            match reading {
+                Ok(reading) => {
+                    self.record(id, &reading)?;
+                    n += 1;
+                }
+                // Left unread, not rejected: scanning the ballot again restores the
+                // image (same hash) and the sheet is read then.
+                Err(e) => self.emit(Event::Error {
+                    message: format!("sheet {id}: {e}; left unread — scan this ballot again"),
+                }),
+            }
         }
         Ok(n)
+    }
+
+    /// Stored images that are missing or no longer match their SHA-256 (a power cut
+    /// on a disk that does not keep its promises, or tampering), one line each.
+    pub fn damaged_images(&self) -> Result<Vec<String>, StationError> {
+        use rayon::prelude::*;
+        let sheets = self.store.sheet_states(self.session)?;
+        let images = &self.images;
+        Ok(sheets
+            .par_iter()
+            .filter_map(|s| {
+                images
+                    .get(&s.sheet.image_path, &s.sheet.image_sha256)
+                    .err()
+                    .map(|e| format!("sheet {} ({}): {e}", s.sheet.id, s.sheet.source))
+            })
+            .collect())
     }
 
     /// Records a reading: appended, with the machine verdict.
@@ -569,6 +596,8 @@ impl Station {
         if let Some(e) = failure {
             return Err(StationError::Scanner(e));
         }
+        // Sheets left unread at the start (image damaged) whose ballot was scanned again.
+        summary.interpreted += self.interpret_pending()?;
         Ok(summary)
     }
 
@@ -656,6 +685,15 @@ impl Station {
             return Err(StationError::State(format!(
                 "{} pages are not interpreted yet",
                 count.pending
+            )));
+        }
+        // The count rests on the stored images: every one must still be whole.
+        let damaged = self.damaged_images()?;
+        if !damaged.is_empty() {
+            return Err(StationError::State(format!(
+                "{} stored images are damaged; scan those ballots again: {}",
+                damaged.len(),
+                damaged.join("; ")
             )));
         }
         let setup = self.setup()?;
@@ -758,11 +796,15 @@ fn unreadable(message: &str) -> Reading {
 
 /// Reads a stored sheet's image and interprets it; a damaged file is `rejected`.
 fn read_sheet(interp: &Interpreter, images: &ImageStore, rel: &str, sha: &str) -> Reading {
-    let bytes = match images.get(rel, sha) {
-        Ok(b) => b,
-        Err(e) => return unreadable(&e.to_string()),
-    };
-    match decode_pages(&bytes, DEFAULT_PIXEL_BUDGET) {
+    match images.get(rel, sha) {
+        Ok(bytes) => read_bytes(interp, &bytes),
+        Err(e) => unreadable(&e.to_string()),
+    }
+}
+
+/// Interprets an image file's first page; an undecodable file is `rejected`.
+fn read_bytes(interp: &Interpreter, bytes: &[u8]) -> Reading {
+    match decode_pages(bytes, DEFAULT_PIXEL_BUDGET) {
         Ok(pages) => match pages.first() {
             Some(p) => interp.interpret(&Page {
                 image: p.image.clone(),
