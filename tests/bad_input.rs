@@ -785,3 +785,42 @@ fn a_database_locked_by_another_program_is_named() {
     ok(&scan_sim(d, "st.db", "sim:2,rate=0,seed=9"));
     assert_eq!(check_nothing_damaged(&d.join("st.db")), 2);
 }
+
+#[test]
+fn a_tiff_that_crashed_the_decoder_is_one_bad_page_not_a_crash() {
+    // Found by tests/fuzz_smoke.rs: tiff 0.10.3 panicked on it.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    election_here(d);
+    std::fs::write(
+        d.join("crash.tif"),
+        include_bytes!("data/fuzz/image-tiff-empty-sample-format.tif"),
+    )
+    .unwrap();
+    let good = Pages::new(d).clean(0x7777);
+    std::fs::write(d.join("good.png"), &good.encoded).unwrap();
+    let o = kp(
+        d,
+        &[
+            "interpret",
+            "--election",
+            "e.toml",
+            "--json",
+            "crash.tif",
+            "good.png",
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("error: crash.tif: page 1: damaged or truncated image: malformed file"),
+        "{err}"
+    );
+    assert_eq!(out.lines().count(), 2, "the good page is still read: {out}");
+    assert!(
+        out.lines()
+            .nth(1)
+            .unwrap()
+            .contains(&format!("{:016X}", 0x7777))
+    );
+}
