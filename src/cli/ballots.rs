@@ -44,8 +44,7 @@ pub fn run(args: BallotsArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let source = std::fs::read_to_string(&args.election)
-        .with_context(|| format!("{}: cannot read", args.election.display()))?;
+    let source = kiemphieu::election::read_election_source(&args.election)?;
     let db = args
         .db
         .clone()

@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Args;
 use kiemphieu::election::{BallotKey, load_election};
 use kiemphieu::interpret::{
-    DEFAULT_PIXEL_BUDGET, Interpreter, Profile, Reading, Status, decode_pages, overlay,
+    DEFAULT_PIXEL_BUDGET, DecodeError, Interpreter, Profile, Reading, Status, decode_pages, overlay,
 };
 use rayon::prelude::*;
 use serde_json::json;
@@ -205,10 +205,26 @@ fn interpret_file(
     let pages = match decode_pages(&bytes, DEFAULT_PIXEL_BUDGET) {
         Ok(p) => p,
         Err(e) => {
+            // The page is printed beside the file; the message need not repeat it.
+            let (page, message) = match e {
+                DecodeError::Damaged { page, message } => {
+                    (page, format!("damaged or truncated image: {message}"))
+                }
+                DecodeError::TooLarge {
+                    page,
+                    width,
+                    height,
+                    budget,
+                } => (
+                    page,
+                    format!("{width}×{height} pixels, over the budget of {budget} pixels"),
+                ),
+                other => (1, other.to_string()),
+            };
             return vec![PageResult {
                 file: file.to_path_buf(),
-                page: 1,
-                outcome: Err(e.to_string()),
+                page,
+                outcome: Err(message),
                 ms: 0.0,
             }];
         }

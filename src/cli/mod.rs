@@ -91,6 +91,14 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
         {
             return 2;
         }
+        if let Some(kiemphieu::station::StationError::Store(
+            kiemphieu::store::StoreError::Election(
+                kiemphieu::election::ElectionFileError::Invalid { .. },
+            ),
+        )) = cause.downcast_ref()
+        {
+            return 2;
+        }
     }
     1
 }

@@ -13,4 +13,6 @@ pub use definition::{
 };
 pub use fingerprint::Fingerprint;
 pub use key::{BallotKey, KeyError};
-pub use parse::{EXAMPLE_ELECTION, ElectionFileError, load_election, parse_election};
+pub use parse::{
+    EXAMPLE_ELECTION, ElectionFileError, load_election, parse_election, read_election_source,
+};

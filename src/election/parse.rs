@@ -117,6 +117,12 @@ impl RawDate {
 
 /// Reads and validates an election file.
 pub fn load_election(path: &Path) -> Result<Election, ElectionFileError> {
+    let source = read_election_source(path)?;
+    parse_election(&source, path)
+}
+
+/// Reads an election file's text, refusing a file over [`MAX_FILE_BYTES`] before reading it.
+pub fn read_election_source(path: &Path) -> Result<String, ElectionFileError> {
     let io = |source| ElectionFileError::Io {
         file: path.to_path_buf(),
         source,
@@ -133,8 +139,7 @@ pub fn load_election(path: &Path) -> Result<Election, ElectionFileError> {
             ),
         });
     }
-    let source = std::fs::read_to_string(path).map_err(io)?;
-    parse_election(&source, path)
+    std::fs::read_to_string(path).map_err(io)
 }
 
 /// Parses and validates election TOML; `file` is only used in error messages.

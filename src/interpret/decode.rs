@@ -51,6 +51,23 @@ pub enum DecodeError {
 
 /// Decodes every page of an image file held in memory.
 pub fn decode_pages(bytes: &[u8], budget: u64) -> Result<Vec<Page>, DecodeError> {
+    // The decoders are other crates fed with outside data; one of them panicking
+    // (tiff 0.10.3 indexes an empty SampleFormat tag, found by fuzzing) must cost
+    // one page, not the station.
+    std::panic::catch_unwind(|| decode_pages_unguarded(bytes, budget)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(DecodeError::Damaged {
+            page: 1,
+            message: format!("malformed file, the decoder gave up ({why})"),
+        })
+    })
+}
+
+fn decode_pages_unguarded(bytes: &[u8], budget: u64) -> Result<Vec<Page>, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }

@@ -29,7 +29,9 @@ use std::collections::BTreeMap;
 
 use image::DynamicImage;
 
-pub use decode::{DEFAULT_PIXEL_BUDGET, DecodeError, Page, decode_pages, normalise};
+pub use decode::{
+    DEFAULT_PIXEL_BUDGET, DecodeError, Page, decode_pages, jpeg_dpi, normalise, png_dpi,
+};
 pub use geometry::{Homography, Point, RectMm};
 pub use profile::{DEFAULT_PROFILE_TOML, Profile};
 pub use reading::{BoxScore, ExtraInk, NameScore, Reading, RejectReason, StampScore, Status};

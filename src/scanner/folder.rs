@@ -41,6 +41,8 @@ pub struct FolderScanner {
     duplex: bool,
     delivered: HashSet<OsString>,
     watching: BTreeMap<OsString, Watch>,
+    /// Documents the station cannot read (PDF), to name once to the operator.
+    refused: Vec<OsString>,
     running: Option<bool>,
     /// Files delivered in this batch.
     count: u64,
@@ -58,6 +60,7 @@ impl FolderScanner {
             duplex,
             delivered: HashSet::new(),
             watching: BTreeMap::new(),
+            refused: Vec::new(),
             running: None,
             count: 0,
             last_activity: Instant::now(),
@@ -88,7 +91,19 @@ impl FolderScanner {
         let now = Instant::now();
         for entry in entries.flatten() {
             let name = entry.file_name();
-            if self.delivered.contains(&name) || extension_of(Path::new(&name)).is_none() {
+            if self.delivered.contains(&name) {
+                continue;
+            }
+            if extension_of(Path::new(&name)).is_none() {
+                // Many office scanners write PDF by default: say so rather than ignore it.
+                let pdf = Path::new(&name)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+                if pdf && !name.to_string_lossy().starts_with('.') {
+                    self.delivered.insert(name.clone());
+                    self.refused.push(name);
+                    self.last_activity = now;
+                }
                 continue;
             }
             if name.to_string_lossy().starts_with('.') {
@@ -250,6 +265,16 @@ impl Scanner for FolderScanner {
         }
         loop {
             self.poll_once()?;
+            if let Some(name) = self.refused.pop() {
+                self.last_activity = Instant::now();
+                return Err(ScanError::fault(
+                    ScanStatus::IoError,
+                    format!(
+                        "folder:{}: a PDF document, not a scanned image; set the scanner to write PNG, JPEG or TIFF and scan this sheet again",
+                        name.to_string_lossy()
+                    ),
+                ));
+            }
             if let Some(ready) = self.take_ready() {
                 self.last_activity = Instant::now();
                 return ready.map(Some);
@@ -284,18 +309,29 @@ pub(crate) fn extension_of(path: &Path) -> Option<&'static str> {
     })
 }
 
-/// Whether the bytes are a whole image file.
+/// Whether the bytes are a whole file, ready to be stored. A file that is not the
+/// image its name says (a PDF named `.png`) or a page over the pixel budget is whole
+/// too: it is stored as received and the interpreter rejects it, naming why.
 pub(crate) fn is_complete(bytes: &[u8], extension: &str) -> bool {
+    use crate::interpret::{DEFAULT_PIXEL_BUDGET, DecodeError, decode_pages};
     const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
     const PNG_IEND: &[u8] = b"\0\0\0\0IEND\xae\x42\x60\x82";
+    // Long enough to hold any image signature: a shorter file may still be growing.
+    let foreign = |magic: &[u8]| bytes.len() >= 16 && !bytes.starts_with(magic);
     match extension {
-        "png" => bytes.starts_with(PNG_MAGIC) && bytes.ends_with(PNG_IEND),
+        "png" => foreign(PNG_MAGIC) || bytes.starts_with(PNG_MAGIC) && bytes.ends_with(PNG_IEND),
         "jpg" => {
             // Some writers pad after the End Of Image marker.
             let end = bytes.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
-            bytes.starts_with(&[0xFF, 0xD8]) && bytes[..end].ends_with(&[0xFF, 0xD9])
+            foreign(&[0xFF, 0xD8])
+                || bytes.starts_with(&[0xFF, 0xD8]) && bytes[..end].ends_with(&[0xFF, 0xD9])
         }
-        _ => image::load_from_memory(bytes).is_ok(),
+        // TIFF and PNM have no end marker: decode, within the pixel budget (a bomb is
+        // refused from its header, not decoded here).
+        _ => matches!(
+            decode_pages(bytes, DEFAULT_PIXEL_BUDGET),
+            Ok(_) | Err(DecodeError::TooLarge { .. } | DecodeError::Unsupported(_))
+        ),
     }
 }
 

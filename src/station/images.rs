@@ -60,18 +60,24 @@ impl ImageStore {
             let p = p.to_path_buf();
             move |source| ImageStoreError::Io { path: p, source }
         };
-        if let Ok(meta) = fs::metadata(&path) {
-            if meta.len() == bytes.len() as u64 {
-                return Ok((sha, rel));
-            }
+        // Already stored whole: keep it. A damaged copy (cut short, or the right length
+        // with wrong content after a power cut) is written again.
+        if fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && fs::read(&path).is_ok_and(|stored| sha256_hex(&stored) == sha)
+        {
+            return Ok((sha, rel));
         }
         let folder = path.parent().unwrap_or(&self.dir).to_path_buf();
         fs::create_dir_all(&folder).map_err(io(&folder))?;
         let tmp = folder.join(format!(".{sha}.tmp"));
-        {
-            let mut f = File::create(&tmp).map_err(io(&tmp))?;
-            f.write_all(bytes).map_err(io(&tmp))?;
-            f.sync_all().map_err(io(&tmp))?;
+        let written = File::create(&tmp).and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        });
+        if let Err(source) = written {
+            // A full disk leaves a partial file: remove it, so the space comes back.
+            let _ = fs::remove_file(&tmp);
+            return Err(ImageStoreError::Io { path: tmp, source });
         }
         fs::rename(&tmp, &path).map_err(io(&path))?;
         // The rename itself must survive a power cut: sync the folder entry.
@@ -117,5 +123,8 @@ mod tests {
             store.get(&rel, &sha),
             Err(ImageStoreError::Altered { .. })
         ));
+        // Storing the page again repairs a damaged copy of the same length.
+        store.put(b"page one", "png").unwrap();
+        assert_eq!(store.get(&rel, &sha).unwrap(), b"page one");
     }
 }

@@ -152,6 +152,59 @@ pub fn images_dir(db: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
+/// Where a station process holds its writer lock: `DB.lock`.
+pub fn lock_path(db: &Path) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(".lock");
+    PathBuf::from(p)
+}
+
+/// The one-writer lock of a station database, held while scanning or closing.
+/// The kernel releases it when the process ends, even by kill -9 or a power cut.
+#[derive(Debug)]
+pub struct WriterLock {
+    _file: std::fs::File,
+}
+
+impl WriterLock {
+    /// Takes the lock of `db` without waiting; names the holder when it is taken.
+    pub fn take(db: &Path) -> Result<WriterLock, StationError> {
+        use std::io::{Read, Seek, Write};
+        use std::os::fd::AsRawFd;
+        let path = lock_path(db);
+        let fail = |what: &str, e: std::io::Error| {
+            StationError::State(format!("{}: {what}: {e}", path.display()))
+        };
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| fail("cannot create the station lock", e))?;
+        // SAFETY: flock on a descriptor this function owns; no memory is involved.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        if rc != 0 {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            return Err(StationError::State(format!(
+                "{}: another kiemphieu process ({}) is scanning into or closing this session; only one station may write a database — wait for it to finish or stop it",
+                db.display(),
+                match holder.trim() {
+                    "" => "pid unknown".to_string(),
+                    pid => format!("pid {pid}"),
+                }
+            )));
+        }
+        // The holder's pid, for the message above; the lock itself is the flock.
+        let _ = file
+            .set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| write!(file, "{}", std::process::id()));
+        Ok(WriterLock { _file: file })
+    }
+}
+
 impl Station {
     /// Opens a new counting session for an election file (with its key beside it).
     pub fn create(
@@ -160,12 +213,9 @@ impl Station {
         setup: &Setup,
         previous: Option<i64>,
     ) -> Result<Station, StationError> {
-        let source = std::fs::read_to_string(election_file).map_err(|source| {
-            StationError::Key(KeyError::Io {
-                file: election_file.to_path_buf(),
-                source,
-            })
-        })?;
+        // Size-limited like every election file read.
+        let source =
+            crate::election::read_election_source(election_file).map_err(StoreError::Election)?;
         let mut store = Store::open(db)?;
         let election = store.bind_election(&source, election_file)?;
         let key = BallotKey::load_or_create(election_file)?;
@@ -363,20 +413,47 @@ impl Station {
         let pending = self.store.pending_sheets(self.session)?;
         let images = self.images.clone();
         let interp = self.interpreter.clone();
-        let results: Vec<(i64, Reading)> = pending
+        let results: Vec<(i64, Result<Reading, ImageStoreError>)> = pending
             .par_iter()
             .map(|s| {
-                (
-                    s.id,
-                    read_sheet(&interp, &images, &s.image_path, &s.image_sha256),
-                )
+                let reading = images
+                    .get(&s.image_path, &s.image_sha256)
+                    .map(|bytes| read_bytes(&interp, &bytes));
+                (s.id, reading)
             })
             .collect();
-        let n = results.len() as u64;
+        let mut n = 0;
         for (id, reading) in results {
-            self.record(id, &reading)?;
+            match reading {
+                Ok(reading) => {
+                    self.record(id, &reading)?;
+                    n += 1;
+                }
+                // Left unread, not rejected: scanning the ballot again restores the
+                // image (same hash) and the sheet is read then.
+                Err(e) => self.emit(Event::Error {
+                    message: format!("sheet {id}: {e}; left unread — scan this ballot again"),
+                }),
+            }
         }
         Ok(n)
+    }
+
+    /// Stored images that are missing or no longer match their SHA-256 (a power cut
+    /// on a disk that does not keep its promises, or tampering), one line each.
+    pub fn damaged_images(&self) -> Result<Vec<String>, StationError> {
+        use rayon::prelude::*;
+        let sheets = self.store.sheet_states(self.session)?;
+        let images = &self.images;
+        Ok(sheets
+            .par_iter()
+            .filter_map(|s| {
+                images
+                    .get(&s.sheet.image_path, &s.sheet.image_sha256)
+                    .err()
+                    .map(|e| format!("sheet {} ({}): {e}", s.sheet.id, s.sheet.source))
+            })
+            .collect())
     }
 
     /// Records a reading: appended, with the machine verdict.
@@ -428,6 +505,7 @@ impl Station {
         batch: &str,
     ) -> Result<RunSummary, StationError> {
         self.require_open()?;
+        let _lock = WriterLock::take(self.store.path())?;
         let mut summary = RunSummary {
             interpreted: self.interpret_pending()?,
             ..Default::default()
@@ -504,6 +582,8 @@ impl Station {
                         instruction_vi: e.instruction_vi(),
                         instruction_en: e.instruction_en(),
                     });
+                    // The instruction is generic; the message names the sheet or file.
+                    self.emit(Event::Error { message: e.message });
                 }
                 Msg::Done(err) => {
                     done = true;
@@ -520,6 +600,8 @@ impl Station {
         if let Some(e) = failure {
             return Err(StationError::Scanner(e));
         }
+        // Sheets left unread at the start (image damaged) whose ballot was scanned again.
+        summary.interpreted += self.interpret_pending()?;
         Ok(summary)
     }
 
@@ -648,6 +730,8 @@ impl Station {
         note: Option<&str>,
     ) -> Result<Vec<crate::rules::Check>, StationError> {
         self.require_open()?;
+        // No scan may add a sheet between the count checked here and the reconciliation.
+        let _lock = WriterLock::take(self.store.path())?;
         let count = self.count()?;
         if count.awaiting_review > 0 {
             return Err(StationError::State(format!(
@@ -659,6 +743,15 @@ impl Station {
             return Err(StationError::State(format!(
                 "{} pages are not interpreted yet",
                 count.pending
+            )));
+        }
+        // The count rests on the stored images: every one must still be whole.
+        let damaged = self.damaged_images()?;
+        if !damaged.is_empty() {
+            return Err(StationError::State(format!(
+                "{} stored images are damaged; scan those ballots again: {}",
+                damaged.len(),
+                damaged.join("; ")
             )));
         }
         let setup = self.setup()?;
@@ -682,9 +775,7 @@ impl Station {
             )));
         }
         self.store
-            .add_reconciliation(self.session, issued, returned, spoiled, note)?;
-        self.store
-            .set_session_state(self.session, SessionState::Reconciled, "station")?;
+            .reconcile_session(self.session, issued, returned, spoiled, note)?;
         Ok(checks)
     }
 
@@ -716,10 +807,13 @@ impl Station {
             .filter(|b| !done.iter().any(|d| crate::rules::same_name(b, d)))
             .collect();
         if missing.is_empty() {
-            self.store
-                .set_session_state(self.session, SessionState::Confirmed, member)?;
-            self.store
-                .set_session_state(self.session, SessionState::Closed, "station")?;
+            // One transaction: a crash between the two would leave the session
+            // confirmed but never closed, and no command could finish it.
+            self.store.set_session_states(
+                self.session,
+                &[SessionState::Confirmed, SessionState::Closed],
+                member,
+            )?;
         }
         Ok(missing)
     }
@@ -760,11 +854,15 @@ fn unreadable(message: &str) -> Reading {
 
 /// Reads a stored sheet's image and interprets it; a damaged file is `rejected`.
 fn read_sheet(interp: &Interpreter, images: &ImageStore, rel: &str, sha: &str) -> Reading {
-    let bytes = match images.get(rel, sha) {
-        Ok(b) => b,
-        Err(e) => return unreadable(&e.to_string()),
-    };
-    match decode_pages(&bytes, DEFAULT_PIXEL_BUDGET) {
+    match images.get(rel, sha) {
+        Ok(bytes) => read_bytes(interp, &bytes),
+        Err(e) => unreadable(&e.to_string()),
+    }
+}
+
+/// Interprets an image file's first page; an undecodable file is `rejected`.
+fn read_bytes(interp: &Interpreter, bytes: &[u8]) -> Reading {
+    match decode_pages(bytes, DEFAULT_PIXEL_BUDGET) {
         Ok(pages) => match pages.first() {
             Some(p) => interp.interpret(&Page {
                 image: p.image.clone(),

@@ -75,7 +75,9 @@ impl StoreError {
             }
             Some(ErrorCode::ReadOnly) => "database is read-only".to_string(),
             Some(ErrorCode::DiskFull) => "disk is full".to_string(),
-            Some(ErrorCode::CannotOpen) => "cannot open the database file".to_string(),
+            Some(ErrorCode::CannotOpen) => {
+                format!("cannot open the database file{}", folder_problem(file))
+            }
             Some(ErrorCode::NotADatabase) => "not a kiemphieu database (not SQLite)".to_string(),
             _ => source.to_string(),
         };
@@ -85,4 +87,26 @@ impl StoreError {
             source,
         }
     }
+}
+
+/// Why the database's folder cannot be written (read-only disk, permissions), if so:
+/// SQLite only says it cannot open the file.
+fn folder_problem(file: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let folder = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(c) = std::ffi::CString::new(folder.as_os_str().as_bytes()) else {
+        return String::new();
+    };
+    // SAFETY: access() reads a NUL-terminated path that lives across the call.
+    if unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0 {
+        return String::new();
+    }
+    format!(
+        " (its folder {}: {})",
+        folder.display(),
+        std::io::Error::last_os_error()
+    )
 }

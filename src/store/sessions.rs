@@ -159,44 +159,98 @@ impl Store {
         state: SessionState,
         actor: &str,
     ) -> Result<(), StoreError> {
+        self.set_session_states(session, &[state], actor)
+    }
+
+    /// Moves a session through several states in one transaction: a crash leaves it
+    /// in the first state or the last, never between (confirmed → closed).
+    pub fn set_session_states(
+        &mut self,
+        session: i64,
+        states: &[SessionState],
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|err| StoreError::sqlite(&path, err))?;
+        for &state in states {
+            transition(&tx, &path, session, state, actor)?;
+        }
+        tx.commit().map_err(|err| StoreError::sqlite(&path, err))
+    }
+
+    /// Records the issued/returned counts and moves the session to reconciled, in one
+    /// transaction (a crash between the two would leave a reconciliation on record
+    /// for a session still counting).
+    pub fn reconcile_session(
+        &mut self,
+        session: i64,
+        issued: u32,
+        returned: u32,
+        spoiled: u32,
+        note: Option<&str>,
+    ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let e = |err| StoreError::sqlite(&path, err);
         let tx = self.conn.transaction().map_err(e)?;
-        let old: Option<String> = tx
-            .query_row(
-                "SELECT state FROM sessions WHERE id = ?1",
-                params![session],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(e)?;
-        match old.as_deref() {
-            None => {
-                return Err(StoreError::State {
-                    file: path.clone(),
-                    message: format!("session {session} does not exist"),
-                });
-            }
-            Some("closed") => {
-                return Err(StoreError::State {
-                    file: path.clone(),
-                    message: format!("session {session} is closed; nothing can change"),
-                });
-            }
-            Some(_) => {}
-        }
         tx.execute(
-            "UPDATE sessions SET state = ?1 WHERE id = ?2",
-            params![state.as_str(), session],
+            "INSERT INTO reconciliations (session_id, issued, returned, spoiled, note, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![session, issued, returned, spoiled, note, now()],
         )
         .map_err(e)?;
-        audit::append_tx(
-            &tx,
-            actor,
-            "session.state",
-            &serde_json::json!({"session": session, "from": old, "to": state.as_str()}),
-        )
-        .map_err(e)?;
+        let detail = serde_json::json!({"session": session, "issued": issued, "returned": returned, "spoiled": spoiled, "note": note});
+        audit::append_tx(&tx, "station", "session.reconciled", &detail).map_err(e)?;
+        transition(&tx, &path, session, SessionState::Reconciled, "station")?;
         tx.commit().map_err(e)
     }
+}
+
+/// One state change inside a transaction, with its audit entry.
+fn transition(
+    tx: &rusqlite::Transaction<'_>,
+    path: &std::path::Path,
+    session: i64,
+    state: SessionState,
+    actor: &str,
+) -> Result<(), StoreError> {
+    let e = |err| StoreError::sqlite(path, err);
+    let path = path.to_path_buf();
+    let old: Option<String> = tx
+        .query_row(
+            "SELECT state FROM sessions WHERE id = ?1",
+            params![session],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(e)?;
+    match old.as_deref() {
+        None => {
+            return Err(StoreError::State {
+                file: path.clone(),
+                message: format!("session {session} does not exist"),
+            });
+        }
+        Some("closed") => {
+            return Err(StoreError::State {
+                file: path.clone(),
+                message: format!("session {session} is closed; nothing can change"),
+            });
+        }
+        Some(_) => {}
+    }
+    tx.execute(
+        "UPDATE sessions SET state = ?1 WHERE id = ?2",
+        params![state.as_str(), session],
+    )
+    .map_err(e)?;
+    audit::append_tx(
+        tx,
+        actor,
+        "session.state",
+        &serde_json::json!({"session": session, "from": old, "to": state.as_str()}),
+    )
+    .map_err(e)?;
+    Ok(())
 }
