@@ -185,13 +185,21 @@ fn run_corpus() -> (Vec<String>, f64) {
                     clear_review += 1;
                     if clear_review <= 400 {
                         eprintln!(
-                            "clear ballot not decided: {name}:{i} → {:?} {:?} scores {:?} stamp {:?} scan {:?}",
+                            "clear ballot not decided: {name}:{i} → {:?} {:?} marks {:?} scores {:?} stamp {:?} scan {:?}",
                             reading.status,
                             reading.reasons,
+                            truth.candidates.iter().map(|c| &c.mark).collect::<Vec<_>>(),
                             reading
                                 .scores
                                 .values()
-                                .map(|s| (s.state, s.coverage, s.word_coverage.clone()))
+                                .map(|s| (
+                                    s.state,
+                                    s.coverage,
+                                    s.body_coverage,
+                                    s.faint_coverage,
+                                    s.longest_gap_mm,
+                                    s.word_coverage.clone()
+                                ))
                                 .collect::<Vec<_>>(),
                             reading.stamp,
                             truth.scan
