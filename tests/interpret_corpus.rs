@@ -6,9 +6,11 @@
 //! review on ≤ 2 % of the clear ballots; every wrong-election, forged and
 //! duplicate page caught. Size: `KIEMPHIEU_CORPUS` pages (default 2,000).
 //!
-//! Status: zero wrong readings holds; the ≤ 2 % review rate on clear ballots
-//! is not met yet (about 3 %, mostly wavy strokes at 150 dpi), so that target
-//! is checked by the ignored test `clear_ballot_review_rate_target`.
+//! Status: both hold. On 2,000 pages: no wrong reading, review on 0.67 % of
+//! the clear ballots (9 of 1,336: six doubtful grey-scan stamps, one doubtful
+//! approve box, two straight strokes along the baseline of the last word).
+//! Both targets are asserted by the one corpus test, so the corpus is
+//! generated and interpreted once per run.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -116,19 +118,13 @@ fn corpus_page(name: &str, i: u64) -> (u64, GeneratorMix) {
 
 #[test]
 fn generated_corpus_has_no_wrong_readings() {
-    let (wrong, _) = run_corpus();
+    let (wrong, rate) = run_corpus();
     assert!(
         wrong.is_empty(),
         "{} wrong definitive readings:\n{}",
         wrong.len(),
         wrong.join("\n")
     );
-}
-
-#[test]
-#[ignore = "target not met yet: see the module comment"]
-fn clear_ballot_review_rate_target() {
-    let (_, rate) = run_corpus();
     assert!(
         rate <= 0.02,
         "review rate on clear ballots {:.2}% > 2%",
@@ -185,13 +181,21 @@ fn run_corpus() -> (Vec<String>, f64) {
                     clear_review += 1;
                     if clear_review <= 400 {
                         eprintln!(
-                            "clear ballot not decided: {name}:{i} → {:?} {:?} scores {:?} stamp {:?} scan {:?}",
+                            "clear ballot not decided: {name}:{i} → {:?} {:?} marks {:?} scores {:?} stamp {:?} scan {:?}",
                             reading.status,
                             reading.reasons,
+                            truth.candidates.iter().map(|c| &c.mark).collect::<Vec<_>>(),
                             reading
                                 .scores
                                 .values()
-                                .map(|s| (s.state, s.coverage, s.word_coverage.clone()))
+                                .map(|s| (
+                                    s.state,
+                                    s.coverage,
+                                    s.body_coverage,
+                                    s.faint_coverage,
+                                    s.longest_gap_mm,
+                                    s.word_coverage.clone()
+                                ))
                                 .collect::<Vec<_>>(),
                             reading.stamp,
                             truth.scan

@@ -354,33 +354,41 @@ fn crossing(
     let ext = (OVERSHOOT_MM / NAME_STEP_MM).round() as usize;
     let (e0, e1) = (c0.saturating_sub(ext), (c1 + ext).min(w));
     let mut covered = vec![false; e1 - e0];
-    let mut centre_y = vec![0.0f64; e1 - e0];
     let mut ink_body = 0usize;
     for (k, x) in (e0..e1).enumerate() {
-        let (mut n, mut sum) = (0usize, 0usize);
-        for y in r0..r1 {
-            if ink[y * w + x] {
-                n += 1;
-                sum += y;
-            }
-        }
+        let n = (r0..r1).filter(|&y| ink[y * w + x]).count();
         if n > 0 {
             covered[k] = true;
-            centre_y[k] = sum as f64 / n as f64;
             if (c0..c1).contains(&x) {
                 ink_body += n;
             }
         }
     }
     // Where the stroke runs over printed letters it cannot be seen (black on black).
-    // A gap is bridged when it is short (a pen lift), or unless clean paper shows
-    // along the line joining the visible ink on both sides (± 0.3 mm): there the
-    // stroke would have been seen, so it is not there.
+    // A gap is bridged when it is short (a pen lift), or when a stroke leaving the
+    // visible ink on one side could run hidden under print all the way to the ink
+    // on the other side: a hand-drawn strike wanders up and down (wavy, tremor),
+    // so the hidden course may drift by up to one pixel per column (45°), but
+    // wherever clean paper blocks every such course the stroke would have been
+    // seen, so it is not there.
     let bridge = (profile.stroke_gap_bridge_mm / NAME_STEP_MM).round() as usize;
-    fill_gaps(&mut covered, &centre_y, bridge, |k, y| {
-        let x = e0 + k;
-        let y = y.round() as isize;
-        (y - 2..=y + 2).any(|yy| yy >= 0 && (yy as usize) < hgt && t.mask[yy as usize * w + x])
+    let band = (r0.saturating_sub(2), (r1 + 2).min(hgt));
+    let ink_rows = |x: usize| (r0..r1).filter(move |&y| ink[y * w + x]);
+    fill_gaps(&mut covered, bridge, |from, to, entry, exit| {
+        let cols: Vec<usize> = if entry < from {
+            (from..to).map(|k| e0 + k).collect()
+        } else {
+            (from..to).rev().map(|k| e0 + k).collect()
+        };
+        let exit_rows: Option<Vec<usize>> = exit.map(|k| ink_rows(e0 + k).collect());
+        hidden_course(
+            &t.mask,
+            w,
+            band,
+            &cols,
+            ink_rows(e0 + entry),
+            exit_rows.as_deref(),
+        )
     });
     (covered[c0 - e0..c1 - e0].to_vec(), ink_body)
 }
@@ -390,11 +398,63 @@ pub fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
 
+/// Whether a stroke could run hidden under print (`mask`) through the columns
+/// `cols`, in order: it enters from the ink rows `entry` of the column before,
+/// moves at most one row per column within the rows `band`, and, when `exit`
+/// is given, ends next to one of those ink rows of the column after.
+fn hidden_course(
+    mask: &[bool],
+    w: usize,
+    band: (usize, usize),
+    cols: &[usize],
+    entry: impl Iterator<Item = usize>,
+    exit: Option<&[usize]>,
+) -> bool {
+    let (b0, b1) = band;
+    if b1 <= b0 {
+        return false;
+    }
+    let n = b1 - b0;
+    // Rows within 2 px (0.3 mm) of visible ink connect to it: stroke width and blur.
+    let mut reach = vec![false; n];
+    for y in entry {
+        for yy in y.saturating_sub(2)..=(y + 2) {
+            if (b0..b1).contains(&yy) {
+                reach[yy - b0] = true;
+            }
+        }
+    }
+    let mut next = vec![false; n];
+    for &x in cols {
+        let mut any = false;
+        for (r, slot) in next.iter_mut().enumerate() {
+            let from = (r.saturating_sub(1)..=(r + 1).min(n - 1)).any(|q| reach[q]);
+            *slot = from && mask[(b0 + r) * w + x];
+            any |= *slot;
+        }
+        if !any {
+            return false;
+        }
+        std::mem::swap(&mut reach, &mut next);
+    }
+    match exit {
+        None => true,
+        Some(rows) => rows.iter().any(|&y| {
+            (y.saturating_sub(3)..=y + 3).any(|yy| (b0..b1).contains(&yy) && reach[yy - b0])
+        }),
+    }
+}
+
 /// Fills runs of `false` that have `true` on both sides when they are no longer
-/// than `max`, or when `hidden(column, y)` (print could hide the stroke there)
-/// holds all along the straight line between the ink centres `y` on either side;
-/// and runs at either end no longer than `max` that print hides all along.
-pub fn fill_gaps(v: &mut [bool], y: &[f64], max: usize, hidden: impl Fn(usize, f64) -> bool) {
+/// than `max`, or when `hidden(from, to, entry, Some(exit))` says the stroke
+/// could run unseen from column `entry` through `from..to` to column `exit`;
+/// and runs at either end no longer than `max` for which `hidden(from, to,
+/// inner, None)` holds (`inner`: the ink column next to the run).
+pub fn fill_gaps(
+    v: &mut [bool],
+    max: usize,
+    hidden: impl Fn(usize, usize, usize, Option<usize>) -> bool,
+) {
     let mut i = 0;
     while i < v.len() {
         if v[i] {
@@ -410,15 +470,13 @@ pub fn fill_gaps(v: &mut [bool], y: &[f64], max: usize, hidden: impl Fn(usize, f
             // letter's stem hides it: bridge a short edge run that print hides all along.
             let inner = if start == 0 { i } else { start - 1 };
             let short = i - start <= max;
-            if short && inner < v.len() && v[inner] && (start..i).all(|k| hidden(k, y[inner])) {
+            if short && inner < v.len() && v[inner] && hidden(start, i, inner, None) {
                 v[start..i].iter_mut().for_each(|b| *b = true);
             }
             continue;
         }
-        let (ya, yb) = (y[start - 1], y[i]);
-        let len = (i - start + 1) as f64;
         let short = i - start <= max;
-        if short || (start..i).all(|k| hidden(k, ya + (yb - ya) * (k - start + 1) as f64 / len)) {
+        if short || hidden(start, i, start - 1, Some(i)) {
             v[start..i].iter_mut().for_each(|b| *b = true);
         }
     }
@@ -442,7 +500,7 @@ mod tests {
         let mut v = vec![
             false, true, false, false, true, false, false, false, true, false,
         ];
-        fill_gaps(&mut v, &[0.0; 10], 2, |_, _| false);
+        fill_gaps(&mut v, 2, |_, _, _, _| false);
         assert_eq!(
             v,
             vec![
@@ -450,12 +508,65 @@ mod tests {
             ]
         );
         assert_eq!(longest_false_run(&v), 3);
-        // A long gap over printed letters is bridged; one over paper is not.
+        // A long gap is bridged where the stroke could run hidden; not elsewhere.
         let mut v = vec![true, false, false, false, false, true];
-        fill_gaps(&mut v, &[5.0; 6], 1, |_, y| (y - 5.0).abs() < 0.01);
+        fill_gaps(&mut v, 1, |from, to, entry, exit| {
+            (from, to, entry, exit) == (1, 5, 0, Some(5))
+        });
         assert!(v.iter().all(|&b| b));
         let mut v = vec![true, false, false, false, false, true];
-        fill_gaps(&mut v, &[5.0; 6], 1, |k, _| k != 3);
+        fill_gaps(&mut v, 1, |_, _, _, _| false);
         assert_eq!(v, vec![true, false, false, false, false, true]);
+    }
+
+    /// A 10 × 6 mask: a hidden course must follow masked pixels, drifting at most one row per column.
+    #[test]
+    fn hidden_course_follows_print_with_bounded_drift() {
+        let w = 10;
+        let mut mask = vec![false; w * 12];
+        // A diagonal band of print from row 2 (column 1) down to row 6 (column 5).
+        for (x, y) in [(1, 2), (2, 3), (3, 4), (4, 5), (5, 6)] {
+            mask[y * w + x] = true;
+        }
+        let cols = [1, 2, 3, 4, 5];
+        assert!(hidden_course(
+            &mask,
+            w,
+            (0, 12),
+            &cols,
+            [2].into_iter(),
+            Some(&[7])
+        ));
+        // Far from the exit ink: no.
+        assert!(!hidden_course(
+            &mask,
+            w,
+            (0, 12),
+            &cols,
+            [2].into_iter(),
+            Some(&[11])
+        ));
+        // Entering far from the print: no.
+        assert!(!hidden_course(
+            &mask,
+            w,
+            (0, 12),
+            &cols,
+            [9].into_iter(),
+            None
+        ));
+        // A jump of two rows in one column is too steep.
+        mask[3 * w + 2] = false;
+        mask[5 * w + 2] = true;
+        mask[4 * w + 3] = false;
+        mask[7 * w + 3] = true;
+        assert!(!hidden_course(
+            &mask,
+            w,
+            (0, 12),
+            &cols,
+            [2].into_iter(),
+            None
+        ));
     }
 }
