@@ -4,27 +4,12 @@
 //! naming what changed; aggregate refuses a tampered bundle.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use kiemphieu::election::EXAMPLE_ELECTION;
 
-fn kp(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run kiemphieu")
-}
-
-fn ok(o: &Output) -> String {
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(
-        o.status.success(),
-        "{out}\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
-}
+mod common;
+use common::{kp, ok};
 
 /// A scanned, reviewed, reconciled and confirmed session in `d/NAME.db`.
 fn closed_session(d: &Path, name: &str, unit: &str, sheets: u32, seed: u32) -> PathBuf {

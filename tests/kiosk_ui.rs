@@ -262,6 +262,27 @@ fn whole_count_through_accessible_labels() {
         app,
         &format!("Số phiếu hợp lệ: {}", final_count.tally.valid)
     ));
+    // Print: the signed biên bản is written beside the database (and printed when
+    // CUPS has a printer); export: the signed bundle.
+    type_into(app, "Số bản", "2");
+    click(app, "In biên bản");
+    let sheet_pdf = PathBuf::from(format!("{}.bien-ban.pdf", db.display()));
+    assert!(kiosk.pump_until(WAIT, |w| {
+        w.global::<Kiosk>()
+            .get_report_status()
+            .ends_with(".bien-ban.pdf")
+    }));
+    let pdf = std::fs::read(&sheet_pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let export = dir.path().join("usb");
+    type_into(app, "Thư mục xuất (USB)", &export.display().to_string());
+    click(app, "Xuất bộ hồ sơ có chữ ký số");
+    assert!(kiosk.pump_until(WAIT, |w| {
+        w.global::<Kiosk>()
+            .get_notice()
+            .starts_with("Đã xuất bộ hồ sơ")
+    }));
+    assert!(export.join("result.json").exists());
     screenshots(
         app,
         "5-sheet",

@@ -6,60 +6,23 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use kiemphieu::election::EXAMPLE_ELECTION;
 use kiemphieu::print::escpos::{self, BAND_ROWS, StatusKind, TapeWidth};
 use kiemphieu::print::tape::{self, TapeContent, TapeError, TapeFacts};
 use kiemphieu::station::Station;
 use serialport::{SerialPort, TTYPort};
 
-fn kp(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run kiemphieu")
-}
-
-fn ok(o: &Output) -> String {
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(
-        o.status.success(),
-        "{out}\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
-}
+mod common;
+use common::{kp, ok, open_example_session};
 
 /// A counted, reconciled and confirmed session of 16 simulated ballots in `d/st.db`.
 fn closed_session(d: &Path) {
-    std::fs::write(d.join("e.toml"), EXAMPLE_ELECTION).unwrap();
-    ok(&kp(
-        d,
-        &[
-            "session",
-            "open",
-            "--db",
-            "st.db",
-            "--election",
-            "e.toml",
-            "--leader",
-            "Nguyễn Thị Hoa",
-            "--member",
-            "Lê Văn Ba",
-            "--witness",
-            "Trần Văn Hùng",
-            "--witness",
-            "Đỗ Thị Mai",
-            "--attendance",
-            "300",
-        ],
-    ));
+    open_example_session(d);
     ok(&kp(
         d,
         &[

@@ -5,30 +5,15 @@
 //! (sessions filled through the library API so the counts are exact).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use kiemphieu::election::{EXAMPLE_ELECTION, Fingerprint};
 use kiemphieu::result::{PublicKey, SignedCompact};
 use kiemphieu::rules::{InvalidReason, Verdict, Vote};
 use kiemphieu::store::{SessionState, Store};
 
-fn kp(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run kiemphieu")
-}
-
-fn ok(o: &Output) -> String {
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(
-        o.status.success(),
-        "{out}\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
-}
+mod common;
+use common::{kp, ok, open_example_session};
 
 /// pdftotext -layout of a PDF, with runs of spaces collapsed per line.
 fn pdf_text(pdf: &Path) -> (String, String) {
@@ -441,28 +426,7 @@ fn qr_texts(png: &Path) -> Vec<String> {
 fn scanned_session_draft_then_final_with_a_verified_qr_code() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("e.toml"), EXAMPLE_ELECTION).unwrap();
-    ok(&kp(
-        d,
-        &[
-            "session",
-            "open",
-            "--db",
-            "st.db",
-            "--election",
-            "e.toml",
-            "--leader",
-            "Nguyễn Thị Hoa",
-            "--member",
-            "Lê Văn Ba",
-            "--witness",
-            "Trần Văn Hùng",
-            "--witness",
-            "Đỗ Thị Mai",
-            "--attendance",
-            "300",
-        ],
-    ));
+    open_example_session(d);
     // The station key is made when the station first starts, private.
     {
         use std::os::unix::fs::PermissionsExt;

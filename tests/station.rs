@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use kiemphieu::ballot::BallotLayout;
@@ -13,48 +13,8 @@ use kiemphieu::station::{ImageStore, Station, count_sheets, images_dir};
 use kiemphieu::store::SheetState;
 use kiemphieu::synth::{Generator, GeneratorMix};
 
-fn kp(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run kiemphieu")
-}
-
-fn ok(o: &Output) -> String {
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(
-        o.status.success(),
-        "{out}\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
-}
-
-fn open_session(d: &Path) {
-    std::fs::write(d.join("e.toml"), EXAMPLE_ELECTION).unwrap();
-    ok(&kp(
-        d,
-        &[
-            "session",
-            "open",
-            "--db",
-            "st.db",
-            "--election",
-            "e.toml",
-            "--leader",
-            "Nguyễn Thị Hoa",
-            "--member",
-            "Lê Văn Ba",
-            "--witness",
-            "Trần Văn Hùng",
-            "--witness",
-            "Đỗ Thị Mai",
-            "--attendance",
-            "300",
-        ],
-    ));
-}
+mod common;
+use common::{kp, ok, open_example_session};
 
 /// Scans a source into the session until it is idle.
 fn scan(d: &Path, source: &str) {
@@ -73,7 +33,7 @@ fn tally_json(d: &Path) -> serde_json::Value {
 fn simulated_batch_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    open_session(d);
+    open_example_session(d);
     scan(d, "sim:24,rate=0,seed=5");
     let tally: serde_json::Value = tally_json(d);
     let statuses = tally["statuses"].as_object().unwrap();
@@ -211,7 +171,7 @@ fn generated_folder(dir: &Path, n: u64) -> Vec<(Vec<u8>, &'static str)> {
 fn hot_folder_written_slowly() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    open_session(d);
+    open_example_session(d);
     let scans = d.join("scans");
     std::fs::create_dir(&scans).unwrap();
     let files = generated_folder(&scans, 6);
@@ -284,7 +244,7 @@ fn kill_nine_at_random_moments_loses_nothing_and_counts_nothing_twice() {
         .unwrap_or(300);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    open_session(d);
+    open_example_session(d);
     let scans = d.join("scans");
     std::fs::create_dir(&scans).unwrap();
     for (i, (bytes, ext)) in generated_folder(&scans, sheets).iter().enumerate() {
@@ -425,7 +385,7 @@ fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing()
         .unwrap_or(160);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    open_session(d);
+    open_example_session(d);
     let source = format!("sim:{sheets},rate=0,seed=17");
     ok(&kp(
         d,
@@ -597,7 +557,7 @@ fn long_run_with_a_scanner_fault_every_50_sheets_accounts_for_every_sheet() {
         .unwrap_or(400);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    open_session(d);
+    open_example_session(d);
     let o = kp(
         d,
         &[
@@ -676,7 +636,7 @@ fn power_cut_while_writing_images_and_the_wal_is_noticed_and_recovered() {
     for round in 0..rounds {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        open_session(d);
+        open_example_session(d);
         let source = format!("sim:{n},rate=0,seed={}", 31 + round);
         let scan = [
             "scan",

@@ -110,6 +110,9 @@ impl KioskApp {
         if let Some(s) = &options.scanner {
             k.set_scanner_source(s.into());
         }
+        let mut export = options.db.as_os_str().to_owned();
+        export.push(".export");
+        k.set_export_path(PathBuf::from(export).display().to_string().into());
         if let Some(p) = &options.election {
             k.set_election_path(p.display().to_string().into());
         }
@@ -307,24 +310,30 @@ impl KioskApp {
             }
         });
         on!(on_print_sheet, |w, s| {
-            w.global::<ui::Kiosk>().set_report_status(
+            let k = w.global::<ui::Kiosk>();
+            let copies = k
+                .get_copies()
+                .trim()
+                .parse::<u32>()
+                .unwrap_or(1)
+                .clamp(1, 20);
+            k.set_report_status(
                 tr(
                     s.state.borrow().english,
-                    "In biên bản: dùng lệnh `kiemphieu report` (đang hoàn thiện trong kiosk).",
-                    "Printing: use `kiemphieu report` (kiosk printing is being finished).",
+                    "Đang lập biên bản…",
+                    "Writing the tally sheet…",
                 )
                 .into(),
             );
+            s.service.send(Command::PrintSheet { copies });
         });
         on!(on_export_bundle, |w, s| {
-            w.global::<ui::Kiosk>().set_report_status(
-                tr(
-                    s.state.borrow().english,
-                    "Xuất hồ sơ: dùng lệnh `kiemphieu export`.",
-                    "Export: use `kiemphieu export`.",
-                )
-                .into(),
-            );
+            let out = w.global::<ui::Kiosk>().get_export_path().trim().to_string();
+            if !out.is_empty() {
+                s.service.send(Command::Export {
+                    out: PathBuf::from(out),
+                });
+            }
         });
     }
 }
@@ -430,6 +439,33 @@ fn apply(w: &ui::KioskWindow, s: &Shared, u: Update) {
                 k.set_test_image(to_image(&p));
             }
             st.test_message = Some((message_vi, message_en));
+        }
+        Update::SheetWritten {
+            path,
+            is_final,
+            preview,
+        } => {
+            if let Some(p) = preview {
+                k.set_sheet_preview(to_image(&p));
+            }
+            st.notice = Some((
+                format!(
+                    "Đã lập {}: {}",
+                    if is_final {
+                        "biên bản"
+                    } else {
+                        "bản nháp"
+                    },
+                    path.display()
+                ),
+                format!(
+                    "{} written: {}",
+                    if is_final { "Tally sheet" } else { "Draft" },
+                    path.display()
+                ),
+                false,
+            ));
+            k.set_report_status(path.display().to_string().into());
         }
         Update::Notice { vi, en, error } => {
             if !error && vi.starts_with("Đã mở phiên") {

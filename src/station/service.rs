@@ -76,6 +76,17 @@ pub enum Command {
         /// The member.
         member: String,
     },
+    /// Write the biên bản (final when confirmed, else a draft), preview it, and
+    /// print it on the CUPS default printer when there is one.
+    PrintSheet {
+        /// Copies (each labelled Bản số i/N).
+        copies: u32,
+    },
+    /// Write the signed bundle (election, result, records, images, audit log).
+    Export {
+        /// The folder to write.
+        out: PathBuf,
+    },
     /// Send a fresh snapshot.
     Refresh,
 }
@@ -201,6 +212,15 @@ pub enum Update {
         message_en: String,
         /// The overlay picture.
         picture: Option<RgbImage>,
+    },
+    /// The biên bản was written.
+    SheetWritten {
+        /// The PDF.
+        path: PathBuf,
+        /// Final (confirmed session) or draft.
+        is_final: bool,
+        /// Its first page, when poppler's pdftoppm is installed.
+        preview: Option<RgbImage>,
     },
     /// Something the operator should read.
     Notice {
@@ -569,8 +589,102 @@ impl Worker {
                 }
                 self.snapshot();
             }
+            Command::PrintSheet { copies } => self.print_sheet(copies),
+            Command::Export { out } => match crate::bundle::export(&self.config.db, &out) {
+                Ok(sum) => self.notice(
+                    format!(
+                        "Đã xuất bộ hồ sơ vào {}: {} tờ, {} ảnh, kết quả {}.",
+                        out.display(),
+                        sum.records,
+                        sum.images,
+                        sum.result_fingerprint
+                    ),
+                    format!(
+                        "Bundle written to {}: {} records, {} images, result {}.",
+                        out.display(),
+                        sum.records,
+                        sum.images,
+                        sum.result_fingerprint
+                    ),
+                    false,
+                ),
+                Err(e) => self.fail("Không xuất được", "Cannot export", e),
+            },
             Command::Refresh => self.snapshot(),
         }
+    }
+
+    fn print_sheet(&mut self, copies: u32) {
+        let db = self.config.db.clone();
+        let written = (|| -> Result<(PathBuf, bool), String> {
+            let signed = crate::result::sign_session(&db).map_err(|e| e.to_string())?;
+            let doc = &signed.result.doc;
+            let machine = crate::report::MachinePart::of(&signed.result, &signed.qr_text);
+            let pages = crate::report::layout(doc, &signed.data.election, &machine, copies.max(1))
+                .map_err(|e| e.to_string())?;
+            let watermark = (!doc.is_final).then_some(crate::report::DRAFT_WATERMARK);
+            let pdf = crate::report::render_pages(&pages, watermark).map_err(|e| e.to_string())?;
+            let path = beside(
+                &db,
+                if doc.is_final {
+                    ".bien-ban.pdf"
+                } else {
+                    ".bien-ban-nhap.pdf"
+                },
+            );
+            std::fs::write(&path, pdf).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok((path, doc.is_final))
+        })();
+        let (path, is_final) = match written {
+            Ok(w) => w,
+            Err(e) => {
+                return self.fail("Không lập được biên bản", "Cannot write the tally sheet", e);
+            }
+        };
+        self.send(Update::SheetWritten {
+            preview: pdf_preview(&path),
+            path: path.clone(),
+            is_final,
+        });
+        // Printing waits on the printer: on a thread of its own.
+        let out = self.out.clone();
+        std::thread::spawn(move || {
+            use crate::print::cups::Cups;
+            let cups = Cups::from_env();
+            let queue = cups.printers().ok().and_then(|ps| {
+                ps.iter()
+                    .find(|p| p.is_default && p.enabled)
+                    .or_else(|| ps.iter().find(|p| p.enabled))
+                    .map(|p| p.name.clone())
+            });
+            let (vi, en, error) = match queue {
+                None => (
+                    format!(
+                        "Đã lưu biên bản: {}. Chưa có máy in (CUPS).",
+                        path.display()
+                    ),
+                    format!(
+                        "Tally sheet saved: {}. No printer is set up (CUPS).",
+                        path.display()
+                    ),
+                    false,
+                ),
+                Some(q) => match cups.print_pdf(&q, &path, 1, "bien-ban", Duration::from_secs(180))
+                {
+                    Ok(job) => (
+                        format!("Đã in biên bản trên {} (lệnh in {}).", job.queue, job.job),
+                        format!("Tally sheet printed on {} (job {}).", job.queue, job.job),
+                        false,
+                    ),
+                    Err(e) => (
+                        format!("Không in được: {e}"),
+                        format!("Cannot print: {e}"),
+                        true,
+                    ),
+                },
+            };
+            let _ = out.send(Update::Notice { vi, en, error });
+        });
     }
 
     fn with_station<T>(
@@ -972,6 +1086,32 @@ fn current_batch(st: &Station) -> String {
         .ok()
         .and_then(|s| s.last().map(|s| s.sheet.batch.clone()));
     latest.unwrap_or_else(|| batch_name(batches.len() + 1))
+}
+
+/// A file beside the database: `DB` + suffix.
+fn beside(db: &Path, suffix: &str) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// The first page of a PDF as a picture, through poppler's pdftoppm when installed.
+fn pdf_preview(pdf: &Path) -> Option<RgbImage> {
+    let stem = pdf.with_extension("preview");
+    let ok = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(pdf)
+        .arg(&stem)
+        .status()
+        .ok()?
+        .success();
+    let png = PathBuf::from(format!("{}.png", stem.display()));
+    let img = ok
+        .then(|| image::open(&png).ok())
+        .flatten()
+        .map(|i| i.to_rgb8());
+    let _ = std::fs::remove_file(&png);
+    img
 }
 
 /// The name of the n-th batch (ballot box).
