@@ -154,11 +154,26 @@ fn verify_passes_untouched_and_names_each_kind_of_tampering() {
 
     let out = ok(&kp(d, &["verify", "bundle"]));
     assert!(out.contains("20 re-interpreted"), "{out}");
+    // The same bundle as one zip file verifies the same way.
+    ok(&kp(
+        d,
+        &[
+            "export",
+            "--db",
+            db.to_str().unwrap(),
+            "--out",
+            "bundle.zip",
+        ],
+    ));
+    assert!(!d.join("bundle.zip.partial").exists());
+    let out = ok(&kp(d, &["verify", "bundle.zip"]));
+    assert!(out.contains("20 re-interpreted"), "{out}");
+    assert!(out.contains("OK: signature"), "{out}");
     assert!(
         out.contains("OK: signature, audit chain, images, records and re-count agree"),
         "{out}"
     );
-    // Exporting into a folder that is not empty is refused; so is zip.
+    // Exporting into a folder that is not empty is refused.
     assert!(
         !kp(
             d,
@@ -167,10 +182,17 @@ fn verify_passes_untouched_and_names_each_kind_of_tampering() {
         .status
         .success()
     );
+    // An existing zip is never overwritten.
     assert_eq!(
         kp(
             d,
-            &["export", "--db", db.to_str().unwrap(), "--out", "b.zip"]
+            &[
+                "export",
+                "--db",
+                db.to_str().unwrap(),
+                "--out",
+                "bundle.zip"
+            ]
         )
         .status
         .code(),

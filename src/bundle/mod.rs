@@ -17,6 +17,7 @@
 //! and the chain, re-hashes every image, ties every record to the audit log,
 //! re-interprets every image and re-counts with the recorded human decisions.
 
+pub mod archive;
 mod cvr;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

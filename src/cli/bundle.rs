@@ -1,13 +1,13 @@
 //! `kiemphieu export`, `verify` and `aggregate`: the bundle of a count, its
 //! independent check, and the commune's summary of many units.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
 
 use super::BadInput;
-use kiemphieu::bundle::{check_signed, export, verify};
+use kiemphieu::bundle::{archive, check_signed, export, verify};
 
 /// Arguments of `kiemphieu export`.
 #[derive(Args)]
@@ -15,7 +15,7 @@ pub struct ExportArgs {
     /// Station database.
     #[arg(long)]
     db: PathBuf,
-    /// Output folder (new or empty).
+    /// Output folder (new or empty), or a new FILE.zip.
     #[arg(long)]
     out: PathBuf,
 }
@@ -25,17 +25,24 @@ pub fn run_export(a: ExportArgs) -> anyhow::Result<()> {
     if !a.db.exists() {
         return Err(BadInput(format!("{}: no such station database", a.db.display())).into());
     }
-    if a.out
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
-    {
-        return Err(BadInput(format!(
-            "{}: zip output is not supported; give a folder",
-            a.out.display()
-        ))
-        .into());
-    }
-    let s = export(&a.db, &a.out)?;
+    let s = if archive::is_zip(&a.out) {
+        if a.out.exists() {
+            return Err(BadInput(format!("{}: already exists", a.out.display())).into());
+        }
+        // Written as a folder beside the zip, packed, then removed.
+        let staging = PathBuf::from(format!("{}.partial", a.out.display()));
+        let _ = std::fs::remove_dir_all(&staging);
+        let s = export(&a.db, &staging);
+        let packed = s.as_ref().ok().map(|_| archive::pack(&staging, &a.out));
+        let _ = std::fs::remove_dir_all(&staging);
+        if let Some(Err(e)) = packed {
+            let _ = std::fs::remove_file(&a.out);
+            return Err(e.into());
+        }
+        s?
+    } else {
+        export(&a.db, &a.out)?
+    };
     println!(
         "{}: {} records, {} images, {} audit rows; {} result {}",
         a.out.display(),
@@ -48,19 +55,62 @@ pub fn run_export(a: ExportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A bundle to read: its folder, or a zip unpacked into a temporary folder
+/// that is removed when this is dropped.
+struct Opened {
+    dir: PathBuf,
+    temporary: bool,
+}
+
+impl Drop for Opened {
+    fn drop(&mut self) {
+        if self.temporary {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn open_bundle(path: &Path) -> anyhow::Result<Opened> {
+    if path.is_dir() {
+        return Ok(Opened {
+            dir: path.to_path_buf(),
+            temporary: false,
+        });
+    }
+    if !(path.is_file() && archive::is_zip(path)) {
+        return Err(BadInput(format!(
+            "{}: not a bundle folder or .zip file",
+            path.display()
+        ))
+        .into());
+    }
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "kiemphieu-bundle-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let opened = Opened {
+        dir,
+        temporary: true,
+    };
+    std::fs::create_dir_all(&opened.dir)
+        .with_context(|| format!("{}: cannot create", opened.dir.display()))?;
+    archive::unpack(path, &opened.dir).map_err(|e| BadInput(e.to_string()))?;
+    Ok(opened)
+}
+
 /// Arguments of `kiemphieu verify`.
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// Bundle folder written by `kiemphieu export`.
+    /// Bundle written by `kiemphieu export`: its folder or its .zip file.
     bundle: PathBuf,
 }
 
 /// Verifies a bundle; any difference fails (exit 1) and is named.
 pub fn run_verify(a: VerifyArgs) -> anyhow::Result<()> {
-    if !a.bundle.is_dir() {
-        return Err(BadInput(format!("{}: not a bundle folder", a.bundle.display())).into());
-    }
-    let r = verify(&a.bundle)?;
+    let opened = open_bundle(&a.bundle)?;
+    let r = verify(&opened.dir)?;
     println!(
         "{}: {} records, {} images re-hashed, {} re-interpreted",
         a.bundle.display(),
@@ -92,7 +142,7 @@ pub fn run_verify(a: VerifyArgs) -> anyhow::Result<()> {
 /// Arguments of `kiemphieu aggregate`.
 #[derive(Args)]
 pub struct AggregateArgs {
-    /// Bundle folders, one per unit.
+    /// Bundles (folders or .zip files), one per unit.
     #[arg(required = true)]
     bundles: Vec<PathBuf>,
     /// Output PDF.
@@ -104,10 +154,8 @@ pub struct AggregateArgs {
 pub fn run_aggregate(a: AggregateArgs) -> anyhow::Result<()> {
     let mut docs = Vec::new();
     for b in &a.bundles {
-        if !b.is_dir() {
-            return Err(BadInput(format!("{}: not a bundle folder", b.display())).into());
-        }
-        match check_signed(b) {
+        let opened = open_bundle(b)?;
+        match check_signed(&opened.dir) {
             Ok((doc, _)) => docs.push(doc),
             Err(problems) => {
                 anyhow::bail!("{}: refused: {}", b.display(), problems.join("; "))
