@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
 status=0
-for target in payload election image_intake layout; do
+for target in payload election image_intake layout escpos_status; do
   echo "== $target: ${seconds} s"
   mkdir -p "corpus/$target"
   if ! cargo +nightly fuzz run "$target" "corpus/$target" -- \

@@ -373,3 +373,45 @@ fn aggregate_lists_units_and_refuses_a_tampered_bundle() {
     );
     assert!(!d.join("ward2.pdf").exists());
 }
+
+/// kill -9 at random moments of an export: the station database is untouched, a
+/// cut-short bundle never verifies as good, and a fresh export verifies.
+#[test]
+fn kill_nine_during_export_loses_nothing_and_never_passes_a_partial_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = closed_session(d, "st", "Khu phố Đông Sơn", 12, 33);
+    let before = ok(&kp(d, &["tally", "--db", db.to_str().unwrap(), "--json"]));
+    for (run, delay_ms) in [5u64, 40, 120].into_iter().enumerate() {
+        let out = format!("cut-{run}");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
+            .args(["export", "--db", db.to_str().unwrap(), "--out", &out])
+            .current_dir(d)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let finished = child.wait().unwrap().success();
+        if !finished && d.join(&out).exists() {
+            // What was written before the kill passes only if it is whole.
+            let v = kp(d, &["verify", &out]);
+            let text = String::from_utf8_lossy(&v.stdout);
+            if v.status.success() {
+                assert!(
+                    text.contains("12 records"),
+                    "a cut-short export verified: {text}"
+                );
+            }
+        }
+        let after = ok(&kp(d, &["tally", "--db", db.to_str().unwrap(), "--json"]));
+        assert_eq!(before, after, "the export changed the count");
+    }
+    ok(&kp(
+        d,
+        &["export", "--db", db.to_str().unwrap(), "--out", "fresh"],
+    ));
+    let v = ok(&kp(d, &["verify", "fresh"]));
+    assert!(v.contains("OK: signature"), "{v}");
+}

@@ -271,6 +271,34 @@ fn layout_loader_never_panics() {
 
 /// Inputs that once crashed a target (from `fuzz/artifacts/` or the campaigns above),
 /// kept as regressions.
+fn escpos_entry(data: &[u8]) {
+    if let Some((&n, reply)) = data.split_first() {
+        if kiemphieu::print::escpos::parse_reply(n, reply).is_ok() {
+            assert!(!reply.is_empty(), "an empty reply parsed for n = {n}");
+        }
+    }
+}
+
+#[test]
+fn escpos_status_parser_never_panics() {
+    let seeds: Vec<Vec<u8>> = vec![
+        vec![1, 0x12],
+        vec![2, 0x12],
+        vec![4, 0x12],
+        vec![4, 0x7e],
+        vec![1, 0x12, 0x12],
+        vec![3],
+        vec![],
+    ];
+    campaign(
+        "escpos_status",
+        17,
+        &seeds,
+        &[&[0x10, 0x04], &[0x12], &[0xff]],
+        escpos_entry,
+    );
+}
+
 #[test]
 fn regressions() {
     let cases: &[(&str, &[u8])] = &[(
