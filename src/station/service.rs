@@ -966,7 +966,7 @@ impl Worker {
                             sheet,
                             status: state.status.clone().unwrap_or_default(),
                             serial: state.serial.clone(),
-                            picture,
+                            picture: fit(picture, 640),
                         });
                     }
                 }
@@ -1038,7 +1038,7 @@ fn build_snapshot(
             Some((id, p, z)) if *id == s.sheet.id => (p.clone(), z.clone()),
             _ => {
                 let (p, z) = match st.sheet_picture(s) {
-                    Ok((p, z)) => (Some(p), z),
+                    Ok((p, z)) => (Some(fit(p, 900)), z.map(|z| fit(z, 900))),
                     Err(_) => (None, None),
                 };
                 *cache = Some((s.sheet.id, p.clone(), z.clone()));
@@ -1086,6 +1086,22 @@ fn current_batch(st: &Station) -> String {
         .ok()
         .and_then(|s| s.last().map(|s| s.sheet.batch.clone()));
     latest.unwrap_or_else(|| batch_name(batches.len() + 1))
+}
+
+/// A picture no larger than `max_side` on its longer side: scaled here, on the
+/// service thread, so the UI thread never copies or scales a full-size overlay.
+fn fit(img: RgbImage, max_side: u32) -> RgbImage {
+    let (w, h) = img.dimensions();
+    if w.max(h) <= max_side {
+        return img;
+    }
+    let s = max_side as f64 / w.max(h) as f64;
+    image::imageops::resize(
+        &img,
+        ((w as f64 * s) as u32).max(1),
+        ((h as f64 * s) as u32).max(1),
+        image::imageops::FilterType::Triangle,
+    )
 }
 
 /// A file beside the database: `DB` + suffix.
