@@ -746,19 +746,15 @@ impl Worker {
 
     fn test_scan(&mut self, source: &str) {
         let result = (|| -> Result<(String, String, Option<RgbImage>), String> {
-            let (election, key) = match (&self.station, &self.election) {
-                (Some(st), _) => (
-                    st.election().clone(),
-                    BallotKey::load(&key_path(&self.config.db)).map_err(|e| e.to_string())?,
-                ),
-                (None, Some((path, e))) => (
-                    e.clone(),
-                    BallotKey::load_or_create(path).map_err(|e| e.to_string())?,
-                ),
-                _ => return Err("load the election file first".into()),
+            let SimContext { election, key } = self
+                .sim_context()
+                .ok_or("load the election file (and its key) first")?;
+            let sim = SimContext {
+                election: election.clone(),
+                key: key.clone(),
             };
-            let mut scanner = open_source(source, &self.config.scan, self.sim_context())
-                .map_err(|e| e.to_string())?;
+            let mut scanner =
+                open_source(source, &self.config.scan, Some(sim)).map_err(|e| e.to_string())?;
             scanner.start_batch().map_err(|e| e.to_string())?;
             let page = scanner.next_page();
             scanner.cancel();
@@ -952,23 +948,26 @@ impl Worker {
         self.dirty = false;
         self.last_snapshot = Instant::now();
         let Some(st) = &self.station else { return };
-        match build_snapshot(st, &self.batch, &mut self.review_cache) {
+        // One read of the sheets serves the snapshot and the last ballot's picture.
+        let states = match st.sheets() {
+            Ok(s) => s,
+            Err(e) => return self.fail("Không đọc được số liệu", "Cannot read the count", e),
+        };
+        match build_snapshot(st, &states, &self.batch, &mut self.review_cache) {
             Ok(s) => self.send(Update::Snapshot(Box::new(s))),
             Err(e) => self.fail("Không đọc được số liệu", "Cannot read the count", e),
         }
         // The last ballot's picture, at most once a snapshot.
         if let Some(sheet) = self.latest_sheet.filter(|s| Some(*s) != self.shown_sheet) {
             self.shown_sheet = Some(sheet);
-            if let Ok(states) = st.sheets() {
-                if let Some(state) = states.iter().find(|s| s.sheet.id == sheet) {
-                    if let Ok((picture, _)) = st.sheet_picture(state) {
-                        self.send(Update::LastSheet {
-                            sheet,
-                            status: state.status.clone().unwrap_or_default(),
-                            serial: state.serial.clone(),
-                            picture: fit(picture, 640),
-                        });
-                    }
+            if let Some(state) = states.iter().find(|s| s.sheet.id == sheet) {
+                if let Ok((picture, _)) = st.sheet_picture(state) {
+                    self.send(Update::LastSheet {
+                        sheet,
+                        status: state.status.clone().unwrap_or_default(),
+                        serial: state.serial.clone(),
+                        picture: fit(picture, 640),
+                    });
                 }
             }
         }
@@ -999,11 +998,11 @@ fn scan_batch(
 
 fn build_snapshot(
     st: &Station,
+    states: &[SheetState],
     batch: &str,
     cache: &mut Option<(i64, Option<RgbImage>, Option<RgbImage>)>,
 ) -> Result<Snapshot, StationError> {
-    let states = st.sheets()?;
-    let count = super::count_sheets(st.election(), &states);
+    let count = super::count_sheets(st.election(), states);
     let setup = st.setup()?;
     let store = st.store();
     let reconciliation = store.reconciliation(st.session())?;
