@@ -60,6 +60,22 @@ fn closed_session(d: &Path, name: &str, unit: &str, sheets: u32, seed: u32) -> P
             "--accept-suggestions",
         ],
     ));
+    ok(&kp(
+        d,
+        &[
+            "complaint",
+            "--db",
+            &db,
+            "--from",
+            "Ông Phạm Văn Tư",
+            "--text",
+            "Đề nghị kiểm lại phiếu số 12",
+            "--handling",
+            "Đã kiểm lại, giữ nguyên kết quả",
+            "--by",
+            "Nguyễn Thị Hoa",
+        ],
+    ));
     let tally: serde_json::Value =
         serde_json::from_str(&ok(&kp(d, &["tally", "--db", &db, "--json"]))).unwrap();
     let returned =
@@ -197,6 +213,46 @@ fn verify_passes_untouched_and_names_each_kind_of_tampering() {
         .status
         .code(),
         Some(2)
+    );
+
+    // The complaint is part of the signed result; none can be added once confirmed.
+    let result: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bundle.join("result.json")).unwrap())
+            .unwrap();
+    assert_eq!(result["complaints"][0]["lodged_by"], "Ông Phạm Văn Tư");
+    let late = kp(
+        d,
+        &[
+            "complaint",
+            "--db",
+            db.to_str().unwrap(),
+            "--from",
+            "X",
+            "--text",
+            "Y",
+            "--handling",
+            "Z",
+            "--by",
+            "Lê Văn Ba",
+        ],
+    );
+    assert_eq!(late.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&late.stderr).contains("can no longer be added"));
+
+    // A complaint's text changed in the result.
+    let (code, text) = verify_tampered(d, &bundle, "t-complaint", |b| {
+        let p = b.join("result.json");
+        let t = std::fs::read_to_string(&p).unwrap();
+        assert!(t.contains("giữ nguyên kết quả"));
+        std::fs::write(&p, t.replace("giữ nguyên kết quả", "hủy phiếu số 12")).unwrap();
+    });
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("the signature does not match")
+            && text.contains(
+                "result.json: the complaints differ from those recorded in the audit log"
+            ),
+        "{text}"
     );
 
     // One byte of an image.

@@ -4,13 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn kiemphieu(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run kiemphieu")
-}
+mod common;
+use common::{kp, ok, open_example_session};
 
 fn text(o: &Output) -> (String, String) {
     (
@@ -28,14 +23,14 @@ fn have(tool: &str) -> bool {
 }
 
 fn init(dir: &Path, name: &str) -> PathBuf {
-    let o = kiemphieu(dir, &["election", "init", "--out", name]);
+    let o = kp(dir, &["election", "init", "--out", name]);
     assert!(o.status.success(), "{:?}", text(&o));
     dir.join(name)
 }
 
 /// Prints one ballot of `e.toml` into `out/` (creating the key and database).
 fn print_one_ballot(dir: &Path) {
-    let o = kiemphieu(
+    let o = kp(
         dir,
         &[
             "ballots",
@@ -54,7 +49,7 @@ fn print_one_ballot(dir: &Path) {
 fn election_init_check_and_bad_files() {
     let dir = tempfile::tempdir().unwrap();
     let file = init(dir.path(), "e.toml");
-    let o = kiemphieu(dir.path(), &["election", "check", "e.toml"]);
+    let o = kp(dir.path(), &["election", "check", "e.toml"]);
     let (out, _) = text(&o);
     assert!(o.status.success());
     assert!(
@@ -63,7 +58,7 @@ fn election_init_check_and_bad_files() {
     );
 
     // init refuses to overwrite.
-    let o = kiemphieu(dir.path(), &["election", "init", "--out", "e.toml"]);
+    let o = kp(dir.path(), &["election", "init", "--out", "e.toml"]);
     assert_eq!(o.status.code(), Some(2));
 
     let good = std::fs::read_to_string(&file).unwrap();
@@ -88,13 +83,13 @@ fn election_init_check_and_bad_files() {
     ];
     for (content, expected) in cases {
         std::fs::write(dir.path().join("bad.toml"), content).unwrap();
-        let o = kiemphieu(dir.path(), &["election", "check", "bad.toml"]);
+        let o = kp(dir.path(), &["election", "check", "bad.toml"]);
         let (_, err) = text(&o);
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(err.contains(expected), "expected `{expected}` in: {err}");
         assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     }
-    let o = kiemphieu(dir.path(), &["election", "check", "missing.toml"]);
+    let o = kp(dir.path(), &["election", "check", "missing.toml"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).1.contains("missing.toml"));
 }
@@ -104,7 +99,7 @@ fn ballots_print_decode_and_interpret() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     init(d, "e.toml");
-    let o = kiemphieu(
+    let o = kp(
         d,
         &[
             "ballots",
@@ -143,7 +138,7 @@ fn ballots_print_decode_and_interpret() {
     assert_eq!(store.printed_count().unwrap(), 4);
     drop(store);
     // Printing again adds ballots; the same seed cannot produce the same serials twice.
-    let o = kiemphieu(
+    let o = kp(
         d,
         &[
             "ballots",
@@ -187,7 +182,7 @@ fn ballots_print_decode_and_interpret() {
     let mut args = vec!["interpret", "--election", "e.toml", "--json"];
     args.extend(pages.iter().map(String::as_str));
     args.push("page-2.png");
-    let o = kiemphieu(d, &args);
+    let o = kp(d, &args);
     let (out, err) = text(&o);
     assert!(o.status.success(), "{err}");
     let lines: Vec<serde_json::Value> = out
@@ -208,7 +203,7 @@ fn ballots_print_decode_and_interpret() {
     assert_eq!(lines[4]["duplicate_of"]["file"], "page-2.png");
 
     // Readable table without --json.
-    let o = kiemphieu(d, &["interpret", "--election", "e.toml", "page-1.png"]);
+    let o = kp(d, &["interpret", "--election", "e.toml", "page-1.png"]);
     assert!(text(&o).0.contains("review"));
 }
 
@@ -220,7 +215,7 @@ fn interpret_names_bad_files_and_exits_2() {
     print_one_ballot(d);
     std::fs::write(d.join("empty.png"), b"").unwrap();
     std::fs::copy(d.join("out/ballots.pdf"), d.join("scan.png")).unwrap();
-    let o = kiemphieu(
+    let o = kp(
         d,
         &[
             "interpret",
@@ -246,7 +241,7 @@ fn interpret_names_bad_files_and_exits_2() {
         .unwrap()
         .replace("Đông Sơn", "Tây Sơn");
     std::fs::write(d.join("other.toml"), other).unwrap();
-    let o = kiemphieu(
+    let o = kp(
         d,
         &[
             "ballots",
@@ -275,7 +270,7 @@ fn interpret_names_bad_files_and_exits_2() {
         .status()
         .unwrap();
     assert!(st.success());
-    let o = kiemphieu(
+    let o = kp(
         d,
         &["interpret", "--election", "e.toml", "--json", "foreign.png"],
     );
@@ -326,7 +321,7 @@ fn calibrate_derives_a_profile_that_interpret_accepts() {
         "p.toml",
     ];
     args.extend(names.iter().map(String::as_str));
-    let o = kiemphieu(d, &args);
+    let o = kp(d, &args);
     let (out, err) = text(&o);
     assert!(o.status.success(), "{out}{err}");
     let profile = kiemphieu::interpret::Profile::from_toml(
@@ -336,7 +331,7 @@ fn calibrate_derives_a_profile_that_interpret_accepts() {
     assert_eq!(profile.name, "test scanner");
     assert_eq!(profile.scanner_dpi, Some(200.0));
     assert!(profile.stamp_redness >= 25);
-    let o = kiemphieu(
+    let o = kp(
         d,
         &[
             "interpret",
@@ -360,7 +355,7 @@ fn calibrate_derives_a_profile_that_interpret_accepts() {
         v
     })
     .unwrap();
-    let o = kiemphieu(
+    let o = kp(
         d,
         &[
             "calibrate",
@@ -373,4 +368,78 @@ fn calibrate_derives_a_profile_that_interpret_accepts() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("blank.png: page 1"));
+}
+
+#[test]
+fn complaints_need_a_board_member_and_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    open_example_session(d);
+    let complaint = |by: &str, text: &str| {
+        kp(
+            d,
+            &[
+                "complaint",
+                "--db",
+                "st.db",
+                "--from",
+                "Ông Phạm Văn Tư",
+                "--text",
+                text,
+                "--handling",
+                "Đã giải thích, người khiếu nại đồng ý",
+                "--by",
+                by,
+            ],
+        )
+    };
+    let o = complaint("Người Lạ", "Đề nghị kiểm lại phiếu số 12");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o)
+            .1
+            .contains("`Người Lạ` is not on the counting board"),
+        "{:?}",
+        text(&o)
+    );
+    let o = complaint("Lê Văn Ba", "   ");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("needs its content"), "{:?}", text(&o));
+    let o = complaint("Lê Văn Ba", &"x".repeat(501));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).1.contains("at most 500 characters"),
+        "{:?}",
+        text(&o)
+    );
+    // Missing --handling: the usage error names it.
+    let o = kp(
+        d,
+        &[
+            "complaint",
+            "--db",
+            "st.db",
+            "--from",
+            "A",
+            "--text",
+            "B",
+            "--by",
+            "Lê Văn Ba",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("--handling"), "{:?}", text(&o));
+    // Nothing refused was recorded; the accepted one is listed and counted once.
+    assert!(ok(&kp(d, &["complaint", "--db", "st.db", "--list"])).contains("no complaints"));
+    ok(&complaint("Lê Văn Ba", "Đề nghị kiểm lại phiếu số 12"));
+    let list = ok(&kp(d, &["complaint", "--db", "st.db", "--list"]));
+    assert!(
+        list.contains("from Ông Phạm Văn Tư: Đề nghị kiểm lại phiếu số 12")
+            && list.contains("(recorded by Lê Văn Ba)"),
+        "{list}"
+    );
+    let tally: serde_json::Value =
+        serde_json::from_str(&ok(&kp(d, &["tally", "--db", "st.db", "--json"]))).unwrap();
+    assert_eq!(tally["complaints"].as_array().unwrap().len(), 1);
+    assert_eq!(tally["complaints"][0]["recorded_by"], "Lê Văn Ba");
 }

@@ -236,6 +236,29 @@ fn whole_count_through_accessible_labels() {
     assert!(checks.row_count() >= 3);
     assert!(checks.iter().all(|c| c.holds), "every identity holds");
     assert!(!k.get_result_sentence().is_empty());
+    // A complaint received at the count, recorded by the leader before anyone confirms.
+    assert!(k.get_can_complain());
+    click(app, "Ghi khiếu nại (F9)");
+    assert!(k.get_complaint_form());
+    type_into(app, "Người khiếu nại, tố cáo", "Ông Phạm Văn Tư");
+    type_into(app, "Nội dung", "Đề nghị kiểm lại phiếu số 12");
+    type_into(
+        app,
+        "Cách giải quyết của Tổ bầu cử",
+        "Đã kiểm lại trước mặt người khiếu nại, giữ nguyên kết quả",
+    );
+    click(app, LEADER);
+    click(app, "Lưu khiếu nại");
+    assert!(kiosk.pump_until(WAIT, |w| {
+        let k = w.global::<Kiosk>();
+        k.get_complaints().row_count() == 1 && !k.get_complaint_form()
+    }));
+    let line = k.get_complaints().row_data(0).unwrap();
+    assert!(
+        line.contains("Ông Phạm Văn Tư") && line.contains("giữ nguyên kết quả"),
+        "{line}"
+    );
+    assert!(k.get_complaint_text().is_empty(), "the form is cleared");
     screenshots(app, "4-reconcile", "Kiểm tra", "Checks");
     for name in std::iter::once(LEADER).chain(MEMBERS) {
         click(app, &format!("Xác nhận: {name}"));
@@ -248,8 +271,13 @@ fn whole_count_through_accessible_labels() {
         }));
     }
     assert!(kiosk.pump_until(WAIT, |w| w.global::<Kiosk>().get_closed()));
+    assert!(
+        !k.get_can_complain(),
+        "a confirmed count takes no more complaints"
+    );
     let station = Station::open(&db).unwrap();
     assert_eq!(station.state().unwrap(), SessionState::Closed);
+    assert_eq!(station.complaints().unwrap().len(), 1);
     let final_count = station.count().unwrap();
     assert_eq!(final_count.awaiting_review, 0);
     assert_eq!(k.get_valid() as u32, final_count.tally.valid);

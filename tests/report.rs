@@ -76,6 +76,18 @@ fn invalid(r: InvalidReason, batch: &'static str, n: u32) -> Ballots {
 
 /// A closed session filled through the library: exact counts, confirmed by the board.
 fn session(dir: &Path, toml: &str, attendance: u32, issued: u32, ballots: &[Ballots]) -> PathBuf {
+    session_with_complaints(dir, toml, attendance, issued, ballots, &[])
+}
+
+/// As [`session`], with complaints (lodged by, content, handling) recorded before the board confirms.
+fn session_with_complaints(
+    dir: &Path,
+    toml: &str,
+    attendance: u32,
+    issued: u32,
+    ballots: &[Ballots],
+    complaints: &[(&str, &str, &str)],
+) -> PathBuf {
     let db = dir.join("st.db");
     let mut store = Store::open(&db).unwrap();
     let election = store.bind_election(toml, Path::new("e.toml")).unwrap();
@@ -118,6 +130,11 @@ fn session(dir: &Path, toml: &str, attendance: u32, issued: u32, ballots: &[Ball
         }
     }
     store.add_reconciliation(s, issued, i, 0, None).unwrap();
+    for (from, content, handling) in complaints {
+        store
+            .add_complaint(s, from, content, handling, "Nguyễn Thị Hoa")
+            .unwrap();
+    }
     store
         .set_session_state(s, SessionState::Reconciled, "station")
         .unwrap();
@@ -278,6 +295,46 @@ fn sheet_with_a_winner() {
     );
     assert!(!text.contains("BẢN NHÁP"));
     snapshot("report_winner", &stable(&text));
+}
+
+#[test]
+fn sheet_lists_the_complaints_and_how_they_were_handled() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = election_toml(60, "meeting", &["Nguyễn Văn An", "Trần Thị Bình"]);
+    let db = session_with_complaints(
+        dir.path(),
+        &toml,
+        50,
+        50,
+        &[valid("c1", "1", 32), valid("c2", "1", 15)],
+        &[
+            (
+                "Ông Phạm Văn Tư",
+                "Đề nghị kiểm lại phiếu số 12",
+                "Đã kiểm lại, giữ nguyên kết quả.",
+            ),
+            ("Bà Lò Thị Sen", "Hòm phiếu mở muộn 5 phút.", "Ghi nhận"),
+        ],
+    );
+    let (_, text) = report(dir.path(), &db);
+    let common: Vec<&str> = COMMON
+        .iter()
+        .copied()
+        .filter(|l| !l.starts_with("Khiếu nại"))
+        .collect();
+    must_have(&text, &common);
+    // Each complaint as one paragraph; compare with line breaks removed.
+    let joined = text.replace('\n', " ");
+    must_have(
+        &joined,
+        &[
+            "Khiếu nại, tố cáo nhận được trong quá trình kiểm phiếu: 2.",
+            "1. Người khiếu nại, tố cáo: Ông Phạm Văn Tư. Nội dung: Đề nghị kiểm lại phiếu số 12. Cách giải quyết: Đã kiểm lại, giữ nguyên kết quả.",
+            "2. Người khiếu nại, tố cáo: Bà Lò Thị Sen. Nội dung: Hòm phiếu mở muộn 5 phút. Cách giải quyết: Ghi nhận.",
+        ],
+    );
+    assert!(!text.contains("không có."));
+    snapshot("report_complaints", &stable(&text));
 }
 
 #[test]

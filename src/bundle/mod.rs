@@ -34,7 +34,7 @@ use crate::result::{
     verify_result,
 };
 use crate::station::{ImageStore, count_sheets, images_dir, key_path, status_code};
-use crate::store::{AuditEntry, ChainCheck, SheetRow, SheetState, check_chain};
+use crate::store::{AuditEntry, ChainCheck, Complaint, SheetRow, SheetState, check_chain};
 
 /// Why a bundle could not be written or read at all.
 #[derive(Debug, thiserror::Error)]
@@ -267,6 +267,28 @@ fn latest_by_sheet(
     out
 }
 
+/// The complaints of a session as the audit log records them, up to row `records`.
+fn complaints_in_log(audit: &[AuditEntry], session: i64, records: u64) -> Vec<Complaint> {
+    audit
+        .iter()
+        .filter(|e| e.action == "session.complaint" && (e.seq as u64) <= records)
+        .filter_map(|e| {
+            let d: serde_json::Value = serde_json::from_str(&e.detail).ok()?;
+            if d["session"].as_i64() != Some(session) {
+                return None;
+            }
+            let text = |k: &str| d[k].as_str().unwrap_or_default().to_string();
+            Some(Complaint {
+                lodged_by: text("lodged_by"),
+                content: text("content"),
+                handling: text("handling"),
+                recorded_by: e.actor.clone(),
+                at: text("at"),
+            })
+        })
+        .collect()
+}
+
 /// Verifies a bundle folder.
 pub fn verify(dir: &Path) -> Result<VerifyReport, BundleError> {
     if !dir.is_dir() {
@@ -366,6 +388,11 @@ pub fn verify(dir: &Path) -> Result<VerifyReport, BundleError> {
                 r.sheet
             )),
         }
+    }
+    if complaints_in_log(&audit, doc.session, doc.records) != doc.complaints {
+        report
+            .problems
+            .push("result.json: the complaints differ from those recorded in the audit log".into());
     }
     let pairs: Vec<(i64, String)> = session_sheets
         .iter()

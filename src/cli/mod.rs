@@ -53,6 +53,8 @@ enum Command {
     Close(session::CloseArgs),
     /// A member of the counting board confirms the reconciled count; the last one closes it.
     Confirm(session::ConfirmArgs),
+    /// Record a complaint received at the count and how the board handled it (listed in the biên bản).
+    Complaint(session::ComplaintArgs),
     /// The kiosk: the touch-screen app for the counting table.
     Kiosk(kiosk::KioskArgs),
     /// List the CUPS printer queues.
@@ -118,6 +120,7 @@ pub fn run() -> ExitCode {
         Command::Tally(args) => session::run_tally(args),
         Command::Close(args) => session::run_close(args),
         Command::Confirm(args) => session::run_confirm(args),
+        Command::Complaint(args) => session::run_complaint(args),
         Command::Kiosk(args) => kiosk::run(args),
         Command::Printers(args) => print::run_printers(args),
         Command::Print(args) => print::run_print(args),

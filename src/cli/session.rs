@@ -301,6 +301,7 @@ pub fn run_tally(a: TallyArgs) -> anyhow::Result<()> {
             "pending": count.pending,
             "outcome": count.outcome,
             "batches": count.by_batch,
+            "complaints": station.complaints()?,
         });
         if station.election().is_single_candidate() {
             out["disapprove"] = serde_json::json!(count.tally.disapprove);
@@ -308,6 +309,10 @@ pub fn run_tally(a: TallyArgs) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_count(&station, &count);
+        let complaints = station.complaints()?.len();
+        if complaints > 0 {
+            println!("  complaints recorded: {complaints} (kiemphieu complaint --list)");
+        }
     }
     Ok(())
 }
@@ -482,6 +487,69 @@ pub fn run_confirm(a: ConfirmArgs) -> anyhow::Result<()> {
             missing.join(", ")
         );
     }
+    Ok(())
+}
+
+/// Arguments of `complaint`.
+#[derive(Args)]
+pub struct ComplaintArgs {
+    /// Station database.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Who lodged the complaint (người khiếu nại, tố cáo).
+    #[arg(long = "from", required_unless_present = "list")]
+    pub lodged_by: Option<String>,
+    /// What the complaint says.
+    #[arg(long = "text", required_unless_present = "list")]
+    pub content: Option<String>,
+    /// How the counting board handled it.
+    #[arg(long, required_unless_present = "list")]
+    pub handling: Option<String>,
+    /// The board member recording it, as entered at set-up.
+    #[arg(long = "by", required_unless_present = "list")]
+    pub recorded_by: Option<String>,
+    /// List the session's complaints instead.
+    #[arg(long, conflicts_with_all = ["lodged_by", "content", "handling", "recorded_by"])]
+    pub list: bool,
+}
+
+/// Runs `complaint`.
+pub fn run_complaint(a: ComplaintArgs) -> anyhow::Result<()> {
+    if a.list {
+        let station = Station::open(&a.db)?;
+        let complaints = station.complaints()?;
+        if complaints.is_empty() {
+            println!("session {}: no complaints recorded", station.session());
+        }
+        for (i, c) in complaints.iter().enumerate() {
+            println!(
+                "{}. {} — from {}: {} — handled: {} (recorded by {})",
+                i + 1,
+                c.at,
+                c.lodged_by,
+                c.content,
+                c.handling,
+                c.recorded_by
+            );
+        }
+        return Ok(());
+    }
+    let mut station = Station::open(&a.db)?;
+    let field = |v: Option<String>| v.unwrap_or_default();
+    let c = station
+        .record_complaint(
+            &field(a.lodged_by),
+            &field(a.content),
+            &field(a.handling),
+            &field(a.recorded_by),
+        )
+        .map_err(|e| BadInput(format!("{}: {e}", a.db.display())))?;
+    let n = station.complaints()?.len();
+    println!(
+        "complaint {n} recorded in session {} by {}; the biên bản lists it",
+        station.session(),
+        c.recorded_by
+    );
     Ok(())
 }
 

@@ -72,6 +72,8 @@ struct ViewState {
     options: Vec<Verdict>,
     review_sheet: Option<i64>,
     board_filled: bool,
+    /// Complaints known when one was sent: the form closes once the count grows.
+    complaint_sent: Option<usize>,
 }
 
 struct Shared {
@@ -309,6 +311,27 @@ impl KioskApp {
                 s.service.send(Command::Confirm { member });
             }
         });
+        on!(on_record_complaint, |w, s| {
+            let k = w.global::<ui::Kiosk>();
+            let recorded_by = k
+                .get_officials()
+                .row_data(k.get_official_index().max(0) as usize)
+                .map(|o| o.to_string())
+                .unwrap_or_default();
+            let known = s
+                .state
+                .borrow()
+                .snapshot
+                .as_ref()
+                .map_or(0, |snap| snap.complaints.len());
+            s.state.borrow_mut().complaint_sent = Some(known);
+            s.service.send(Command::RecordComplaint {
+                lodged_by: k.get_complaint_from().to_string(),
+                content: k.get_complaint_text().to_string(),
+                handling: k.get_complaint_handling().to_string(),
+                recorded_by,
+            });
+        });
         on!(on_print_sheet, |w, s| {
             let k = w.global::<ui::Kiosk>();
             let copies = k
@@ -476,14 +499,20 @@ fn apply(w: &ui::KioskWindow, s: &Shared, u: Update) {
     }
 }
 
-fn strings(v: impl IntoIterator<Item = String>) -> ModelRc<SharedString> {
-    ModelRc::new(VecModel::from(
-        v.into_iter().map(SharedString::from).collect::<Vec<_>>(),
-    ))
+/// Replaces a list property only when its rows changed: a new model rebuilds
+/// every row of the list on screen, and the kiosk renders after each update.
+macro_rules! set_model {
+    ($k:expr, $get:ident, $set:ident, $rows:expr) => {{
+        let rows = $rows;
+        let old = $k.$get();
+        if old.row_count() != rows.len() || old.iter().zip(rows.iter()).any(|(a, b)| &a != b) {
+            $k.$set(ModelRc::new(VecModel::from(rows)));
+        }
+    }};
 }
 
-fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
-    ModelRc::new(VecModel::from(v))
+fn strings(v: impl IntoIterator<Item = String>) -> Vec<SharedString> {
+    v.into_iter().map(SharedString::from).collect()
 }
 
 /// Sets every property from the view state.
@@ -501,10 +530,18 @@ fn render(w: &ui::KioskWindow, s: &Shared) {
     };
     k.set_notice(notice.into());
     k.set_notice_is_error(is_error);
-    k.set_election_files(strings(
-        st.election_files.iter().map(|p| p.display().to_string()),
-    ));
-    k.set_scanner_sources(strings(st.sources.clone()));
+    set_model!(
+        k,
+        get_election_files,
+        set_election_files,
+        strings(st.election_files.iter().map(|p| p.display().to_string()),)
+    );
+    set_model!(
+        k,
+        get_scanner_sources,
+        set_scanner_sources,
+        strings(st.sources.clone())
+    );
     if let Some((vi, english)) = &st.test_message {
         k.set_test_status(if en { english } else { vi }.as_str().into());
     }
@@ -631,7 +668,12 @@ fn render(w: &ui::KioskWindow, s: &Shared) {
         .as_ref()
         .map(|e| present::verdict_options(e, en))
         .unwrap_or_default();
-    k.set_verdict_options(strings(options.iter().map(|o| o.1.clone())));
+    set_model!(
+        k,
+        get_verdict_options,
+        set_verdict_options,
+        strings(options.iter().map(|o| o.1.clone()))
+    );
     st.options = options.into_iter().map(|o| o.0).collect();
     let Some(snap) = st.snapshot.as_ref() else {
         k.set_session_open(false);
@@ -642,7 +684,10 @@ fn render(w: &ui::KioskWindow, s: &Shared) {
     k.set_session_open(true);
     k.set_batch(snap.batch.as_str().into());
     let lines = present::tally_lines(e, count, en);
-    k.set_tally(model(
+    set_model!(
+        k,
+        get_tally,
+        set_tally,
         lines
             .iter()
             .map(|l| ui::TallyRow {
@@ -652,11 +697,14 @@ fn render(w: &ui::KioskWindow, s: &Shared) {
                 needed: l.needed.as_str().into(),
                 passing: l.passing,
             })
-            .collect(),
-    ));
+            .collect::<Vec<_>>()
+    );
     k.set_valid(count.tally.valid as i32);
     k.set_invalid(count.tally.invalid as i32);
-    k.set_invalid_reasons(model(
+    set_model!(
+        k,
+        get_invalid_reasons,
+        set_invalid_reasons,
         count
             .tally
             .invalid_by_reason
@@ -666,8 +714,8 @@ fn render(w: &ui::KioskWindow, s: &Shared) {
                 label: if en { r.label_en() } else { r.label_vi() }.into(),
                 value: n.to_string().into(),
             })
-            .collect(),
-    ));
+            .collect::<Vec<_>>()
+    );
     let status = |key: &str| count.by_status.get(key).copied().unwrap_or(0) as i32;
     k.set_awaiting_review(count.awaiting_review as i32);
     k.set_duplicates(status("duplicate"));
@@ -720,7 +768,7 @@ fn render(w: &ui::KioskWindow, s: &Shared) {
     }
     // Review.
     let board = board_of(&snap.setup);
-    k.set_officials(strings(board.clone()));
+    set_model!(k, get_officials, set_officials, strings(board.clone()));
     if k.get_official_index() >= board.len() as i32 {
         k.set_official_index(-1);
     }
@@ -778,17 +826,40 @@ fn render(w: &ui::KioskWindow, s: &Shared) {
         snap.state,
         SessionState::Confirmed | SessionState::Closed
     ));
-    k.set_checks(model(
+    set_model!(
+        k,
+        get_checks,
+        set_checks,
         snap.checks
             .iter()
             .map(|c| ui::CheckRow {
                 text: if en { &c.text_en } else { &c.text_vi }.as_str().into(),
                 holds: c.holds,
             })
-            .collect(),
-    ));
+            .collect::<Vec<_>>()
+    );
     k.set_result_sentence(present::outcome_sentence(e, &count.outcome, en).into());
-    k.set_board(model(
+    set_model!(
+        k,
+        get_complaints,
+        set_complaints,
+        present::complaint_lines(&snap.complaints, en)
+            .into_iter()
+            .map(SharedString::from)
+            .collect::<Vec<_>>()
+    );
+    // A confirmation covers the whole biên bản, complaints included.
+    k.set_can_complain(
+        !matches!(snap.state, SessionState::Confirmed | SessionState::Closed)
+            && snap.confirmations.is_empty(),
+    );
+    let complaint_saved = st
+        .complaint_sent
+        .is_some_and(|known| snap.complaints.len() > known);
+    set_model!(
+        k,
+        get_board,
+        set_board,
         board
             .iter()
             .map(|b| ui::BoardMember {
@@ -798,8 +869,8 @@ fn render(w: &ui::KioskWindow, s: &Shared) {
                     .iter()
                     .any(|c| crate::rules::same_name(b, c)),
             })
-            .collect(),
-    ));
+            .collect::<Vec<_>>()
+    );
     // Tally sheet (result table until the biên bản is printed from here).
     let h = e.election.households;
     let mut rows = vec![
@@ -840,7 +911,14 @@ fn render(w: &ui::KioskWindow, s: &Shared) {
             value: format!("{} ({})", l.votes, l.share).into(),
         });
     }
-    k.set_result_rows(model(table));
+    set_model!(k, get_result_rows, set_result_rows, table);
+    if complaint_saved {
+        st.complaint_sent = None;
+        k.set_complaint_form(false);
+        k.set_complaint_from(SharedString::new());
+        k.set_complaint_text(SharedString::new());
+        k.set_complaint_handling(SharedString::new());
+    }
 }
 
 /// True when a window can be opened here: a windowing backend is built in and

@@ -291,6 +291,33 @@ pub fn status_label(status: &str, en: bool) -> &'static str {
     }
 }
 
+/// Most complaints the reconcile screen lists; the biên bản prints them all.
+const COMPLAINTS_SHOWN: usize = 3;
+
+/// The complaints as the reconcile screen lists them: the latest few, and how many more.
+pub fn complaint_lines(complaints: &[crate::store::Complaint], en: bool) -> Vec<String> {
+    let skip = complaints.len().saturating_sub(COMPLAINTS_SHOWN);
+    let more = (skip > 0).then(|| {
+        if en {
+            format!("… {skip} earlier (all are on the tally sheet)")
+        } else {
+            format!("… {skip} khiếu nại trước (biên bản ghi đủ)")
+        }
+    });
+    more.into_iter()
+        .chain(complaints.iter().enumerate().skip(skip).map(|(i, c)| {
+            format!(
+                "{}. {}: {} — {} {}",
+                i + 1,
+                c.lodged_by,
+                c.content,
+                tr(en, "giải quyết:", "handled:"),
+                c.handling
+            )
+        }))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,5 +384,30 @@ mod tests {
             true,
         );
         assert!(s.starts_with(rules::NONE_ELECTED_EN));
+    }
+
+    #[test]
+    fn complaint_lines_show_the_latest_three_and_count_the_rest() {
+        let c = |n: usize| crate::store::Complaint {
+            lodged_by: format!("Ông {n}"),
+            content: "Nội dung".into(),
+            handling: "Ghi nhận".into(),
+            recorded_by: "Nguyễn Thị Hoa".into(),
+            at: String::new(),
+        };
+        assert!(complaint_lines(&[], false).is_empty());
+        let two = complaint_lines(&[c(1), c(2)], false);
+        assert_eq!(
+            two,
+            [
+                "1. Ông 1: Nội dung — giải quyết: Ghi nhận",
+                "2. Ông 2: Nội dung — giải quyết: Ghi nhận"
+            ]
+        );
+        let five: Vec<_> = (1..=5).map(c).collect();
+        let lines = complaint_lines(&five, true);
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[0], "… 2 earlier (all are on the tally sheet)");
+        assert!(lines[1].starts_with("3. Ông 3:") && lines[3].starts_with("5. Ông 5:"));
     }
 }

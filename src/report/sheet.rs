@@ -473,10 +473,11 @@ pub fn blocks(doc: &ResultDoc, election: &Election) -> Vec<Block> {
             BODY,
         ));
     }
-    tail.push(para(
-        "Khiếu nại, tố cáo nhận được trong quá trình kiểm phiếu: không có.",
-        BODY,
-    ));
+    tail.extend(
+        complaint_lines(&doc.complaints)
+            .into_iter()
+            .map(|l| para(l, BODY)),
+    );
     tail.push(para(
         format!(
             "Biên bản lập thành 03 bản: 01 bản gửi Ủy ban nhân dân cấp xã ({}), 01 bản gửi Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã, 01 bản lưu tại {}.",
@@ -606,6 +607,34 @@ pub fn machine_blocks(m: &MachinePart) -> Vec<Block> {
             ),
         ]),
     ]
+}
+
+/// The biên bản's lines on complaints received at the count and how each was handled.
+pub fn complaint_lines(complaints: &[crate::store::Complaint]) -> Vec<String> {
+    const HEAD: &str = "Khiếu nại, tố cáo nhận được trong quá trình kiểm phiếu";
+    if complaints.is_empty() {
+        return vec![format!("{HEAD}: không có.")];
+    }
+    // Entered text may or may not end a sentence; print each part as one.
+    let sentence = |t: &str| {
+        let t = t.trim();
+        if t.ends_with(['.', '!', '?', '…']) {
+            t.to_string()
+        } else {
+            format!("{t}.")
+        }
+    };
+    std::iter::once(format!("{HEAD}: {}.", complaints.len()))
+        .chain(complaints.iter().enumerate().map(|(i, c)| {
+            format!(
+                "{}. Người khiếu nại, tố cáo: {}. Nội dung: {} Cách giải quyết: {}",
+                i + 1,
+                c.lodged_by.trim().trim_end_matches('.'),
+                sentence(&c.content),
+                sentence(&c.handling)
+            )
+        }))
+        .collect()
 }
 
 #[cfg(test)]

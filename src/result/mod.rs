@@ -19,7 +19,7 @@ pub use key::{PublicKey, StationKey, station_key_path};
 use crate::election::{Election, Fingerprint, Marking, Mode};
 use crate::rules::{Outcome, Tally};
 use crate::station::{Count, Setup, count_sheets};
-use crate::store::{AuditEntry, SessionState, SheetState, Store, StoreError};
+use crate::store::{AuditEntry, Complaint, SessionState, SheetState, Store, StoreError};
 
 /// Format tag of the result document.
 pub const RESULT_FORMAT: &str = "kiemphieu-result-1";
@@ -165,6 +165,10 @@ pub struct ResultDoc {
     pub spoiled: Option<u32>,
     /// The board's note at reconciliation.
     pub note: Option<String>,
+    /// Complaints received at the count and how they were handled (absent when none,
+    /// so results signed before complaints were recorded still verify).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub complaints: Vec<Complaint>,
     /// Ballots counted by the station (valid + invalid).
     pub counted: u32,
     /// Valid ballots.
@@ -249,6 +253,8 @@ pub struct SessionData {
     pub reconciliation: Option<crate::store::Reconciliation>,
     /// Confirmations.
     pub confirmations: Vec<String>,
+    /// Complaints received at the count.
+    pub complaints: Vec<Complaint>,
     /// The whole audit log.
     pub audit: Vec<AuditEntry>,
 }
@@ -282,6 +288,7 @@ impl SessionData {
             sheets,
             reconciliation: store.reconciliation(info.id)?,
             confirmations: store.confirmations(info.id)?,
+            complaints: store.complaints(info.id)?,
             audit: store.audit_entries()?,
             election,
         })
@@ -360,6 +367,7 @@ fn result_doc(d: &SessionData, station_id: &str) -> ResultDoc {
         returned: d.reconciliation.as_ref().map(|r| r.returned),
         spoiled: d.reconciliation.as_ref().map(|r| r.spoiled),
         note: d.reconciliation.as_ref().and_then(|r| r.note.clone()),
+        complaints: d.complaints.clone(),
         counted: t.returned,
         valid: t.valid,
         invalid: t.invalid,

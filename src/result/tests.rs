@@ -25,6 +25,7 @@ pub(crate) fn sample() -> ResultDoc {
         returned: Some(298),
         spoiled: Some(0),
         note: None,
+        complaints: Vec::new(),
         counted: 298,
         valid: 290,
         invalid: 8,
@@ -101,7 +102,14 @@ fn at<'a>(v: &'a mut serde_json::Value, path: &[String]) -> &'a mut serde_json::
 #[test]
 fn signed_result_verifies_and_any_changed_field_fails() {
     let key = StationKey::from_seed([3; 32]);
-    let doc = sample();
+    let mut doc = sample();
+    doc.complaints.push(Complaint {
+        lodged_by: "Ông Phạm Văn Tư".into(),
+        content: "Đề nghị kiểm lại phiếu số 12".into(),
+        handling: "Đã kiểm lại, giữ nguyên kết quả".into(),
+        recorded_by: "Nguyễn Thị Hoa".into(),
+        at: "2024-10-13T02:00:00.000Z".into(),
+    });
     let signed = doc.sign(&key);
     assert_eq!(
         verify_result(&signed.canonical, &signed.signature, &signed.public_key).unwrap(),
@@ -165,4 +173,17 @@ fn compact_form_carries_the_counts() {
     let back = SignedCompact::decode(&text).unwrap();
     assert!(back.verify(&key.public()));
     assert_eq!(back.compact, c);
+}
+
+#[test]
+fn a_result_without_complaints_keeps_its_earlier_canonical_form() {
+    // Results signed before complaints were recorded have no such key; they still verify.
+    let key = StationKey::from_seed([3; 32]);
+    let doc = sample();
+    let signed = doc.sign(&key);
+    assert!(!signed.canonical.contains("complaints"));
+    assert_eq!(
+        verify_result(&signed.canonical, &signed.signature, &signed.public_key).unwrap(),
+        doc
+    );
 }

@@ -30,6 +30,9 @@ use crate::rules::Verdict;
 use crate::scanner::{ScanError, ScannedPage, Scanner};
 use crate::store::{SessionState, SheetState, Store, StoreError};
 
+/// Longest text of one complaint field that the biên bản prints.
+pub const MAX_COMPLAINT_CHARS: usize = 500;
+
 /// The counting board and attendance, entered at set-up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Setup {
@@ -816,6 +819,69 @@ impl Station {
             )?;
         }
         Ok(missing)
+    }
+
+    /// Records a complaint received at the count and how the board handled it.
+    /// Only until the first board member confirms: a confirmation covers the
+    /// whole biên bản, complaints included.
+    pub fn record_complaint(
+        &mut self,
+        lodged_by: &str,
+        content: &str,
+        handling: &str,
+        recorded_by: &str,
+    ) -> Result<crate::store::Complaint, StationError> {
+        let state = self.state()?;
+        if matches!(state, SessionState::Confirmed | SessionState::Closed)
+            || !self.store.confirmations(self.session)?.is_empty()
+        {
+            return Err(StationError::State(format!(
+                "session {}: the board has begun to confirm the count; a complaint can no longer be added",
+                self.session
+            )));
+        }
+        let field = |name: &str, text: &str| -> Result<String, StationError> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Err(StationError::State(format!("a complaint needs {name}")));
+            }
+            // The biên bản prints it whole; a longer text belongs in an annex.
+            if text.chars().count() > MAX_COMPLAINT_CHARS {
+                return Err(StationError::State(format!(
+                    "{name}: at most {MAX_COMPLAINT_CHARS} characters (attach longer texts to the biên bản on paper)"
+                )));
+            }
+            Ok(unicode_normalization::UnicodeNormalization::nfc(text).collect())
+        };
+        let lodged_by = field("who lodged it", lodged_by)?;
+        let content = field("its content", content)?;
+        let handling = field("how the board handled it", handling)?;
+        let recorded_by = recorded_by.trim();
+        let setup = self.setup()?;
+        let board: Vec<&String> = std::iter::once(&setup.leader)
+            .chain(setup.members.iter())
+            .collect();
+        let Some(member) = board
+            .iter()
+            .find(|b| crate::rules::same_name(b, recorded_by))
+        else {
+            return Err(StationError::State(format!(
+                "`{recorded_by}` is not on the counting board ({}); a board member records the complaint",
+                board
+                    .iter()
+                    .map(|b| b.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        };
+        Ok(self
+            .store
+            .add_complaint(self.session, &lodged_by, &content, &handling, member)?)
+    }
+
+    /// The session's complaints, in the order they were recorded.
+    pub fn complaints(&self) -> Result<Vec<crate::store::Complaint>, StationError> {
+        Ok(self.store.complaints(self.session)?)
     }
 
     /// Every sheet with its outcome in the count.

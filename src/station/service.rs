@@ -71,6 +71,17 @@ pub enum Command {
         /// The board's note when a figure does not reconcile.
         note: Option<String>,
     },
+    /// Record a complaint received at the count and how the board handled it.
+    RecordComplaint {
+        /// Who lodged it.
+        lodged_by: String,
+        /// What it says.
+        content: String,
+        /// How the board handled it.
+        handling: String,
+        /// The board member recording it.
+        recorded_by: String,
+    },
     /// A board member confirms the reconciled count.
     Confirm {
         /// The member.
@@ -167,6 +178,8 @@ pub struct Snapshot {
     pub checks: Vec<Check>,
     /// Board members who confirmed.
     pub confirmations: Vec<String>,
+    /// Complaints received at the count.
+    pub complaints: Vec<crate::store::Complaint>,
     /// The next doubtful ballot (least certain first), if any.
     pub review: Option<ReviewItem>,
     /// The latest decision still in force.
@@ -586,6 +599,26 @@ impl Worker {
                         false,
                     ),
                     Err(e) => self.fail("Không xác nhận được", "Cannot confirm", e),
+                }
+                self.snapshot();
+            }
+            Command::RecordComplaint {
+                lodged_by,
+                content,
+                handling,
+                recorded_by,
+            } => {
+                match self.with_station(|st| {
+                    st.record_complaint(&lodged_by, &content, &handling, &recorded_by)
+                }) {
+                    Ok(_) => self.notice(
+                        "Đã ghi khiếu nại; biên bản sẽ ghi nội dung và cách giải quyết.",
+                        "Complaint recorded; the tally sheet lists it and how it was handled.",
+                        false,
+                    ),
+                    Err(e) => {
+                        self.fail("Không ghi được khiếu nại", "Cannot record the complaint", e)
+                    }
                 }
                 self.snapshot();
             }
@@ -1071,6 +1104,7 @@ fn build_snapshot(
         reconciliation,
         checks,
         confirmations: store.confirmations(st.session())?,
+        complaints: store.complaints(st.session())?,
         review,
         last_decision,
         batch: batch.to_string(),

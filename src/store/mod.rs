@@ -6,6 +6,7 @@
 //! previous one.
 
 mod audit;
+mod complaints;
 mod error;
 mod schema;
 mod serials;
@@ -20,6 +21,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub use audit::{AuditEntry, ChainCheck, check_chain};
+pub use complaints::Complaint;
 pub use error::StoreError;
 pub use schema::SCHEMA_VERSION;
 pub use sessions::{SessionInfo, SessionState};

@@ -117,6 +117,22 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER sheets_no_delete BEFORE DELETE ON sheets
         BEGIN SELECT RAISE(ABORT, 'scanned sheets are never removed'); END;
     "#,
+    // 3: complaints received at the count (listed in the biên bản).
+    r#"
+    CREATE TABLE complaints (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL REFERENCES sessions(id),
+        lodged_by   TEXT NOT NULL,
+        content     TEXT NOT NULL,
+        handling    TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        at          TEXT NOT NULL
+    );
+    CREATE TRIGGER complaints_no_update BEFORE UPDATE ON complaints
+        BEGIN SELECT RAISE(ABORT, 'complaints are append-only'); END;
+    CREATE TRIGGER complaints_no_delete BEFORE DELETE ON complaints
+        BEGIN SELECT RAISE(ABORT, 'complaints are append-only'); END;
+    "#,
 ];
 
 /// Schema version this program writes.

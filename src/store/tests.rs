@@ -208,3 +208,50 @@ fn a_second_writer_gets_a_clear_lock_error() {
         .to_string();
     assert!(err.contains("in use by another kiemphieu process"), "{err}");
 }
+
+#[test]
+fn complaints_are_kept_in_order_append_only_and_in_the_audit_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+    let (election, source) = example();
+    bind(&mut store, &source);
+    let s = store
+        .create_session(&Fingerprint::of(&election), None)
+        .unwrap();
+    assert!(store.complaints(s).unwrap().is_empty());
+    let first = store
+        .add_complaint(
+            s,
+            "Ông Tư",
+            "Kiểm lại phiếu 12",
+            "Đã kiểm lại",
+            "Nguyễn Thị Hoa",
+        )
+        .unwrap();
+    store
+        .add_complaint(s, "Bà Sen", "Mở hòm muộn", "Ghi nhận", "Lê Văn Ba")
+        .unwrap();
+    let all = store.complaints(s).unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0], first);
+    assert_eq!(all[1].lodged_by, "Bà Sen");
+    assert!(store.complaints(s + 1).unwrap().is_empty());
+    let entries = store.audit_entries().unwrap();
+    let logged: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == "session.complaint")
+        .collect();
+    assert_eq!(logged.len(), 2);
+    assert_eq!(logged[0].actor, "Nguyễn Thị Hoa");
+    let detail: serde_json::Value = serde_json::from_str(&logged[0].detail).unwrap();
+    assert_eq!(detail["content"], "Kiểm lại phiếu 12");
+    assert_eq!(detail["at"], first.at.as_str());
+    for sql in [
+        "UPDATE complaints SET handling = 'x'",
+        "DELETE FROM complaints",
+    ] {
+        let err = store.connection().execute_batch(sql).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+    assert_eq!(store.complaints(s).unwrap().len(), 2);
+}
