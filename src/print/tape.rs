@@ -88,6 +88,8 @@ pub struct TapeFacts {
     pub session: i64,
     /// True once the whole board has confirmed (a final tape, not a draft).
     pub final_count: bool,
+    /// Complaints received at the count (the biên bản lists each one).
+    pub complaints: usize,
 }
 
 impl TapeFacts {
@@ -102,6 +104,7 @@ impl TapeFacts {
             outcome: count.outcome,
             reconciliation: station.store().reconciliation(session)?,
             session,
+            complaints: station.complaints()?.len(),
             final_count: matches!(
                 station.state()?,
                 SessionState::Confirmed | SessionState::Closed
@@ -284,6 +287,11 @@ impl TapeContent {
         if let Some(note) = f.reconciliation.as_ref().and_then(|r| r.note.as_deref()) {
             l.push(text(format!("Ghi chú: {note}"), false, Align::Left));
         }
+        l.push(pair(
+            "Khiếu nại, tố cáo (xem biên bản)",
+            f.complaints.to_string(),
+            false,
+        ));
         l.push(TapeLine::Rule);
         l.push(text(
             format!(
@@ -748,6 +756,7 @@ mod tests {
             }),
             tally,
             outcome,
+            complaints: 0,
             session: 1,
             final_count,
         }
@@ -771,6 +780,7 @@ mod tests {
         assert!(has("Số hộ không dự (H – A): 2"), "{t:#?}");
         assert!(has("Số phiếu phát ra: 21"), "{t:#?}");
         assert!(has("Số phiếu thu vào: 20"), "{t:#?}");
+        assert!(has("Khiếu nại, tố cáo (xem biên bản): 0"), "{t:#?}");
         assert!(has("Số phiếu hợp lệ: 17 (85,00%)"), "{t:#?}");
         assert!(has("Số phiếu không hợp lệ: 3 (15,00%)"), "{t:#?}");
         assert!(has("– Phiếu không có dấu của Tổ bầu cử: 2"), "{t:#?}");
