@@ -17,6 +17,9 @@ use kiemphieu::station::{Setup, Station};
 use kiemphieu::synth::{FileFormat, Generator, GeneratorMix};
 use rayon::prelude::*;
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 const SHEETS: u64 = 1000;
 /// Each timed run gets a fresh database.
 static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -133,20 +136,13 @@ fn ballots_in_folder(dir: &Path, election_text: &str, n: u64) {
     });
 }
 
-const OPEN: [&str; 12] = [
-    "session",
-    "open",
-    "--db",
-    "st.db",
-    "--election",
-    "e.toml",
-    "--leader",
-    "Nguyễn Thị Hoa",
-    "--member",
-    "Lê Văn Ba",
-    "--witness",
-    "Trần Văn Hùng",
-];
+/// `session open` of `e.toml` into `st.db` with the tests' board and `attendance`.
+fn open_args(attendance: &str) -> Vec<&str> {
+    let mut args = vec!["session", "open", "--db", "st.db", "--election", "e.toml"];
+    args.extend(common::BOARD);
+    args.extend(["--attendance", attendance]);
+    args
+}
 
 fn large(_c: &mut Criterion) {
     if std::env::var_os("KIEMPHIEU_BENCH_LARGE").is_none() {
@@ -172,8 +168,7 @@ fn large(_c: &mut Criterion) {
             returned,
         );
         let mut steps = Vec::new();
-        let mut open = OPEN.to_vec();
-        open.extend(["--witness", "Đỗ Thị Mai", "--attendance", "1800"]);
+        let open = open_args("1800");
         steps.push(("session open", timed(d, &open)));
         steps.push(("scan 1,790 sheets", timed(d, &scan)));
         steps.push((
@@ -242,8 +237,7 @@ fn large(_c: &mut Criterion) {
             "10,000 sheets: generated in {:.0} s",
             t.elapsed().as_secs_f64()
         );
-        let mut open = OPEN.to_vec();
-        open.extend(["--witness", "Đỗ Thị Mai", "--attendance", "11000"]);
+        let open = open_args("11000");
         timed(d, &open);
         let (wall, rss) = timed(d, &scan);
         let (tally, _) = timed(d, &["tally", "--db", "st.db"]);

@@ -15,25 +15,14 @@ use kiemphieu::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
 use kiemphieu::station::{SheetOutcome, Station};
 use kiemphieu::synth::{BallotSpec, Generator, GeneratorMix, SyntheticBallot};
 
-fn kp(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run kiemphieu")
-}
+mod common;
+use common::{kp, ok, scan};
 
 fn text(o: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&o.stdout).into_owned(),
         String::from_utf8_lossy(&o.stderr).into_owned(),
     )
-}
-
-fn ok(o: &Output) -> String {
-    let (out, err) = text(o);
-    assert!(o.status.success(), "{out}\n{err}");
-    out
 }
 
 /// The example election in `dir/e.toml` with its key beside it.
@@ -333,41 +322,11 @@ fn interpret_names_every_bad_file_and_reads_every_good_page() {
 }
 
 fn open_session(d: &Path, db: &str) -> Output {
-    kp(
-        d,
-        &[
-            "session",
-            "open",
-            "--db",
-            db,
-            "--election",
-            "e.toml",
-            "--leader",
-            "Nguyễn Thị Hoa",
-            "--member",
-            "Lê Văn Ba",
-            "--witness",
-            "Trần Văn Hùng",
-            "--witness",
-            "Đỗ Thị Mai",
-            "--attendance",
-            "300",
-        ],
-    )
+    common::open_session(d, db, "e.toml", 300)
 }
 
 fn scan_folder(d: &Path, db: &str, folder: &str) -> Output {
-    kp(
-        d,
-        &[
-            "scan",
-            "--db",
-            db,
-            "--source",
-            &format!("folder:{folder}"),
-            "--until-idle",
-        ],
-    )
+    scan(d, db, &format!("folder:{folder}"), &[])
 }
 
 #[test]
@@ -580,19 +539,7 @@ impl Drop for Tmpfs {
 }
 
 fn scan_sim(d: &Path, db: &str, source: &str) -> Output {
-    kp(
-        d,
-        &[
-            "scan",
-            "--db",
-            db,
-            "--source",
-            source,
-            "--dpi",
-            "150",
-            "--until-idle",
-        ],
-    )
+    scan(d, db, source, &["--dpi", "150"])
 }
 
 /// After a failed run: every sheet recorded has its whole image, and the audit chain holds.

@@ -9,7 +9,7 @@ use std::process::Command;
 use kiemphieu::election::EXAMPLE_ELECTION;
 
 mod common;
-use common::{kp, ok};
+use common::{accept_suggestions, kp, ok, open_session, scan};
 
 /// A scanned, reviewed, reconciled and confirmed session in `d/NAME.db`.
 fn closed_session(d: &Path, name: &str, unit: &str, sheets: u32, seed: u32) -> PathBuf {
@@ -17,49 +17,14 @@ fn closed_session(d: &Path, name: &str, unit: &str, sheets: u32, seed: u32) -> P
     let election = format!("{name}.toml");
     let db = format!("{name}.db");
     std::fs::write(d.join(&election), toml).unwrap();
-    ok(&kp(
+    ok(&open_session(d, &db, &election, 300));
+    ok(&scan(
         d,
-        &[
-            "session",
-            "open",
-            "--db",
-            &db,
-            "--election",
-            &election,
-            "--leader",
-            "Nguyễn Thị Hoa",
-            "--member",
-            "Lê Văn Ba",
-            "--witness",
-            "Trần Văn Hùng",
-            "--witness",
-            "Đỗ Thị Mai",
-            "--attendance",
-            "300",
-        ],
+        &db,
+        &format!("sim:{sheets},rate=0,seed={seed}"),
+        &[],
     ));
-    ok(&kp(
-        d,
-        &[
-            "scan",
-            "--db",
-            &db,
-            "--source",
-            &format!("sim:{sheets},rate=0,seed={seed}"),
-            "--until-idle",
-        ],
-    ));
-    ok(&kp(
-        d,
-        &[
-            "review",
-            "--db",
-            &db,
-            "--official",
-            "Lê Văn Ba",
-            "--accept-suggestions",
-        ],
-    ));
+    accept_suggestions(d, &db);
     ok(&kp(
         d,
         &[

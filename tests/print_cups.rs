@@ -428,20 +428,28 @@ fn missing_stopped_paper_out_and_failing_queues_say_so() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(stderr(&o).contains("rejects jobs"), "{}", text(&o));
 
+    // A job on `printer` fails with exit code 1 and these words.
+    let job_fails = |printer: &str, words: &[&str]| {
+        let o = cups.kiemphieu(w, &["print", "--printer", printer, "--timeout", "30", f]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}\ncupsd log: {}",
+            text(&o),
+            cups.error_log()
+        );
+        for word in words {
+            assert!(stderr(&o).contains(word), "`{word}` in {}", text(&o));
+        }
+    };
+
     // The printer reports it is out of paper while printing.
-    let o = cups.kiemphieu(w, &["print", "--printer", "PAPEROUT", "--timeout", "30", f]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}\ncupsd log: {}",
-        text(&o),
-        cups.error_log()
-    );
-    assert!(stderr(&o).contains("máy in hết giấy"), "{}", text(&o));
-    assert!(
-        stderr(&o).contains("printer \"PAPEROUT\": the printer is out of paper"),
-        "{}",
-        text(&o)
+    job_fails(
+        "PAPEROUT",
+        &[
+            "máy in hết giấy",
+            "printer \"PAPEROUT\": the printer is out of paper",
+        ],
     );
     // Now that the printer is known to be out of paper, nothing more is sent.
     let before = cups.tool("lpstat", &["-o", "PAPEROUT"]).stdout.len();
@@ -454,20 +462,7 @@ fn missing_stopped_paper_out_and_failing_queues_say_so() {
     );
 
     // The backend fails and the queue aborts the job.
-    let o = cups.kiemphieu(w, &["print", "--printer", "BROKEN", "--timeout", "30", f]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}\ncupsd log: {}",
-        text(&o),
-        cups.error_log()
-    );
-    assert!(stderr(&o).contains("thất bại (aborted)"), "{}", text(&o));
-    assert!(
-        stderr(&o).contains("printer \"BROKEN\": job"),
-        "{}",
-        text(&o)
-    );
+    job_fails("BROKEN", &["thất bại (aborted)", "printer \"BROKEN\": job"]);
 
     // No scheduler at all.
     let o = Command::new(env!("CARGO_BIN_EXE_kiemphieu"))

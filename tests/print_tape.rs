@@ -18,33 +18,13 @@ use kiemphieu::station::Station;
 use serialport::{SerialPort, TTYPort};
 
 mod common;
-use common::{kp, ok, open_example_session};
+use common::{accept_suggestions, kp, ok, open_example_session, scan};
 
 /// A counted, reconciled and confirmed session of 16 simulated ballots in `d/st.db`.
 fn closed_session(d: &Path) {
     open_example_session(d);
-    ok(&kp(
-        d,
-        &[
-            "scan",
-            "--db",
-            "st.db",
-            "--source",
-            "sim:16,rate=0,seed=5",
-            "--until-idle",
-        ],
-    ));
-    ok(&kp(
-        d,
-        &[
-            "review",
-            "--db",
-            "st.db",
-            "--official",
-            "Lê Văn Ba",
-            "--accept-suggestions",
-        ],
-    ));
+    ok(&scan(d, "st.db", "sim:16,rate=0,seed=5", &[]));
+    accept_suggestions(d, "st.db");
     let t: serde_json::Value =
         serde_json::from_str(&ok(&kp(d, &["tally", "--db", "st.db", "--json"]))).unwrap();
     let returned = (t["valid"].as_u64().unwrap() + t["invalid"].as_u64().unwrap()).to_string();

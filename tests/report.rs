@@ -13,7 +13,7 @@ use kiemphieu::rules::{InvalidReason, Verdict, Vote};
 use kiemphieu::store::{SessionState, Store};
 
 mod common;
-use common::{kp, ok, open_example_session};
+use common::{accept_suggestions, kp, ok, open_example_session, scan};
 
 /// pdftotext -layout of a PDF, with runs of spaces collapsed per line.
 fn pdf_text(pdf: &Path) -> (String, String) {
@@ -490,28 +490,8 @@ fn scanned_session_draft_then_final_with_a_verified_qr_code() {
         let meta = std::fs::metadata(d.join("st.db.station-key")).unwrap();
         assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     }
-    ok(&kp(
-        d,
-        &[
-            "scan",
-            "--db",
-            "st.db",
-            "--source",
-            "sim:20,rate=0,seed=11",
-            "--until-idle",
-        ],
-    ));
-    ok(&kp(
-        d,
-        &[
-            "review",
-            "--db",
-            "st.db",
-            "--official",
-            "Lê Văn Ba",
-            "--accept-suggestions",
-        ],
-    ));
+    ok(&scan(d, "st.db", "sim:20,rate=0,seed=11", &[]));
+    accept_suggestions(d, "st.db");
     // Open session: a draft.
     let out = ok(&kp(d, &["report", "--db", "st.db", "--out", "draft.pdf"]));
     assert!(out.contains("DRAFT"), "{out}");

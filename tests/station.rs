@@ -14,15 +14,7 @@ use kiemphieu::store::SheetState;
 use kiemphieu::synth::{Generator, GeneratorMix};
 
 mod common;
-use common::{kp, ok, open_example_session};
-
-/// Scans a source into the session until it is idle.
-fn scan(d: &Path, source: &str) {
-    ok(&kp(
-        d,
-        &["scan", "--db", "st.db", "--source", source, "--until-idle"],
-    ));
-}
+use common::{accept_suggestions, kp, ok, open_example_session, scan};
 
 /// The session's tally as JSON.
 fn tally_json(d: &Path) -> serde_json::Value {
@@ -34,7 +26,7 @@ fn simulated_batch_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     open_example_session(d);
-    scan(d, "sim:24,rate=0,seed=5");
+    ok(&scan(d, "st.db", "sim:24,rate=0,seed=5", &[]));
     let tally: serde_json::Value = tally_json(d);
     let statuses = tally["statuses"].as_object().unwrap();
     let total: u64 = statuses.values().map(|v| v.as_u64().unwrap()).sum();
@@ -48,7 +40,7 @@ fn simulated_batch_end_to_end() {
     );
 
     // Scanning the same batch again stores nothing new and counts nothing twice.
-    scan(d, "sim:24,rate=0,seed=5");
+    ok(&scan(d, "st.db", "sim:24,rate=0,seed=5", &[]));
     let again: serde_json::Value = tally_json(d);
     assert_eq!(again["statuses"], tally["statuses"]);
 
@@ -69,17 +61,7 @@ fn simulated_batch_end_to_end() {
     if waiting > 0 {
         assert_eq!(o.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&o.stderr).contains("wait for the officials"));
-        ok(&kp(
-            d,
-            &[
-                "review",
-                "--db",
-                "st.db",
-                "--official",
-                "Lê Văn Ba",
-                "--accept-suggestions",
-            ],
-        ));
+        accept_suggestions(d, "st.db");
     }
     let counted: serde_json::Value = tally_json(d);
     assert_eq!(counted["awaiting_review"], 0);
@@ -129,17 +111,7 @@ fn simulated_batch_end_to_end() {
         &["confirm", "--db", "st.db", "--member", "Lê Văn Ba"],
     ));
     assert!(last.contains("closed"), "{last}");
-    let o = kp(
-        d,
-        &[
-            "scan",
-            "--db",
-            "st.db",
-            "--source",
-            "sim:2,rate=0,seed=9",
-            "--until-idle",
-        ],
-    );
+    let o = scan(d, "st.db", "sim:2,rate=0,seed=9", &[]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("closed"), "{err}");
@@ -190,19 +162,7 @@ fn hot_folder_written_slowly() {
         }
         files.len()
     });
-    ok(&kp(
-        d,
-        &[
-            "scan",
-            "--db",
-            "st.db",
-            "--source",
-            "folder:scans",
-            "--until-idle",
-            "--batch",
-            "cụm 1",
-        ],
-    ));
+    ok(&scan(d, "st.db", "folder:scans", &["--batch", "cụm 1"]));
     assert_eq!(writer.join().unwrap(), 6);
     let station = Station::open(&d.join("st.db")).unwrap();
     let sheets = station.sheets().unwrap();
@@ -275,17 +235,7 @@ fn kill_nine_at_random_moments_loses_nothing_and_counts_nothing_twice() {
         let _ = child.wait();
     }
     // Resume to the end.
-    ok(&kp(
-        d,
-        &[
-            "scan",
-            "--db",
-            "st.db",
-            "--source",
-            "folder:scans",
-            "--until-idle",
-        ],
-    ));
+    ok(&scan(d, "st.db", "folder:scans", &[]));
 
     let station = Station::open(&d.join("st.db")).unwrap();
     let states = station.sheets().unwrap();
@@ -387,19 +337,7 @@ fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing()
     let d = dir.path();
     open_example_session(d);
     let source = format!("sim:{sheets},rate=0,seed=17");
-    ok(&kp(
-        d,
-        &[
-            "scan",
-            "--db",
-            "st.db",
-            "--source",
-            &source,
-            "--dpi",
-            "150",
-            "--until-idle",
-        ],
-    ));
+    ok(&scan(d, "st.db", &source, &["--dpi", "150"]));
     let before = tally_json(d);
     let waiting = before["awaiting_review"].as_u64().unwrap();
     assert!(waiting >= 5, "a review queue to interrupt: {before}");
@@ -558,18 +496,11 @@ fn long_run_with_a_scanner_fault_every_50_sheets_accounts_for_every_sheet() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     open_example_session(d);
-    let o = kp(
+    let o = scan(
         d,
-        &[
-            "scan",
-            "--db",
-            "st.db",
-            "--source",
-            &format!("sim:{n},rate=0,fault-every=50,seed=23"),
-            "--dpi",
-            "150",
-            "--until-idle",
-        ],
+        "st.db",
+        &format!("sim:{n},rate=0,fault-every=50,seed=23"),
+        &["--dpi", "150"],
     );
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(o.status.success(), "{err}");

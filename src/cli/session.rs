@@ -565,7 +565,7 @@ pub fn run_close(a: CloseArgs) -> anyhow::Result<()> {
     let count = station.count()?;
     print_count(&station, &count);
     let setup = station.setup()?;
-    let board: Vec<String> = std::iter::once(setup.leader).chain(setup.members).collect();
+    let board = setup.board();
     println!(
         "session {} reconciled; each member of the board now confirms: kiemphieu confirm --db {} --member NAME ({})",
         station.session(),

@@ -270,12 +270,9 @@ impl KioskApp {
         });
         on!(on_undo, |w, s| {
             let k = w.global::<ui::Kiosk>();
-            let official = k
-                .get_officials()
-                .row_data(k.get_official_index().max(0) as usize)
-                .map(|o| o.to_string())
-                .unwrap_or_default();
-            s.service.send(Command::Undo { official });
+            s.service.send(Command::Undo {
+                official: chosen_official(&k),
+            });
         });
         on!(on_reconcile, |w, s| {
             let k = w.global::<ui::Kiosk>();
@@ -306,18 +303,14 @@ impl KioskApp {
                 .borrow()
                 .snapshot
                 .as_ref()
-                .and_then(|snap| board_of(&snap.setup).get(i as usize).cloned());
+                .and_then(|snap| snap.setup.board().get(i as usize).cloned());
             if let Some(member) = member {
                 s.service.send(Command::Confirm { member });
             }
         });
         on!(on_record_complaint, |w, s| {
             let k = w.global::<ui::Kiosk>();
-            let recorded_by = k
-                .get_officials()
-                .row_data(k.get_official_index().max(0) as usize)
-                .map(|o| o.to_string())
-                .unwrap_or_default();
+            let recorded_by = chosen_official(&k);
             let known = s
                 .state
                 .borrow()
@@ -361,10 +354,12 @@ impl KioskApp {
     }
 }
 
-fn board_of(setup: &Setup) -> Vec<String> {
-    std::iter::once(setup.leader.clone())
-        .chain(setup.members.iter().cloned())
-        .collect()
+/// The official chosen on screen (the first one when none is).
+fn chosen_official(k: &ui::Kiosk<'_>) -> String {
+    k.get_officials()
+        .row_data(k.get_official_index().max(0) as usize)
+        .map(|o| o.to_string())
+        .unwrap_or_default()
 }
 
 fn fill_board(w: &ui::KioskWindow, setup: &Setup) {
@@ -767,7 +762,7 @@ fn render(w: &ui::KioskWindow, s: &Shared) {
         }
     }
     // Review.
-    let board = board_of(&snap.setup);
+    let board = snap.setup.board();
     set_model!(k, get_officials, set_officials, strings(board.clone()));
     if k.get_official_index() >= board.len() as i32 {
         k.set_official_index(-1);

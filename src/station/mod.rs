@@ -46,6 +46,15 @@ pub struct Setup {
     pub attendance: u32,
 }
 
+impl Setup {
+    /// The counting board: the leader, then the members.
+    pub fn board(&self) -> Vec<String> {
+        std::iter::once(self.leader.clone())
+            .chain(self.members.iter().cloned())
+            .collect()
+    }
+}
+
 /// What the station tells its observers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -793,9 +802,7 @@ impl Station {
             )));
         }
         let setup = self.setup()?;
-        let board: Vec<String> = std::iter::once(setup.leader.clone())
-            .chain(setup.members.iter().cloned())
-            .collect();
+        let board = setup.board();
         let member = member.trim();
         if !board.iter().any(|b| crate::rules::same_name(b, member)) {
             return Err(StationError::State(format!(
@@ -858,20 +865,14 @@ impl Station {
         let handling = field("how the board handled it", handling)?;
         let recorded_by = recorded_by.trim();
         let setup = self.setup()?;
-        let board: Vec<&String> = std::iter::once(&setup.leader)
-            .chain(setup.members.iter())
-            .collect();
+        let board = setup.board();
         let Some(member) = board
             .iter()
             .find(|b| crate::rules::same_name(b, recorded_by))
         else {
             return Err(StationError::State(format!(
                 "`{recorded_by}` is not on the counting board ({}); a board member records the complaint",
-                board
-                    .iter()
-                    .map(|b| b.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                board.join(", ")
             )));
         };
         Ok(self

@@ -31,25 +31,48 @@ pub fn ok(o: &Output) -> String {
 /// with the standard board and 300 attending.
 pub fn open_example_session(d: &Path) {
     std::fs::write(d.join("e.toml"), EXAMPLE_ELECTION).unwrap();
+    ok(&open_session(d, "st.db", "e.toml", 300));
+}
+
+/// The standard counting board and witnesses of the tests, as `session open` options.
+pub const BOARD: [&str; 8] = [
+    "--leader",
+    "Nguyễn Thị Hoa",
+    "--member",
+    "Lê Văn Ba",
+    "--witness",
+    "Trần Văn Hùng",
+    "--witness",
+    "Đỗ Thị Mai",
+];
+
+/// `session open` of `election` into `db` with the standard board and `attendance`.
+pub fn open_session(d: &Path, db: &str, election: &str, attendance: u32) -> Output {
+    let attendance = attendance.to_string();
+    let mut args = vec!["session", "open", "--db", db, "--election", election];
+    args.extend(BOARD);
+    args.extend(["--attendance", &attendance]);
+    kp(d, &args)
+}
+
+/// `scan --until-idle` of `source` into `db`, with any further options.
+pub fn scan(d: &Path, db: &str, source: &str, more: &[&str]) -> Output {
+    let mut args = vec!["scan", "--db", db, "--source", source, "--until-idle"];
+    args.extend(more);
+    kp(d, &args)
+}
+
+/// Decides every waiting ballot as the machine suggests, as Lê Văn Ba.
+pub fn accept_suggestions(d: &Path, db: &str) -> String {
     ok(&kp(
         d,
         &[
-            "session",
-            "open",
+            "review",
             "--db",
-            "st.db",
-            "--election",
-            "e.toml",
-            "--leader",
-            "Nguyễn Thị Hoa",
-            "--member",
+            db,
+            "--official",
             "Lê Văn Ba",
-            "--witness",
-            "Trần Văn Hùng",
-            "--witness",
-            "Đỗ Thị Mai",
-            "--attendance",
-            "300",
+            "--accept-suggestions",
         ],
-    ));
+    ))
 }
