@@ -135,6 +135,7 @@ fn verify_passes_untouched_and_names_each_kind_of_tampering() {
 
     let out = ok(&kp(d, &["verify", "bundle"]));
     assert!(out.contains("20 re-interpreted"), "{out}");
+    assert!(out.contains("final, 1 complaint(s) recorded)"), "{out}");
     // The same bundle as one zip file verifies the same way.
     ok(&kp(
         d,

@@ -121,10 +121,11 @@ pub fn run_verify(a: VerifyArgs) -> anyhow::Result<()> {
     if r.problems.is_empty() {
         if let Some(doc) = &r.result {
             println!(
-                "OK: signature, audit chain, images, records and re-count agree (session {}, station {}, {})",
+                "OK: signature, audit chain, images, records and re-count agree (session {}, station {}, {}, {} complaint(s) recorded)",
                 doc.session,
                 doc.station,
-                if doc.is_final { "final" } else { "draft" }
+                if doc.is_final { "final" } else { "draft" },
+                doc.complaints.len()
             );
         }
         return Ok(());
