@@ -30,6 +30,21 @@ use crate::rules::Verdict;
 use crate::scanner::{ScanError, ScannedPage, Scanner};
 use crate::store::{SessionState, SheetState, Store, StoreError};
 
+/// The sheets of `states` that wait for the officials in `count`, least certain first.
+pub fn review_queue_of<'a>(states: &'a [SheetState], count: &Count) -> Vec<&'a SheetState> {
+    let mut queue: Vec<&SheetState> = states
+        .iter()
+        .filter(|s| s.status.as_deref() == Some("review") && s.human_verdict.is_none())
+        .filter(|s| count.sheets.get(&s.sheet.id) == Some(&SheetOutcome::AwaitingReview))
+        .collect();
+    queue.sort_by(|a, b| {
+        a.certainty
+            .total_cmp(&b.certainty)
+            .then(a.sheet.id.cmp(&b.sheet.id))
+    });
+    queue
+}
+
 /// Longest text of one complaint field that the biên bản prints.
 pub const MAX_COMPLAINT_CHARS: usize = 500;
 
@@ -627,18 +642,12 @@ impl Station {
 
     /// Ballots waiting for the officials, least certain first.
     pub fn review_queue(&self) -> Result<Vec<SheetState>, StationError> {
-        let mut q: Vec<SheetState> = self
-            .store
-            .sheet_states(self.session)?
+        let states = self.store.sheet_states(self.session)?;
+        let count = count_sheets(&self.election, &states);
+        Ok(review_queue_of(&states, &count)
             .into_iter()
-            .filter(|s| s.status.as_deref() == Some("review") && s.human_verdict.is_none())
-            .collect();
-        q.sort_by(|a, b| {
-            a.certainty
-                .total_cmp(&b.certainty)
-                .then(a.sheet.id.cmp(&b.sheet.id))
-        });
-        Ok(q)
+            .cloned()
+            .collect())
     }
 
     /// Records the officials' decision on a sheet (revisable until confirmation).

@@ -1055,17 +1055,7 @@ fn build_snapshot(
             )
         })
         .unwrap_or_default();
-    let mut queue: Vec<&SheetState> = states
-        .iter()
-        .filter(|s| s.status.as_deref() == Some("review") && s.human_verdict.is_none())
-        .filter(|s| count.sheets.get(&s.sheet.id) == Some(&super::SheetOutcome::AwaitingReview))
-        .collect();
-    queue.sort_by(|a, b| {
-        a.certainty
-            .total_cmp(&b.certainty)
-            .then(a.sheet.id.cmp(&b.sheet.id))
-    });
-    let review = queue.first().map(|s| {
+    let review = super::review_queue_of(states, &count).first().map(|s| {
         let (picture, zoom) = match cache {
             Some((id, p, z)) if *id == s.sheet.id => (p.clone(), z.clone()),
             _ => {
