@@ -1,11 +1,13 @@
 //! Printing ballots: 1,000 ballots to PDF (names are added on the day, then
 //! ballots are printed, so this must take seconds).
+// criterion's macros generate undocumented functions.
+#![allow(missing_docs)]
 
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kiemphieu::ballot::{BallotLayout, Payload, Serial, render_ballots_pdf};
-use kiemphieu::election::{BallotKey, EXAMPLE_ELECTION, Fingerprint, parse_election};
+use kiemphieu_core::ballot::{BallotLayout, Payload, Serial, render_ballots_pdf};
+use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, Fingerprint, parse_election};
 
 fn bench(c: &mut Criterion) {
     let election =

@@ -4,16 +4,18 @@
 //! `qr_only_vs_zbarimg`: the same pages as PNG files, read in full by kiemphieu
 //! (decode + every check) and by an independent decoder that only finds the QR
 //! code (`zbarimg` from zbar-tools, one process per page); the ratio is printed.
+// criterion's macros generate undocumented functions.
+#![allow(missing_docs)]
 
 use std::path::Path;
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use image::DynamicImage;
-use kiemphieu::ballot::raster::render_ballot_gray;
-use kiemphieu::ballot::{BallotLayout, Payload, Serial};
-use kiemphieu::election::{BallotKey, EXAMPLE_ELECTION, Fingerprint, parse_election};
-use kiemphieu::interpret::{
+use kiemphieu_core::ballot::raster::render_ballot_gray;
+use kiemphieu_core::ballot::{BallotLayout, Payload, Serial};
+use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, Fingerprint, parse_election};
+use kiemphieu_interpret::{
     DEFAULT_PIXEL_BUDGET, Interpreter, Page, Profile, Status, decode_pages,
 };
 

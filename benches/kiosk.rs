@@ -7,6 +7,8 @@
 //! reported per iteration is the **longest gap** of that loop (the longest
 //! frame's work, during which a touch would wait) over the whole batch
 //! (target ≤ 50 ms on a 2-core machine), not the batch's duration.
+// criterion's macros generate undocumented functions.
+#![allow(missing_docs)]
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -16,7 +18,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use kiemphieu::kiosk::ui::Kiosk;
 use kiemphieu::kiosk::{KioskApp, KioskOptions};
-use kiemphieu::station::Setup;
+use kiemphieu_station::station::Setup;
 use slint::ComponentHandle;
 use slint::platform::software_renderer::{
     MinimalSoftwareWindow, PremultipliedRgbaColor, RepaintBufferType,
@@ -52,7 +54,7 @@ fn one_batch(
     let election = root.join("bau-cu.toml");
     std::fs::write(
         &election,
-        kiemphieu::election::EXAMPLE_ELECTION.replace("households = 412", "households = 360"),
+        kiemphieu_core::election::EXAMPLE_ELECTION.replace("households = 412", "households = 360"),
     )
     .unwrap();
     let kiosk = KioskApp::new(&KioskOptions {

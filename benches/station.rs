@@ -5,16 +5,19 @@
 //! samples), through the real binary: 10,000 sheets from a hot folder to the final
 //! tally (pages/s, peak RSS of `kiemphieu scan`), and the whole session of a
 //! 2,000-household unit (open, scan, review, tally, close, confirm).
+// criterion's macros generate undocumented functions.
+#![allow(missing_docs)]
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kiemphieu::ballot::BallotLayout;
-use kiemphieu::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
-use kiemphieu::scanner::{ScanSettings, open_source};
-use kiemphieu::station::{Setup, Station};
-use kiemphieu::synth::{FileFormat, Generator, GeneratorMix};
+use kiemphieu_core::ballot::BallotLayout;
+use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
+use kiemphieu::source::open_source;
+use kiemphieu_devices::scanner::ScanSettings;
+use kiemphieu_station::station::{Setup, Station};
+use kiemphieu_synth::{FileFormat, Generator, GeneratorMix};
 use rayon::prelude::*;
 
 #[path = "../tests/common/mod.rs"]

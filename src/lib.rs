@@ -1,19 +1,11 @@
-//! kiemphieu: a ballot counting station for the election of the head of a
-//! thôn, ấp, khu phố or tổ dân phố in Viet Nam.
+//! kiemphieu: the counting table's program — the command line and the kiosk.
 //!
-//! Data flows one way: scanner → sheet store → interpreter → rules → tally →
-//! report. Each stage is a module that knows nothing of the user interface.
+//! The work is done by the pipeline's crates: `kiemphieu-core` (election,
+//! rules, ballot), `kiemphieu-interpret` (the reader), `kiemphieu-station`
+//! (store, count, result, biên bản, bundle) and `kiemphieu-devices` (scanners,
+//! printers). This package only wires them to people: the kiosk observes and
+//! commands the station through its service, and `source` opens a scanner from
+//! a spec (the simulator only for demos).
 
-pub mod ballot;
-pub mod bundle;
-pub mod election;
-pub mod interpret;
 pub mod kiosk;
-pub mod print;
-pub mod report;
-pub mod result;
-pub mod rules;
-pub mod scanner;
-pub mod station;
-pub mod store;
-pub mod synth;
+pub mod source;

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use image::GrayImage;
-use kiemphieu::ballot::layout::MmRect;
-use kiemphieu::ballot::raster::{
+use kiemphieu_core::geometry::MmRect;
+use kiemphieu_core::ballot::raster::{
     page_size_px, px_per_mm, region_px, render_ballot_gray, render_region_gray,
 };
-use kiemphieu::ballot::{BallotLayout, Payload, Serial, render_ballots_pdf};
-use kiemphieu::election::{
+use kiemphieu_core::ballot::{BallotLayout, Payload, Serial, render_ballots_pdf};
+use kiemphieu_core::election::{
     BallotKey, Candidate, EXAMPLE_ELECTION, Election, Fingerprint, Marking, Paper, parse_election,
 };
 
@@ -23,9 +23,11 @@ const DECOMPOSED_NFC: &str = "Đỗ Thị Ngọc Diệp";
 
 fn tool(name: &str) -> bool {
     let found = Command::new(name).arg("-v").output().is_ok();
-    if !found {
-        eprintln!("!!!!!!!! SKIPPING: `{name}` is not installed; this check did NOT run !!!!!!!!");
-    }
+    let package = if name == "zbarimg" { "zbar-tools" } else { "poppler-utils" };
+    assert!(
+        found,
+        "`{name}` is not installed: apt-get install {package} (scripts/test does it)"
+    );
     found
 }
 
@@ -125,7 +127,7 @@ fn centroid(img: &GrayImage, window: MmRect) -> (f64, f64, f64) {
 
 fn decode_rqrr(img: &GrayImage, quiet: MmRect) -> Vec<String> {
     let s = px_per_mm(DPI);
-    let r = quiet.inflate(2.0);
+    let r = quiet.grow(2.0);
     let crop = image::imageops::crop_imm(
         img,
         (r.x * s) as u32,
@@ -228,7 +230,7 @@ fn check_election(e: &Election, pages: u64) {
     for (p, img) in images.iter().enumerate() {
         // (a) every name's ink where name_mm says, within 0.3 mm per side.
         for c in &layout.candidates {
-            let window = c.name_mm.inflate(3.0);
+            let window = c.name_mm.grow(3.0);
             let (x0, y0, x1, y1) = dark_box_px(img, window, (0, 0)).expect("name is printed");
             let got = [
                 f64::from(x0) / s,
@@ -279,16 +281,16 @@ fn check_election(e: &Election, pages: u64) {
         let mut windows: Vec<(String, MmRect)> = layout
             .candidates
             .iter()
-            .map(|c| (c.name.clone(), c.name_mm.inflate(3.0)))
+            .map(|c| (c.name.clone(), c.name_mm.grow(3.0)))
             .collect();
         windows.push(("QR".into(), layout.qr.quiet_mm));
-        windows.push(("stamp".into(), layout.stamp_mm.inflate(0.5)));
+        windows.push(("stamp".into(), layout.stamp_mm.grow(0.5)));
         for (i, f) in layout.fiducials_mm.iter().enumerate() {
-            windows.push((format!("fiducial {i}"), f.inflate(1.0)));
+            windows.push((format!("fiducial {i}"), f.grow(1.0)));
         }
         if let Some(b) = layout.boxes {
-            windows.push(("approve".into(), b.approve.inflate(0.5)));
-            windows.push(("disapprove".into(), b.disapprove.inflate(0.5)));
+            windows.push(("approve".into(), b.approve.grow(0.5)));
+            windows.push(("disapprove".into(), b.disapprove.grow(0.5)));
         }
         for (name, window) in &windows {
             let a = dark_box_px(img, *window, (0, 0));

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kiemphieu::election::EXAMPLE_ELECTION;
+use kiemphieu_core::election::EXAMPLE_ELECTION;
 
 mod common;
 use common::{accept_suggestions, kp, ok, open_session, scan};
@@ -313,7 +313,7 @@ fn verify_passes_untouched_and_names_each_kind_of_tampering() {
     let (code, text) = verify_tampered(d, &bundle, "t-qr", |b| {
         let p = b.join("result-qr.txt");
         let t = std::fs::read_to_string(&p).unwrap();
-        let mut signed = kiemphieu::result::SignedCompact::decode(&t).unwrap();
+        let mut signed = kiemphieu_station::result::SignedCompact::decode(&t).unwrap();
         signed.compact.votes[0] += 1;
         std::fs::write(&p, signed.encode()).unwrap();
     });

@@ -16,9 +16,11 @@ fn text(o: &Output) -> (String, String) {
 
 fn have(tool: &str) -> bool {
     let ok = Command::new(tool).arg("-v").output().is_ok();
-    if !ok {
-        eprintln!("SKIPPING part of this test: `{tool}` is not installed (CI installs it)");
-    }
+    let package = if tool == "zbarimg" { "zbar-tools" } else { "poppler-utils" };
+    assert!(
+        ok,
+        "`{tool}` is not installed: apt-get install {package} (scripts/test does it)"
+    );
     ok
 }
 
@@ -134,7 +136,7 @@ fn ballots_print_decode_and_interpret() {
     }
     assert_eq!(layout["candidates"][1]["name"], "Trần Thị Bình");
     // The station database knows how many ballots exist.
-    let store = kiemphieu::store::Store::open(&d.join("e.db")).unwrap();
+    let store = kiemphieu_station::store::Store::open(&d.join("e.db")).unwrap();
     assert_eq!(store.printed_count().unwrap(), 4);
     drop(store);
     // Printing again adds ballots; the same seed cannot produce the same serials twice.
@@ -151,7 +153,7 @@ fn ballots_print_decode_and_interpret() {
         ],
     );
     assert!(o.status.success());
-    let store = kiemphieu::store::Store::open(&d.join("e.db")).unwrap();
+    let store = kiemphieu_station::store::Store::open(&d.join("e.db")).unwrap();
     assert_eq!(store.printed_count().unwrap(), 6);
     drop(store);
 
@@ -281,9 +283,9 @@ fn interpret_names_bad_files_and_exits_2() {
 
 #[test]
 fn calibrate_derives_a_profile_that_interpret_accepts() {
-    use kiemphieu::ballot::BallotLayout;
-    use kiemphieu::election::{BallotKey, load_election};
-    use kiemphieu::synth::{Generator, GeneratorMix};
+    use kiemphieu_core::ballot::BallotLayout;
+    use kiemphieu_core::election::{BallotKey, load_election};
+    use kiemphieu_synth::{Generator, GeneratorMix};
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     init(d, "e.toml");
@@ -295,17 +297,17 @@ fn calibrate_derives_a_profile_that_interpret_accepts() {
     // The calibration sheet: a clean, stamped ballot scanned in colour.
     let mix = GeneratorMix::clear_only()
         .with_dpi(200)
-        .with_format(kiemphieu::synth::FileFormat::Png);
+        .with_format(kiemphieu_synth::FileFormat::Png);
     let mut names = Vec::new();
     for seed in 0..4u64 {
         let mut spec = generator.sample(seed, &mix);
         spec.marks = spec
             .marks
             .iter()
-            .map(|_| kiemphieu::synth::MarkSpec::Keep)
+            .map(|_| kiemphieu_synth::MarkSpec::Keep)
             .collect();
-        spec.stamp = kiemphieu::synth::StampSpec::Present;
-        spec.scan.colour = kiemphieu::synth::ColourMode::Rgb;
+        spec.stamp = kiemphieu_synth::StampSpec::Present;
+        spec.scan.colour = kiemphieu_synth::ColourMode::Rgb;
         let b = generator.render(&spec).unwrap();
         let name = format!("cal-{seed}.{}", b.extension);
         std::fs::write(d.join(&name), &b.encoded).unwrap();
@@ -324,7 +326,7 @@ fn calibrate_derives_a_profile_that_interpret_accepts() {
     let o = kp(d, &args);
     let (out, err) = text(&o);
     assert!(o.status.success(), "{out}{err}");
-    let profile = kiemphieu::interpret::Profile::from_toml(
+    let profile = kiemphieu_interpret::Profile::from_toml(
         &std::fs::read_to_string(d.join("p.toml")).unwrap(),
     )
     .unwrap();

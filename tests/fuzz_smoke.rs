@@ -9,9 +9,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use image::{DynamicImage, GrayImage, ImageFormat, Luma};
-use kiemphieu::ballot::{BallotGeometry, BallotLayout, Payload, Serial};
-use kiemphieu::election::{BallotKey, EXAMPLE_ELECTION, Fingerprint, parse_election};
-use kiemphieu::interpret::{decode_pages, jpeg_dpi, png_dpi};
+use kiemphieu_core::ballot::{BallotGeometry, BallotLayout, Payload, Serial};
+use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, Fingerprint, parse_election};
+use kiemphieu_interpret::{decode_pages, jpeg_dpi, png_dpi};
 
 /// Mutations per target (KIEMPHIEU_FUZZ_CASES to change).
 fn cases() -> u64 {
@@ -273,7 +273,7 @@ fn layout_loader_never_panics() {
 /// kept as regressions.
 fn escpos_entry(data: &[u8]) {
     if let Some((&n, reply)) = data.split_first() {
-        if kiemphieu::print::escpos::parse_reply(n, reply).is_ok() {
+        if kiemphieu_devices::print::escpos::parse_reply(n, reply).is_ok() {
             assert!(!reply.is_empty(), "an empty reply parsed for n = {n}");
         }
     }

@@ -16,13 +16,13 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use kiemphieu::ballot::BallotLayout;
-use kiemphieu::election::{BallotKey, EXAMPLE_ELECTION, Election, parse_election};
-use kiemphieu::interpret::{
+use kiemphieu_core::ballot::BallotLayout;
+use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, Election, parse_election};
+use kiemphieu_interpret::{
     DEFAULT_PIXEL_BUDGET, Interpreter, Profile, Reading, Status, decode_pages,
 };
-use kiemphieu::rules::{MarkState, Presence};
-use kiemphieu::synth::{self, Expect, Generator, GeneratorMix};
+use kiemphieu_core::rules::{MarkState, Presence};
+use kiemphieu_synth::{self as synth, Expect, Generator, GeneratorMix};
 use rayon::prelude::*;
 
 fn elections() -> Vec<(&'static str, Election)> {
@@ -244,7 +244,7 @@ fn debug_one_page() {
         &ballot.encoded,
     )
     .expect("write");
-    kiemphieu::interpret::overlay::draw(&pages[0].image, &reading, &trace, interp.template())
+    kiemphieu_interpret::overlay::draw(&pages[0].image, &reading, &trace, interp.template())
         .save(dir.join(format!("{name}-{index}-overlay.png")))
         .expect("overlay");
     eprintln!(

@@ -11,8 +11,8 @@ use i_slint_backend_testing::ElementHandle;
 use i_slint_backend_testing::testing_backend::{TestingBackend, TestingBackendOptions};
 use kiemphieu::kiosk::ui::{Kiosk, KioskWindow, Tr};
 use kiemphieu::kiosk::{KioskApp, KioskOptions};
-use kiemphieu::station::Station;
-use kiemphieu::store::SessionState;
+use kiemphieu_station::station::Station;
+use kiemphieu_station::store::SessionState;
 use slint::{ComponentHandle, Model};
 
 const LEADER: &str = "Nguyễn Thị Hoa";
@@ -122,7 +122,7 @@ fn screenshots(app: &KioskWindow, name: &str, vi: &str, en: &str) {
 }
 
 fn demo_election(dir: &Path, households: u32) -> PathBuf {
-    let text = kiemphieu::election::EXAMPLE_ELECTION
+    let text = kiemphieu_core::election::EXAMPLE_ELECTION
         .replace("households = 412", &format!("households = {households}"));
     let path = dir.join("bau-cu.toml");
     std::fs::write(&path, text).unwrap();

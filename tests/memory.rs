@@ -5,9 +5,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use kiemphieu::ballot::BallotLayout;
-use kiemphieu::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
-use kiemphieu::synth::{FileFormat, Generator, GeneratorMix};
+use kiemphieu_core::ballot::BallotLayout;
+use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
+use kiemphieu_synth::{FileFormat, Generator, GeneratorMix};
 
 /// Peak resident memory of a running process, from /proc (kB).
 fn peak_kb(pid: u32) -> Option<u64> {

@@ -12,9 +12,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use kiemphieu::print::escpos::{self, BAND_ROWS, StatusKind, TapeWidth};
-use kiemphieu::print::tape::{self, TapeContent, TapeError, TapeFacts};
-use kiemphieu::station::Station;
+use kiemphieu_devices::print::escpos::{self, BAND_ROWS, StatusKind, TapeWidth};
+use kiemphieu_devices::print::tape::{self, TapeContent, TapeError, TapeFacts};
+use kiemphieu_station::station::Station;
 use serialport::{SerialPort, TTYPort};
 
 mod common;
@@ -232,7 +232,7 @@ fn tape_of_a_closed_session_decodes_to_the_rendered_image() {
     );
     for c in &facts.election.candidates {
         let v = facts.tally.votes_for(&c.id);
-        let want = format!("{v} – {}%", kiemphieu::rules::percent(v.into(), h.into()));
+        let want = format!("{v} – {}%", kiemphieu_core::rules::percent(v.into(), h.into()));
         assert!(
             texts
                 .iter()

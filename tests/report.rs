@@ -7,10 +7,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kiemphieu::election::{EXAMPLE_ELECTION, Fingerprint};
-use kiemphieu::result::{PublicKey, SignedCompact};
-use kiemphieu::rules::{InvalidReason, Verdict, Vote};
-use kiemphieu::store::{SessionState, Store};
+use kiemphieu_core::election::{EXAMPLE_ELECTION, Fingerprint};
+use kiemphieu_station::result::{PublicKey, SignedCompact};
+use kiemphieu_core::rules::{InvalidReason, Verdict, Vote};
+use kiemphieu_station::store::{SessionState, Store};
 
 mod common;
 use common::{accept_suggestions, kp, ok, open_example_session, scan};
@@ -556,7 +556,7 @@ fn scanned_session_draft_then_final_with_a_verified_qr_code() {
     }
     let c1 = tally["candidates"]["c1"]["votes"].as_u64().unwrap();
     let c2 = tally["candidates"]["c2"]["votes"].as_u64().unwrap();
-    let pct = |n: u64, d: u64| format!("{}%", kiemphieu::rules::percent(n, d));
+    let pct = |n: u64, d: u64| format!("{}%", kiemphieu_core::rules::percent(n, d));
     must_have(
         &text,
         &[

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use kiemphieu::scanner::{
-    ScanError, ScanSettings, ScanStatus, Scanner, SimOptions, SourceSpec, open_source,
-};
+use kiemphieu::source::{SourceSpec, open_source};
+use kiemphieu_devices::scanner::{ScanError, ScanSettings, ScanStatus, Scanner};
+use kiemphieu_synth::scanner::SimOptions;
 
 #[test]
 fn source_specs_parse() {

@@ -6,8 +6,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use image::codecs::jpeg::{JpegEncoder, PixelDensity};
-use kiemphieu::scanner::{
-    FolderScanner, ScanSettings, ScanStatus, ScannedPage, Scanner, Side, open_source,
+use kiemphieu::source::open_source;
+use kiemphieu_devices::scanner::{
+    FolderScanner, ScanSettings, ScanStatus, ScannedPage, Scanner, Side,
 };
 
 const IDLE: Duration = Duration::from_millis(1500);

@@ -11,14 +11,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, Once};
 
 use image::GenericImageView;
-use kiemphieu::ballot::BallotLayout;
-use kiemphieu::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
-use kiemphieu::scanner::sane::{OptionValue, SaneScanner};
-use kiemphieu::scanner::{
+use kiemphieu_core::ballot::BallotLayout;
+use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
+use kiemphieu::source::open_source;
+use kiemphieu_devices::scanner::sane::{OptionValue, SaneScanner};
+use kiemphieu_devices::scanner::{
     PaperSource, ScanColour, ScanError, ScanSettings, ScanStatus, ScannedPage, Scanner,
-    list_devices, open_source,
+    list_devices,
 };
-use kiemphieu::synth::{ColourMode, FileFormat, Generator, GeneratorMix};
+use kiemphieu_synth::{ColourMode, FileFormat, Generator, GeneratorMix};
 
 /// SANE is process-global and the test devices can be opened once: one test at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -40,18 +41,11 @@ fn sane() -> Option<MutexGuard<'static, ()>> {
         // binary reads the environment from C concurrently.
         unsafe { std::env::set_var("SANE_CONFIG_DIR", &dir) };
     });
-    match kiemphieu::scanner::sane::version() {
+    match kiemphieu_devices::scanner::sane::version() {
         Ok(_) => Some(guard),
-        Err(e) => {
-            // Straight to stderr, not eprintln!: the test harness captures the macros'
-            // output of passing tests, and a skip must be seen.
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "\n!!!!!!!! SANE TEST SKIPPED: {e}\n!!!!!!!! install it: apt-get install libsane1 sane-utils\n"
-            );
-            None
-        }
+        Err(e) => panic!(
+            "libsane cannot be loaded ({e}): apt-get install libsane1 sane-utils (scripts/test does it)"
+        ),
     }
 }
 

@@ -6,12 +6,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use kiemphieu::ballot::BallotLayout;
-use kiemphieu::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
-use kiemphieu::interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Profile, decode_pages};
-use kiemphieu::station::{ImageStore, Station, count_sheets, images_dir};
-use kiemphieu::store::SheetState;
-use kiemphieu::synth::{Generator, GeneratorMix};
+use kiemphieu_core::ballot::BallotLayout;
+use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
+use kiemphieu_interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Profile, decode_pages};
+use kiemphieu_station::station::{ImageStore, Station, count_sheets, images_dir};
+use kiemphieu_station::store::SheetState;
+use kiemphieu_synth::{Generator, GeneratorMix};
 
 mod common;
 use common::{accept_suggestions, kp, ok, open_example_session, scan};
@@ -115,10 +115,10 @@ fn simulated_batch_end_to_end() {
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("closed"), "{err}");
-    let store = kiemphieu::store::Store::open(&d.join("st.db")).unwrap();
+    let store = kiemphieu_station::store::Store::open(&d.join("st.db")).unwrap();
     assert!(matches!(
         store.check_audit_chain().unwrap(),
-        kiemphieu::store::ChainCheck::Intact { .. }
+        kiemphieu_station::store::ChainCheck::Intact { .. }
     ));
 }
 
@@ -266,7 +266,7 @@ fn kill_nine_at_random_moments_loses_nothing_and_counts_nothing_twice() {
                 .remove(0);
             let r = interp.interpret(&page);
             SheetState {
-                status: Some(kiemphieu::station::status_code(r.status).to_string()),
+                status: Some(kiemphieu_station::station::status_code(r.status).to_string()),
                 serial: r.serial.clone(),
                 machine_verdict: r
                     .verdict
@@ -284,7 +284,7 @@ fn kill_nine_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     // No serial is counted twice.
     let mut counted: HashMap<String, u32> = HashMap::new();
     for s in &states {
-        if recorded.sheets.get(&s.sheet.id) == Some(&kiemphieu::station::SheetOutcome::Counted) {
+        if recorded.sheets.get(&s.sheet.id) == Some(&kiemphieu_station::station::SheetOutcome::Counted) {
             if let Some(serial) = &s.serial {
                 *counted.entry(serial.clone()).or_default() += 1;
             }
@@ -293,7 +293,7 @@ fn kill_nine_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     assert!(counted.values().all(|&n| n == 1));
     assert!(matches!(
         station.store().check_audit_chain().unwrap(),
-        kiemphieu::store::ChainCheck::Intact { .. }
+        kiemphieu_station::store::ChainCheck::Intact { .. }
     ));
 }
 
@@ -316,7 +316,7 @@ fn run_and_kill(d: &Path, args: &[&str], after: Duration) -> bool {
 }
 
 fn query_i64(d: &Path, sql: &str) -> i64 {
-    let store = kiemphieu::store::Store::open(&d.join("st.db")).unwrap();
+    let store = kiemphieu_station::store::Store::open(&d.join("st.db")).unwrap();
     store.connection().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
@@ -445,7 +445,7 @@ fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing()
             let after = Duration::from_millis(5 + xorshift(&mut seed) % 80);
             run_and_kill(d, &confirm, after);
             let state: String = {
-                let store = kiemphieu::store::Store::open(&d.join("st.db")).unwrap();
+                let store = kiemphieu_station::store::Store::open(&d.join("st.db")).unwrap();
                 store
                     .connection()
                     .query_row("SELECT state FROM sessions", [], |r| r.get(0))
@@ -479,10 +479,10 @@ fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing()
     assert_eq!(after["statuses"], decided["statuses"]);
     assert_eq!(after["valid"], decided["valid"]);
     assert_eq!(after["invalid"], decided["invalid"]);
-    let store = kiemphieu::store::Store::open(&d.join("st.db")).unwrap();
+    let store = kiemphieu_station::store::Store::open(&d.join("st.db")).unwrap();
     assert!(matches!(
         store.check_audit_chain().unwrap(),
-        kiemphieu::store::ChainCheck::Intact { .. }
+        kiemphieu_station::store::ChainCheck::Intact { .. }
     ));
 }
 
@@ -507,8 +507,8 @@ fn long_run_with_a_scanner_fault_every_50_sheets_accounts_for_every_sheet() {
     // Each fault is shown with its instruction and the sheet it concerns.
     let faults = err.matches("simulated fault:").count() as u64;
     assert!(faults >= n / 50, "{faults} faults for {n} sheets");
-    for status in kiemphieu::scanner::ScanStatus::ALL {
-        if n / 50 >= kiemphieu::scanner::ScanStatus::ALL.len() as u64 {
+    for status in kiemphieu_devices::scanner::ScanStatus::ALL {
+        if n / 50 >= kiemphieu_devices::scanner::ScanStatus::ALL.len() as u64 {
             assert!(
                 err.contains(&format!("simulated fault: {}", status.code())),
                 "{} not shown",
@@ -679,7 +679,7 @@ fn power_cut_while_writing_images_and_the_wal_is_noticed_and_recovered() {
         assert_eq!(shas.len() as u64, n);
         assert!(matches!(
             station.store().check_audit_chain().unwrap(),
-            kiemphieu::store::ChainCheck::Intact { .. }
+            kiemphieu_station::store::ChainCheck::Intact { .. }
         ));
     }
     eprintln!("power cuts: {rounds} rounds, {damaged_noticed} recorded images found damaged");

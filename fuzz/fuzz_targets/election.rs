@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use kiemphieu::ballot::BallotLayout;
-use kiemphieu::election::parse_election;
+use kiemphieu_core::ballot::BallotLayout;
+use kiemphieu_core::election::parse_election;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

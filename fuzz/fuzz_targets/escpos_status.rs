@@ -2,7 +2,7 @@
 //! a reply that parses is a byte the printer could have sent.
 #![no_main]
 
-use kiemphieu::print::escpos::parse_reply;
+use kiemphieu_devices::print::escpos::parse_reply;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

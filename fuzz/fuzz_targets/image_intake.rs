@@ -1,7 +1,7 @@
 //! Image intake: decoding any bytes as a scanned file, within a small pixel budget.
 #![no_main]
 
-use kiemphieu::interpret::{decode_pages, jpeg_dpi, png_dpi};
+use kiemphieu_interpret::{decode_pages, jpeg_dpi, png_dpi};
 use libfuzzer_sys::fuzz_target;
 
 /// 4 Mpx: enough for small test pages, small enough to keep each run fast.

@@ -1,7 +1,7 @@
 //! Layout loader: the public `layout.json` geometry from any text.
 #![no_main]
 
-use kiemphieu::ballot::BallotGeometry;
+use kiemphieu_core::ballot::BallotGeometry;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,8 +1,8 @@
 //! QR payload decoder: any text, then verification against a fixed election and key.
 #![no_main]
 
-use kiemphieu::ballot::Payload;
-use kiemphieu::election::{BallotKey, Fingerprint};
+use kiemphieu_core::ballot::Payload;
+use kiemphieu_core::election::{BallotKey, Fingerprint};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use kiemphieu::ballot::{BallotLayout, Payload, Serial, render_ballots_pdf};
-use kiemphieu::election::{BallotKey, Fingerprint};
-use kiemphieu::store::Store;
+use kiemphieu_core::ballot::{BallotLayout, Payload, Serial, render_ballots_pdf};
+use kiemphieu_core::election::{BallotKey, Fingerprint};
+use kiemphieu_station::store::Store;
 use rand::SeedableRng;
 
 use super::{BadInput, default_db_for};
@@ -44,7 +44,7 @@ pub fn run(args: BallotsArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let source = kiemphieu::election::read_election_source(&args.election)?;
+    let source = kiemphieu_core::election::read_election_source(&args.election)?;
     let db = args
         .db
         .clone()

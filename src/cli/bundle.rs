@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::BadInput;
-use kiemphieu::bundle::{archive, check_signed, export, verify};
+use kiemphieu_station::bundle::{archive, check_signed, export, verify};
 
 /// Arguments of `kiemphieu export`.
 #[derive(Args)]
@@ -163,10 +163,10 @@ pub fn run_aggregate(a: AggregateArgs) -> anyhow::Result<()> {
             }
         }
     }
-    let pdf = kiemphieu::report::ward_pdf(&docs)?;
+    let pdf = kiemphieu_station::report::ward_pdf(&docs)?;
     std::fs::write(&a.out, pdf).with_context(|| format!("{}: cannot write", a.out.display()))?;
     for d in &docs {
-        println!("{}", kiemphieu::report::ward_row(d).join(" | "));
+        println!("{}", kiemphieu_station::report::ward_row(d).join(" | "));
     }
     println!("{}: {} units", a.out.display(), docs.len());
     Ok(())

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use kiemphieu::election::{BallotKey, load_election};
-use kiemphieu::interpret::calibrate::{derive, measure};
-use kiemphieu::interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Profile, decode_pages};
+use kiemphieu_core::election::{BallotKey, load_election};
+use kiemphieu_interpret::calibrate::{derive, measure};
+use kiemphieu_interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Profile, decode_pages};
 
 use super::BadInput;
 

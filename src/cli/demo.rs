@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use kiemphieu::election::EXAMPLE_ELECTION;
-use kiemphieu::scanner::{ScanSettings, open_source};
-use kiemphieu::station::{Setup, Station};
+use kiemphieu_core::election::EXAMPLE_ELECTION;
+use kiemphieu::source::open_source;
+use kiemphieu_devices::scanner::ScanSettings;
+use kiemphieu_station::station::{Setup, Station};
 
 use super::session::{print_count, sim_context};
 
@@ -94,7 +95,7 @@ pub fn run(a: DemoArgs) -> anyhow::Result<()> {
     let progress = std::thread::spawn(move || {
         let mut read = 0;
         for e in events {
-            if let kiemphieu::station::Event::Interpreted { .. } = e {
+            if let kiemphieu_station::station::Event::Interpreted { .. } = e {
                 read += 1;
                 if read % 25 == 0 {
                     println!("   … {read} pages read");
@@ -124,7 +125,7 @@ pub fn run(a: DemoArgs) -> anyhow::Result<()> {
             .and_then(|r| serde_json::from_str(r).ok())
             .unwrap_or_default();
         if let Ok(v) =
-            serde_json::from_value::<kiemphieu::rules::Verdict>(reading["suggestion"].clone())
+            serde_json::from_value::<kiemphieu_core::rules::Verdict>(reading["suggestion"].clone())
         {
             station.decide(
                 s.sheet.id,

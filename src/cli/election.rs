@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Subcommand;
-use kiemphieu::election::{EXAMPLE_ELECTION, Fingerprint, load_election};
+use kiemphieu_core::election::{EXAMPLE_ELECTION, Fingerprint, load_election};
 
 use super::BadInput;
 
@@ -61,7 +61,7 @@ pub fn run(cmd: ElectionCommand) -> anyhow::Result<()> {
             println!(
                 "  households (H): {}; a winner needs at least {} votes (votes × 2 > H)",
                 info.households,
-                kiemphieu::rules::votes_needed(info.households)
+                kiemphieu_core::rules::votes_needed(info.households)
             );
             for c in &election.candidates {
                 println!("  candidate {}: {}", c.id, c.name);

@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
-use kiemphieu::election::{BallotKey, load_election};
-use kiemphieu::interpret::{
+use kiemphieu_core::election::{BallotKey, load_election};
+use kiemphieu_interpret::{
     DEFAULT_PIXEL_BUDGET, DecodeError, Interpreter, Profile, Reading, Status, decode_pages, overlay,
 };
 use rayon::prelude::*;

@@ -84,18 +84,18 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
         if cause.is::<BadInput>() {
             return 2;
         }
-        if let Some(kiemphieu::election::ElectionFileError::Invalid { .. }) = cause.downcast_ref() {
+        if let Some(kiemphieu_core::election::ElectionFileError::Invalid { .. }) = cause.downcast_ref() {
             return 2;
         }
-        if let Some(kiemphieu::store::StoreError::Election(
-            kiemphieu::election::ElectionFileError::Invalid { .. },
+        if let Some(kiemphieu_station::store::StoreError::Election(
+            kiemphieu_core::election::ElectionFileError::Invalid { .. },
         )) = cause.downcast_ref()
         {
             return 2;
         }
-        if let Some(kiemphieu::station::StationError::Store(
-            kiemphieu::store::StoreError::Election(
-                kiemphieu::election::ElectionFileError::Invalid { .. },
+        if let Some(kiemphieu_station::station::StationError::Store(
+            kiemphieu_station::store::StoreError::Election(
+                kiemphieu_core::election::ElectionFileError::Invalid { .. },
             ),
         )) = cause.downcast_ref()
         {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use kiemphieu::print::cups::{Cups, PrintError};
+use kiemphieu_devices::print::cups::{Cups, PrintError};
 
 use super::BadInput;
 
@@ -117,7 +117,7 @@ pub struct TapeArgs {
 /// Runs `tape`.
 pub fn run_tape(a: TapeArgs) -> anyhow::Result<()> {
     use anyhow::Context;
-    use kiemphieu::print::{escpos, tape};
+    use kiemphieu_devices::print::{escpos, tape};
 
     let width = escpos::TapeWidth::from_mm(a.width)
         .ok_or_else(|| BadInput(format!("--width {}: 58 or 80 (mm)", a.width)))?;
@@ -129,7 +129,7 @@ pub fn run_tape(a: TapeArgs) -> anyhow::Result<()> {
             .map_err(|e| BadInput(format!("--at {t}: expected YYYY-MM-DDTHH:MM ({e})")))?,
         None => chrono::Local::now().naive_local(),
     };
-    let station = kiemphieu::station::Station::open(&a.db)?;
+    let station = kiemphieu_station::station::Station::open(&a.db)?;
     let facts = tape::TapeFacts::from_station(&station)?;
     let content = tape::TapeContent::from_facts(&facts, at);
     let rendered = tape::render_tape(&content, width);

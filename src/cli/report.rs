@@ -6,8 +6,8 @@ use anyhow::Context;
 use clap::Args;
 
 use super::BadInput;
-use kiemphieu::report::{DRAFT_WATERMARK, MachinePart, layout, render_pages};
-use kiemphieu::result::{ResultError, sign_session};
+use kiemphieu_station::report::{DRAFT_WATERMARK, MachinePart, layout, render_pages};
+use kiemphieu_station::result::{ResultError, sign_session};
 
 /// Arguments of `kiemphieu report`.
 #[derive(Args)]

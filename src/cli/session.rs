@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use kiemphieu::election::BallotKey;
-use kiemphieu::rules::{self, InvalidReason, Verdict, Vote};
-use kiemphieu::scanner::{ScanSettings, SimContext, open_source};
-use kiemphieu::station::{Count, Event, Setup, Station, key_path};
+use kiemphieu_core::election::BallotKey;
+use kiemphieu_core::rules::{self, InvalidReason, Verdict, Vote};
+use kiemphieu::source::open_source;
+use kiemphieu_devices::scanner::ScanSettings;
+use kiemphieu_synth::scanner::SimContext;
+use kiemphieu_station::station::{Count, Event, Setup, Station, key_path};
 
 use super::BadInput;
 
@@ -399,7 +401,7 @@ pub fn run_review(a: ReviewArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn describe(v: &Verdict, candidates: &[kiemphieu::election::Candidate]) -> String {
+fn describe(v: &Verdict, candidates: &[kiemphieu_core::election::Candidate]) -> String {
     let name = |id: &str| {
         candidates
             .iter()
@@ -433,7 +435,7 @@ fn describe(v: &Verdict, candidates: &[kiemphieu::election::Candidate]) -> Strin
 fn parse_decision(
     line: &str,
     suggestion: Option<&Verdict>,
-    candidates: &[kiemphieu::election::Candidate],
+    candidates: &[kiemphieu_core::election::Candidate],
 ) -> Option<Option<Verdict>> {
     let mut words = line.split_whitespace();
     match (words.next(), words.next()) {

@@ -9,11 +9,11 @@ use super::ui;
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use super::present::{self, tr};
-use crate::election::Election;
-use crate::rules::Verdict;
-use crate::station::Setup;
-use crate::station::service::{Command, ScannerState, Service, ServiceConfig, Snapshot, Update};
-use crate::store::SessionState;
+use kiemphieu_core::election::Election;
+use kiemphieu_core::rules::Verdict;
+use kiemphieu_station::station::Setup;
+use crate::kiosk::service::{Command, ScannerState, Service, ServiceConfig, Snapshot, Update};
+use kiemphieu_station::store::SessionState;
 
 /// How the kiosk is started.
 #[derive(Debug, Clone, Default)]
@@ -565,7 +565,7 @@ fn render(w: &ui::KioskWindow, s: &Shared) {
                     i.commune,
                     i.province,
                     i.term,
-                    crate::rules::date_vi(i.date),
+                    kiemphieu_core::rules::date_vi(i.date),
                     i.households,
                     names.join(", ")
                 )
@@ -855,7 +855,7 @@ fn render(w: &ui::KioskWindow, s: &Shared) {
                 confirmed: snap
                     .confirmations
                     .iter()
-                    .any(|c| crate::rules::same_name(b, c)),
+                    .any(|c| kiemphieu_core::rules::same_name(b, c)),
             })
             .collect::<Vec<_>>()
     );

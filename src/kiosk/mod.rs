@@ -1,12 +1,13 @@
 //! The kiosk: the Slint app for the counting table (`ui/*.slint`).
 //!
 //! It only observes the station service and sends it commands: every
-//! callback becomes a [`Command`](crate::station::service::Command), every
-//! [`Update`](crate::station::service::Update) is kept in a small view
+//! callback becomes a [`Command`](crate::kiosk::service::Command), every
+//! [`Update`](crate::kiosk::service::Update) is kept in a small view
 //! state and rendered. The UI thread never scans, interprets, or waits on
 //! the disk; `pump` applies what the service has sent and returns at once.
 
 pub mod present;
+pub mod service;
 
 // The UI's generated code (about 30,000 lines) is compiled for the library
 // only: the library's own unit tests do not use it (tests/kiosk_ui.rs does),

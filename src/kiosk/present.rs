@@ -1,9 +1,9 @@
 //! What the kiosk says, in Vietnamese or English: pure functions from the
 //! station's data to text, so they are tested without a window.
 
-use crate::election::{Election, Marking};
-use crate::rules::{self, InvalidReason, Outcome, Verdict, Vote};
-use crate::station::Count;
+use kiemphieu_core::election::{Election, Marking};
+use kiemphieu_core::rules::{self, InvalidReason, Outcome, Verdict, Vote};
+use kiemphieu_station::station::Count;
 
 /// One line of the live tally.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,7 +222,7 @@ pub fn verdict_text(election: &Election, verdict: &Verdict, en: bool) -> String 
 /// The machine's reading of a doubtful ballot in words.
 pub fn reading_text(
     election: &Election,
-    reading: &crate::interpret::Reading,
+    reading: &kiemphieu_interpret::Reading,
     certainty: f64,
     en: bool,
 ) -> String {
@@ -295,7 +295,7 @@ pub fn status_label(status: &str, en: bool) -> &'static str {
 const COMPLAINTS_SHOWN: usize = 3;
 
 /// The complaints as the reconcile screen lists them: the latest few, and how many more.
-pub fn complaint_lines(complaints: &[crate::store::Complaint], en: bool) -> Vec<String> {
+pub fn complaint_lines(complaints: &[kiemphieu_station::store::Complaint], en: bool) -> Vec<String> {
     let skip = complaints.len().saturating_sub(COMPLAINTS_SHOWN);
     let more = (skip > 0).then(|| {
         if en {
@@ -321,8 +321,8 @@ pub fn complaint_lines(complaints: &[crate::store::Complaint], en: bool) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::election::{EXAMPLE_ELECTION, parse_election};
-    use crate::station::count_sheets;
+    use kiemphieu_core::election::{EXAMPLE_ELECTION, parse_election};
+    use kiemphieu_station::station::count_sheets;
 
     fn example() -> Election {
         parse_election(EXAMPLE_ELECTION, std::path::Path::new("example.toml")).unwrap()
@@ -388,7 +388,7 @@ mod tests {
 
     #[test]
     fn complaint_lines_show_the_latest_three_and_count_the_rest() {
-        let c = |n: usize| crate::store::Complaint {
+        let c = |n: usize| kiemphieu_station::store::Complaint {
             lodged_by: format!("Ông {n}"),
             content: "Nội dung".into(),
             handling: "Ghi nhận".into(),

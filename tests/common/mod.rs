@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use kiemphieu::election::EXAMPLE_ELECTION;
+use kiemphieu_core::election::EXAMPLE_ELECTION;
 
 /// Runs `kiemphieu ARGS` in `dir`.
 pub fn kp(dir: &Path, args: &[&str]) -> Output {
