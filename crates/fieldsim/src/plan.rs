@@ -1,0 +1,178 @@
+//! Draws what happens to each ballot: the voter's marks, pen, seal, paper and scanner.
+
+use crate::encode::Format;
+use crate::gesture::Mark;
+use crate::layout::Layout;
+use crate::paper::{PaperVariant, Seal};
+use crate::pen::InkKind;
+use crate::rng::{Rand, chance, normal, uni, weighted};
+use crate::scanner::{Crop, Mode, ScanSpec};
+use rand::Rng;
+
+/// One ballot's plan.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Mark per candidate, in ballot order.
+    pub marks: Vec<Mark>,
+    /// Scenario family.
+    pub scenario: &'static str,
+    /// Pen.
+    pub ink: InkKind,
+    /// Seal.
+    pub seal: Seal,
+    /// Paper damage.
+    pub paper: PaperVariant,
+    /// Scanner settings.
+    pub scan: ScanSpec,
+    /// File format.
+    pub format: Format,
+    /// JPEG quality.
+    pub quality: u8,
+}
+
+/// Plain marks: one name kept (usually), others struck with the voter's habitual gesture.
+fn plain_marks(n: usize, r: &mut Rand) -> Vec<Mark> {
+    let habit = Mark::STRIKES[r.random_range(0..Mark::STRIKES.len())];
+    let pick = |r: &mut Rand| {
+        if chance(r, 0.75) { habit } else { Mark::STRIKES[r.random_range(0..Mark::STRIKES.len())] }
+    };
+    if n == 1 {
+        return vec![if chance(r, 0.5) { Mark::Untouched } else { pick(r) }];
+    }
+    let kind = *weighted(r, &[("one", 0.84), ("none", 0.08), ("all", 0.08)]);
+    let keep = r.random_range(0..n);
+    (0..n)
+        .map(|i| match kind {
+            "none" => Mark::Untouched,
+            "all" => pick(r),
+            _ if i == keep => Mark::Untouched,
+            _ => pick(r),
+        })
+        .collect()
+}
+
+/// Draws a ballot's plan for a layout.
+pub fn draw(layout: &Layout, r: &mut Rand) -> Plan {
+    let n = layout.candidates.len();
+    let mut marks = plain_marks(n, r);
+    let scenario = *weighted(
+        r,
+        &[("clear", 0.52), ("hard", 0.26), ("odd_strike", 0.1), ("writing", 0.05), ("seal", 0.07)],
+    );
+    let mut seal = Seal::Full;
+    match scenario {
+        "hard" => {
+            let i = r.random_range(0..n);
+            marks[i] = Mark::NOT_STRIKES[r.random_range(0..Mark::NOT_STRIKES.len())];
+        }
+        "odd_strike" => {
+            let struck: Vec<usize> = (0..n).filter(|&i| marks[i].strikes()).collect();
+            let i = if struck.is_empty() { r.random_range(0..n) } else { struck[r.random_range(0..struck.len())] };
+            marks[i] = Mark::ODD_STRIKES[r.random_range(0..Mark::ODD_STRIKES.len())];
+        }
+        "writing" => {
+            let kept: Vec<usize> = (0..n).filter(|&i| !marks[i].strikes()).collect();
+            let i = if kept.is_empty() { r.random_range(0..n) } else { kept[r.random_range(0..kept.len())] };
+            marks[i] = Mark::WordBeside;
+        }
+        "seal" => seal = *weighted(r, &[(Seal::Partial, 1.0), (Seal::Faint, 1.0), (Seal::Missing, 1.0)]),
+        _ => {}
+    }
+    let ink = *weighted(
+        r,
+        &[
+            (InkKind::BallpointBlue, 30.0),
+            (InkKind::BallpointBlack, 15.0),
+            (InkKind::Gel, 12.0),
+            (InkKind::Felt, 9.0),
+            (InkKind::Pencil, 10.0),
+            (InkKind::DryBallpoint, 9.0),
+            (InkKind::RedPen, 8.0),
+        ],
+    );
+    let paper = *weighted(
+        r,
+        &[
+            (PaperVariant::Clean, 55.0),
+            (PaperVariant::Fold, 12.0),
+            (PaperVariant::FoldQr, 7.0),
+            (PaperVariant::TornCorner, 8.0),
+            (PaperVariant::Stain, 9.0),
+            (PaperVariant::Highlighter, 7.0),
+        ],
+    );
+    let mut mode = *weighted(
+        r,
+        &[
+            (Mode::Grey, 34.0),
+            (Mode::Colour, 26.0),
+            (Mode::RedDropout, 6.0),
+            (Mode::BwThreshold, 14.0),
+            (Mode::BwOrdered, 8.0),
+            (Mode::BwDiffusion, 12.0),
+        ],
+    );
+    if ink == InkKind::RedPen && mode == Mode::RedDropout {
+        // A red-dropout scanner makes a red pen invisible: no one could read that ballot.
+        mode = Mode::Grey;
+    }
+    let format = pick_format(mode, r);
+    let scan = draw_scan(layout, mode, r);
+    Plan { marks, scenario, ink, seal, paper, scan, format, quality: r.random_range(50..=95) }
+}
+
+fn pick_format(mode: Mode, r: &mut Rand) -> Format {
+    let opts: &[(Format, f64)] = if mode.is_bw() {
+        &[
+            (Format::Png, 22.0),
+            (Format::TiffG4WhiteIsZero, 28.0),
+            (Format::TiffG4BlackIsZero, 22.0),
+            (Format::Pnm, 16.0),
+            (Format::PngNoDpi, 8.0),
+        ]
+    } else if mode == Mode::Colour {
+        &[
+            (Format::Png, 28.0),
+            (Format::Jpeg, 35.0),
+            (Format::Jpeg72, 15.0),
+            (Format::Jpeg96, 15.0),
+            (Format::PngNoDpi, 5.0),
+        ]
+    } else {
+        &[
+            (Format::Png, 28.0),
+            (Format::Jpeg, 25.0),
+            (Format::Jpeg72, 14.0),
+            (Format::Jpeg96, 14.0),
+            (Format::Pnm, 12.0),
+            (Format::PngNoDpi, 5.0),
+        ]
+    };
+    *weighted(r, opts)
+}
+
+fn draw_scan(layout: &Layout, mode: Mode, r: &mut Rand) -> ScanSpec {
+    let dpi = *weighted(
+        r,
+        &[(150u32, 8.0), (200, 16.0), (240, 6.0), (300, 40.0), (400, 12.0), (600, 10.0)],
+    );
+    let f = layout.fiducials_mm[0];
+    // An over-eager auto-crop may cut up to the middle of a corner mark.
+    let deep = (f.x.min(f.y) + 0.5 * f.w).min(8.0);
+    let mut tight = [0.0; 4];
+    for t in &mut tight {
+        *t = if chance(r, 0.25) { uni(r, 0.5, deep) } else { uni(r, 0.3, 2.0) };
+    }
+    ScanSpec {
+        dpi,
+        skew_deg: (1.2 * normal(r)).clamp(-3.5, 3.5),
+        scale: 1.0 + (0.004 * normal(r)).clamp(-0.01, 0.01),
+        crop: *weighted(r, &[(Crop::Bed, 40.0), (Crop::Edge, 35.0), (Crop::Tight, 25.0)]),
+        tight_mm: tight,
+        backing: if chance(r, 0.5) { uni(r, 0.8, 0.9) as f32 } else { uni(r, 0.05, 0.15) as f32 },
+        mode,
+        threshold: r.random_range(110..=165),
+        gamma: uni(r, 1.8, 2.3),
+        noise: uni(r, 0.8, 3.0),
+    }
+}
