@@ -37,8 +37,8 @@ impl Canvas {
             return;
         }
         let i = (y * self.w + x) * 3;
-        for c in 0..3 {
-            self.data[i + c] *= 10f32.powf(-amount * absorbance[c]);
+        for (d, a) in self.data[i..i + 3].iter_mut().zip(absorbance) {
+            *d *= 10f32.powf(-amount * a);
         }
     }
 

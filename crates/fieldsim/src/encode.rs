@@ -55,7 +55,7 @@ pub fn write(scan: &Scan, fmt: Format, quality: u8, path: &Path) -> Result<()> {
             let raw = tiff_1bit(scan, fmt == Format::TiffG4WhiteIsZero)?;
             let tmp = path.with_extension("raw.tif");
             std::fs::write(&tmp, raw).with_context(|| format!("writing {}", tmp.display()))?;
-            g4(&[tmp.clone()], path)?;
+            g4(std::slice::from_ref(&tmp), path)?;
             std::fs::remove_file(&tmp).ok();
             return Ok(());
         }
@@ -114,7 +114,11 @@ pub fn png_bytes(scan: &Scan, dpi: bool) -> Result<Vec<u8>> {
         };
         if dpi {
             let ppm = (f64::from(scan.dpi) / 0.0254).round() as u32;
-            enc.set_pixel_dims(Some(png::PixelDimensions { xppu: ppm, yppu: ppm, unit: png::Unit::Meter }));
+            enc.set_pixel_dims(Some(png::PixelDimensions {
+                xppu: ppm,
+                yppu: ppm,
+                unit: png::Unit::Meter,
+            }));
         }
         let mut w = enc.write_header()?;
         w.write_image_data(&data)?;
@@ -159,7 +163,9 @@ pub fn pnm_bytes(scan: &Scan) -> Vec<u8> {
 
 /// A baseline uncompressed 1-bit TIFF (little-endian, one strip) with the resolution tags.
 pub fn tiff_1bit(scan: &Scan, white_is_zero: bool) -> Result<Vec<u8>> {
-    let Pixels::Bw(b) = &scan.px else { bail!("a 1-bit TIFF needs a 1-bit scan") };
+    let Pixels::Bw(b) = &scan.px else {
+        bail!("a 1-bit TIFF needs a 1-bit scan")
+    };
     let data = pack_bits(b, scan.w, scan.h, white_is_zero);
     let entries: [(u16, u16, u32); 12] = [
         (256, 4, scan.w as u32),
@@ -211,14 +217,26 @@ mod tests {
 
     fn bw_scan() -> Scan {
         let (w, h) = (13, 5);
-        let px = (0..w * h).map(|i| if i % 3 == 0 { 0 } else { 255 }).collect();
-        Scan { w, h, dpi: 300, px: Pixels::Bw(px) }
+        let px = (0..w * h)
+            .map(|i| if i % 3 == 0 { 0 } else { 255 })
+            .collect();
+        Scan {
+            w,
+            h,
+            dpi: 300,
+            px: Pixels::Bw(px),
+        }
     }
 
     fn grey_scan() -> Scan {
         let (w, h) = (16, 16);
         let px = (0..w * h).map(|i| (i % 256) as u8).collect();
-        Scan { w, h, dpi: 200, px: Pixels::Grey(px) }
+        Scan {
+            w,
+            h,
+            dpi: 200,
+            px: Pixels::Grey(px),
+        }
     }
 
     #[test]
@@ -242,7 +260,10 @@ mod tests {
         let s = grey_scan();
         let bytes = jpeg_bytes(&s, 90, 72)?;
         // JFIF APP0: units at offset 13, Xdensity at 14..16.
-        let at = bytes.windows(5).position(|w| w == b"JFIF\0").map_or(0, |p| p + 5);
+        let at = bytes
+            .windows(5)
+            .position(|w| w == b"JFIF\0")
+            .map_or(0, |p| p + 5);
         assert_eq!(bytes[at + 2], 1);
         assert_eq!(u16::from_be_bytes([bytes[at + 3], bytes[at + 4]]), 72);
         let img = image::load_from_memory(&bytes)?.to_luma8();
@@ -261,7 +282,10 @@ mod tests {
             assert_eq!(got, want, "white_is_zero={wiz}");
         }
         let img = image::load_from_memory(&pnm_bytes(&grey_scan()));
-        assert!(img.is_err(), "image built without pnm; check header instead");
+        assert!(
+            img.is_err(),
+            "image built without pnm; check header instead"
+        );
         assert!(pnm_bytes(&s).starts_with(b"P4\n13 5\n"));
         Ok(())
     }

@@ -112,7 +112,11 @@ pub fn reason_of(s: &str) -> Option<Reason> {
         Some(Reason::ExtraWriting)
     } else if s.contains("all") && s.contains("struck") {
         Some(Reason::AllStruck)
-    } else if s.contains("kept") || s.contains("none") || s.contains("no_name") || s.contains("too_many") {
+    } else if s.contains("kept")
+        || s.contains("none")
+        || s.contains("no_name")
+        || s.contains("too_many")
+    {
         Some(Reason::TooManyKept)
     } else {
         None
@@ -122,9 +126,18 @@ pub fn reason_of(s: &str) -> Option<Reason> {
 /// Classifies one page.
 pub fn judge_page(t: &PageTruth, m: Option<&Value>) -> Joined {
     let Some(m) = m else {
-        return Joined { truth: t.clone(), status: "missing".into(), verdict: Verdict::Unread, notes: vec!["no output".into()] };
+        return Joined {
+            truth: t.clone(),
+            status: "missing".into(),
+            verdict: Verdict::Unread,
+            notes: vec!["no output".into()],
+        };
     };
-    let status = m.get("status").and_then(Value::as_str).unwrap_or("?").to_string();
+    let status = m
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_string();
     let mut notes = name_notes(t, m);
     let reasons = strings(m, "reasons");
     let verdict = match status.as_str() {
@@ -132,8 +145,15 @@ pub fn judge_page(t: &PageTruth, m: Option<&Value>) -> Joined {
             let vote = m.get("vote").and_then(Value::as_str).map(str::to_string);
             let approve = m.get("approve").and_then(Value::as_bool);
             match &t.outcome {
-                Outcome::Valid { candidate, approve: a } if t.candidates.len() == 1 && approve == *a => Verdict::Right,
-                Outcome::Valid { candidate, .. } if t.candidates.len() > 1 && vote == *candidate => Verdict::Right,
+                Outcome::Valid {
+                    candidate,
+                    approve: a,
+                } if t.candidates.len() == 1 && approve == *a => Verdict::Right,
+                Outcome::Valid { candidate, .. }
+                    if t.candidates.len() > 1 && vote == *candidate =>
+                {
+                    Verdict::Right
+                }
                 _ => {
                     notes.push(format!("read valid ({vote:?}, approve {approve:?})"));
                     Verdict::Wrong
@@ -141,7 +161,12 @@ pub fn judge_page(t: &PageTruth, m: Option<&Value>) -> Joined {
             }
         }
         "invalid" => match &t.outcome {
-            Outcome::Invalid { reasons: want } if reasons.iter().filter_map(|r| reason_of(r)).any(|r| want.contains(&r)) => {
+            Outcome::Invalid { reasons: want }
+                if reasons
+                    .iter()
+                    .filter_map(|r| reason_of(r))
+                    .any(|r| want.contains(&r)) =>
+            {
                 Verdict::Right
             }
             _ => {
@@ -155,15 +180,27 @@ pub fn judge_page(t: &PageTruth, m: Option<&Value>) -> Joined {
             Verdict::Unread
         }
     };
-    Joined { truth: t.clone(), status, verdict, notes }
+    Joined {
+        truth: t.clone(),
+        status,
+        verdict,
+        notes,
+    }
 }
 
 /// Differences between the machine's per-name reading, stamp and writing, and the truth.
 fn name_notes(t: &PageTruth, m: &Value) -> Vec<String> {
-    let (struck, kept, doubtful) = (strings(m, "struck"), strings(m, "kept"), strings(m, "doubtful"));
+    let (struck, kept, doubtful) = (
+        strings(m, "struck"),
+        strings(m, "kept"),
+        strings(m, "doubtful"),
+    );
     let mut notes = Vec::new();
     for c in &t.candidates {
-        let mark = serde_json::to_value(c.mark).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let mark = serde_json::to_value(c.mark)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
         if doubtful.contains(&c.id) {
             notes.push(format!("{mark} doubtful"));
         } else if struck.contains(&c.id) && !c.struck {
@@ -172,8 +209,14 @@ fn name_notes(t: &PageTruth, m: &Value) -> Vec<String> {
             notes.push(format!("{mark} read as kept"));
         }
     }
-    let stamp = m.pointer("/stamp/state").and_then(Value::as_str).unwrap_or("");
-    let seal = serde_json::to_value(t.seal).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let stamp = m
+        .pointer("/stamp/state")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let seal = serde_json::to_value(t.seal)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
     if (stamp == "present") != (t.seal != crate::paper::Seal::Missing) && !stamp.is_empty() {
         notes.push(format!("seal {seal} read as stamp {stamp}"));
     }
@@ -197,11 +240,15 @@ pub fn run(kiemphieu: &Path, dir: &Path) -> Result<Vec<Joined>> {
         .collect();
     elections.sort();
     if elections.is_empty() {
-        bail!("no election folders with truth.json under {}", dir.display());
+        bail!(
+            "no election folders with truth.json under {}",
+            dir.display()
+        );
     }
     for e in elections {
-        let truths: Vec<PageTruth> = serde_json::from_str(&std::fs::read_to_string(e.join("truth.json"))?)
-            .with_context(|| format!("parsing {}/truth.json", e.display()))?;
+        let truths: Vec<PageTruth> =
+            serde_json::from_str(&std::fs::read_to_string(e.join("truth.json"))?)
+                .with_context(|| format!("parsing {}/truth.json", e.display()))?;
         let mut files: Vec<String> = truths.iter().map(|t| t.file.clone()).collect();
         files.dedup();
         let out = Command::new(kiemphieu)
@@ -225,7 +272,11 @@ pub fn run(kiemphieu: &Path, dir: &Path) -> Result<Vec<Joined>> {
             }
         }
         if seen.is_empty() {
-            eprintln!("{}: interpreter said: {}", e.display(), String::from_utf8_lossy(&out.stderr).trim());
+            eprintln!(
+                "{}: interpreter said: {}",
+                e.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
         }
         for t in &truths {
             all.push(judge_page(t, seen.get(&(t.file.clone(), t.page))));
@@ -257,7 +308,14 @@ pub fn summarise(pages: &[Joined]) -> Summary {
             ("seal", name(&t.seal)),
             ("paper", name(&v.paper)),
             ("mode", name(&v.mode)),
-            ("format", format!("{}{}", name(&v.format), if v.multipage { " (multi-page)" } else { "" })),
+            (
+                "format",
+                format!(
+                    "{}{}",
+                    name(&v.format),
+                    if v.multipage { " (multi-page)" } else { "" }
+                ),
+            ),
             ("dpi", v.dpi.to_string()),
             ("crop", name(&v.crop)),
             ("candidates", format!("{:02}", t.candidates.len())),
@@ -268,7 +326,11 @@ pub fn summarise(pages: &[Joined]) -> Summary {
             dims.push(("gesture", name(&m)));
         }
         for (d, k) in dims {
-            by.entry(d.to_string()).or_default().entry(k).or_default().add(j);
+            by.entry(d.to_string())
+                .or_default()
+                .entry(k)
+                .or_default()
+                .add(j);
         }
         let where_ = format!("{}/scans/{}#{}", t.election, t.file, t.page);
         let kind = match j.verdict {
@@ -278,14 +340,24 @@ pub fn summarise(pages: &[Joined]) -> Summary {
             _ => None,
         };
         if let Some(kind) = kind {
-            let what = if j.notes.is_empty() { "no per-name difference".to_string() } else { j.notes.join("; ") };
+            let what = if j.notes.is_empty() {
+                "no per-name difference".to_string()
+            } else {
+                j.notes.join("; ")
+            };
             let list = failures.entry(format!("{kind}: {what}")).or_default();
             if list.len() < 3 {
                 list.push(where_);
             }
         }
     }
-    let pct = |a: usize, b: usize| if b == 0 { 0.0 } else { (1000.0 * a as f64 / b as f64).round() / 10.0 };
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            0.0
+        } else {
+            (1000.0 * a as f64 / b as f64).round() / 10.0
+        }
+    };
     Summary {
         wrong_automatic: total.wrong,
         unread_pct: pct(total.unread, total.pages),
@@ -302,7 +374,14 @@ pub fn table(s: &Summary) -> String {
     let mut out = format!(
         "pages {}; wrong automatic decisions {} (target 0); genuine ballots unread {} = {:.1} % (target ≤ 0.5 %); \
          clear ballots to review {} of {} = {:.1} % (target ≤ 2 %); all pages to review {}\n",
-        t.pages, s.wrong_automatic, t.unread, s.unread_pct, t.clear_review, t.clear, s.clear_review_pct, t.review
+        t.pages,
+        s.wrong_automatic,
+        t.unread,
+        s.unread_pct,
+        t.clear_review,
+        t.clear,
+        s.clear_review_pct,
+        t.review
     );
     for (dim, rows) in &s.by {
         out.push_str(&format!("\n| {dim} | pages | wrong | unread | review | clear | clear→review |\n|---|---|---|---|---|---|---|\n"));

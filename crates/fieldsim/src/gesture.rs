@@ -121,7 +121,11 @@ pub fn strokes(mark: Mark, layout: &Layout, i: usize, r: &mut Rand) -> Vec<Vec<(
         (0..=n)
             .map(|k| {
                 let t = k as f64 / n as f64;
-                let wob = if k == 0 || k == n { 0.0 } else { 0.04 * em * normal(r) };
+                let wob = if k == 0 || k == n {
+                    0.0
+                } else {
+                    0.04 * em * normal(r)
+                };
                 (xa + (xb - xa) * t, ya + (yb2 - ya) * t + wob)
             })
             .collect()
@@ -159,8 +163,16 @@ pub fn strokes(mark: Mark, layout: &Layout, i: usize, r: &mut Rand) -> Vec<Vec<(
         Mark::ShortEnds => {
             let w = c.name_mm.w;
             let budget = (0.08 * w).min(5.0);
-            let late = if chance(r, 0.7) { uni(r, 0.3, 0.6) * budget } else { 0.0 };
-            let early = if late == 0.0 || chance(r, 0.5) { uni(r, 0.3, 0.4) * budget } else { 0.0 };
+            let late = if chance(r, 0.7) {
+                uni(r, 0.3, 0.6) * budget
+            } else {
+                0.0
+            };
+            let early = if late == 0.0 || chance(r, 0.5) {
+                uni(r, 0.3, 0.4) * budget
+            } else {
+                0.0
+            };
             vec![line(x0 + late, x1 - early, yb + jit(r), yb + jit(r), r)]
         }
         Mark::Overshoot => {
@@ -194,17 +206,32 @@ pub fn strokes(mark: Mark, layout: &Layout, i: usize, r: &mut Rand) -> Vec<Vec<(
         Mark::Dot => {
             let x = x1 + uni(r, 2.0, 6.0);
             let y = yb + jit(r);
-            vec![vec![(x, y), (x + 0.25, y + 0.15), (x + 0.05, y + 0.3), (x + 0.2, y + 0.05)]]
+            vec![vec![
+                (x, y),
+                (x + 0.25, y + 0.15),
+                (x + 0.05, y + 0.3),
+                (x + 0.2, y + 0.05),
+            ]]
         }
         Mark::Tick => {
             let x = x1 + uni(r, 3.0, 8.0);
             let s = uni(r, 0.7, 1.1) * em;
-            vec![vec![(x, yb - 0.1 * s), (x + 0.3 * s, yb + 0.35 * s), (x + 1.0 * s, yb - 0.7 * s)]]
+            vec![vec![
+                (x, yb - 0.1 * s),
+                (x + 0.3 * s, yb + 0.35 * s),
+                (x + 1.0 * s, yb - 0.7 * s),
+            ]]
         }
         Mark::Partial => {
             let first = first_word_fraction(&c.name);
             let end = x0 + first * c.name_mm.w + uni(r, 0.2, 0.8);
-            vec![line(x0 - uni(r, 0.5, 3.0), end, yb + jit(r), yb + jit(r), r)]
+            vec![line(
+                x0 - uni(r, 0.5, 3.0),
+                end,
+                yb + jit(r),
+                yb + jit(r),
+                r,
+            )]
         }
         Mark::WordBeside => {
             let xh = uni(r, 1.8, 2.6);
@@ -225,7 +252,10 @@ fn wave(mark: Mark, x0: f64, x1: f64, yb: f64, em: f64, r: &mut Rand) -> Vec<Vec
             let phase = uni(r, 0.0, std::f64::consts::TAU);
             let mut x = a;
             while x <= b {
-                pts.push((x, yb + amp * ((x - a) / period * std::f64::consts::TAU + phase).sin()));
+                pts.push((
+                    x,
+                    yb + amp * ((x - a) / period * std::f64::consts::TAU + phase).sin(),
+                ));
                 x += period / 6.0;
             }
         }
@@ -250,8 +280,12 @@ fn wave(mark: Mark, x0: f64, x1: f64, yb: f64, em: f64, r: &mut Rand) -> Vec<Vec
                 x += if k % 3 == 2 { -0.6 } else { uni(r, 0.8, 1.6) };
                 k += 1;
             }
-            let back: Vec<(f64, f64)> =
-                pts.iter().rev().step_by(2).map(|&(x, y)| (x + 0.4, 2.0 * yb - y)).collect();
+            let back: Vec<(f64, f64)> = pts
+                .iter()
+                .rev()
+                .step_by(2)
+                .map(|&(x, y)| (x + 0.4, 2.0 * yb - y))
+                .collect();
             pts.extend(back);
         }
     }
@@ -282,7 +316,10 @@ fn circle(layout: &Layout, i: usize, m: &NameMetrics, r: &mut Rand) -> Vec<Vec<(
 /// proportional font).
 pub fn first_word_fraction(name: &str) -> f64 {
     let total = name.chars().count().max(1) as f64;
-    let first = name.split_whitespace().next().map_or(0, |w| w.chars().count()) as f64;
+    let first = name
+        .split_whitespace()
+        .next()
+        .map_or(0, |w| w.chars().count()) as f64;
     first / total
 }
 
@@ -327,14 +364,32 @@ mod tests {
         let cand = |i: usize| CandidateBox {
             id: format!("c{i}"),
             name: "Nguyễn Thị Ngọc Huyền".into(),
-            name_mm: Rect { x: 30.0, y: 60.0 + 12.0 * i as f64, w: 50.0, h: 6.0 },
+            name_mm: Rect {
+                x: 30.0,
+                y: 60.0 + 12.0 * i as f64,
+                w: 50.0,
+                h: 6.0,
+            },
             baseline_mm: Some(65.0 + 12.0 * i as f64),
         };
         Layout {
-            page_mm: PageSize { width: 148.0, height: 210.0 },
+            page_mm: PageSize {
+                width: 148.0,
+                height: 210.0,
+            },
             fiducials_mm: vec![],
-            qr_mm: Rect { x: 100.0, y: 10.0, w: 25.0, h: 25.0 },
-            stamp_mm: Rect { x: 10.0, y: 10.0, w: 40.0, h: 40.0 },
+            qr_mm: Rect {
+                x: 100.0,
+                y: 10.0,
+                w: 25.0,
+                h: 25.0,
+            },
+            stamp_mm: Rect {
+                x: 10.0,
+                y: 10.0,
+                w: 40.0,
+                h: 40.0,
+            },
             candidates: (0..3).map(cand).collect(),
         }
     }
@@ -355,7 +410,11 @@ mod tests {
         assert!(hi < 30.0 + 0.45 * 50.0, "partial ends at {hi}");
         let o = strokes(Mark::Overline, &l, 1, &mut r);
         let m = NameMetrics::of(&l.candidates[1]);
-        assert!(o.iter().flatten().all(|p| p.1 < m.body_centre() - m.x_height() / 2.0));
+        assert!(
+            o.iter()
+                .flatten()
+                .all(|p| p.1 < m.body_centre() - m.x_height() / 2.0)
+        );
         let u = strokes(Mark::Underline, &l, 1, &mut r);
         assert!(u.iter().flatten().all(|p| p.1 > m.baseline));
     }

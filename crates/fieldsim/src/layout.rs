@@ -187,8 +187,18 @@ mod tests {
                 height: 210.0,
             },
             fiducials_mm: vec![],
-            qr_mm: Rect { x: 0.0, y: 0.0, w: 1.0, h: 1.0 },
-            stamp_mm: Rect { x: 0.0, y: 0.0, w: 1.0, h: 1.0 },
+            qr_mm: Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 1.0,
+                h: 1.0,
+            },
+            stamp_mm: Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 1.0,
+                h: 1.0,
+            },
             candidates: vec![cand(50.0), cand(62.0), cand(74.0)],
         };
         let (t0, b0) = l.row_band(0);

@@ -4,6 +4,7 @@
 mod canvas;
 mod encode;
 mod eval;
+mod gallery;
 mod gesture;
 mod layout;
 mod make;
@@ -20,7 +21,10 @@ use std::path::PathBuf;
 
 /// Command line.
 #[derive(Parser)]
-#[command(name = "fieldsim", about = "Independent marked-and-scanned ballots for kiemphieu's interpreter")]
+#[command(
+    name = "fieldsim",
+    about = "Independent marked-and-scanned ballots for kiemphieu's interpreter"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -43,6 +47,15 @@ enum Cmd {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Draw every gesture in every ink on page 1 of a printed ballot (PNG files to look at).
+    Gallery {
+        /// Folder with ballots.pdf and layout.json from `kiemphieu ballots`.
+        #[arg(long)]
+        print: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Run `kiemphieu interpret --json` over a corpus and report the figures by case.
     Eval {
         /// The kiemphieu binary.
@@ -59,15 +72,28 @@ enum Cmd {
 
 fn main() -> Result<()> {
     match Cli::parse().cmd {
-        Cmd::Make { kiemphieu, out, pages, seed } => make::make(&kiemphieu, &out, pages, seed),
-        Cmd::Eval { kiemphieu, dir, json } => {
+        Cmd::Make {
+            kiemphieu,
+            out,
+            pages,
+            seed,
+        } => make::make(&kiemphieu, &out, pages, seed),
+        Cmd::Gallery { print, out } => gallery::gallery(&print, &out),
+        Cmd::Eval {
+            kiemphieu,
+            dir,
+            json,
+        } => {
             let pages = eval::run(&kiemphieu, &dir)?;
             let summary = eval::summarise(&pages);
             let js = serde_json::to_string_pretty(&summary)?;
             let table = eval::table(&summary);
             std::fs::write(dir.join("eval.json"), &js)?;
             std::fs::write(dir.join("eval.md"), &table)?;
-            let lines: Vec<String> = pages.iter().filter_map(|p| serde_json::to_string(p).ok()).collect();
+            let lines: Vec<String> = pages
+                .iter()
+                .filter_map(|p| serde_json::to_string(p).ok())
+                .collect();
             std::fs::write(dir.join("pages.jsonl"), lines.join("\n"))?;
             println!("{}", if json { js } else { table });
             Ok(())

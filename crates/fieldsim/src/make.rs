@@ -56,7 +56,10 @@ pub fn election_toml(n: usize, paper: &str, offset: usize) -> String {
     s.push_str(&format!("paper = \"{paper}\"\n\n"));
     for i in 0..n {
         let name = NAMES[(offset + i) % NAMES.len()];
-        s.push_str(&format!("[[candidates]]\nid = \"c{}\"\nname = \"{name}\"\n\n", i + 1));
+        s.push_str(&format!(
+            "[[candidates]]\nid = \"c{}\"\nname = \"{name}\"\n\n",
+            i + 1
+        ));
     }
     s.push_str("[settings]\nrequire_stamp = true\nsingle_struck = \"disapprove\"\nauto_invalidate_flags = false\n");
     s
@@ -65,7 +68,10 @@ pub fn election_toml(n: usize, paper: &str, offset: usize) -> String {
 fn run(cmd: &mut Command) -> Result<()> {
     let out = cmd.output().with_context(|| format!("starting {cmd:?}"))?;
     if !out.status.success() {
-        bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "{cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     Ok(())
 }
@@ -98,7 +104,9 @@ pub fn read_pgm(bytes: &[u8]) -> Result<(usize, usize, Vec<u8>)> {
     }
     let w: usize = fields[1].parse()?;
     let h: usize = fields[2].parse()?;
-    let data = bytes.get(i + 1..i + 1 + w * h).context("truncated PGM data")?;
+    let data = bytes
+        .get(i + 1..i + 1 + w * h)
+        .context("truncated PGM data")?;
     Ok((w, h, data.to_vec()))
 }
 
@@ -124,7 +132,14 @@ pub fn make(kiemphieu: &Path, out: &Path, pages: usize, seed: u64) -> Result<()>
             .arg("--seed")
             .arg((seed + k as u64).to_string()))?;
         let layout = Layout::load(&print.join("layout.json"))?;
-        let truths = election_pages(&dir, &name, paper, &layout, per, seed.wrapping_add(1000 * k as u64))?;
+        let truths = election_pages(
+            &dir,
+            &name,
+            paper,
+            &layout,
+            per,
+            seed.wrapping_add(1000 * k as u64),
+        )?;
         let json = serde_json::to_string_pretty(&truths)?;
         std::fs::write(dir.join("truth.json"), json)?;
         eprintln!("{name}: {} pages", truths.len());
@@ -132,7 +147,14 @@ pub fn make(kiemphieu: &Path, out: &Path, pages: usize, seed: u64) -> Result<()>
     Ok(())
 }
 
-fn election_pages(dir: &Path, name: &str, paper: &str, layout: &Layout, count: usize, seed: u64) -> Result<Vec<PageTruth>> {
+fn election_pages(
+    dir: &Path,
+    name: &str,
+    paper: &str,
+    layout: &Layout,
+    count: usize,
+    seed: u64,
+) -> Result<Vec<PageTruth>> {
     let master_dpi = if paper == "A4" { 300 } else { 400 };
     let tmp = dir.join("tmp");
     std::fs::create_dir_all(&tmp)?;
@@ -143,7 +165,16 @@ fn election_pages(dir: &Path, name: &str, paper: &str, layout: &Layout, count: u
         let plan = plan::draw(layout, &mut r);
         let prefix = tmp.join("print");
         run(Command::new("pdftoppm")
-            .args(["-gray", "-r", &master_dpi.to_string(), "-f", &page.to_string(), "-l", &page.to_string(), "-singlefile"])
+            .args([
+                "-gray",
+                "-r",
+                &master_dpi.to_string(),
+                "-f",
+                &page.to_string(),
+                "-l",
+                &page.to_string(),
+                "-singlefile",
+            ])
             .arg(dir.join("print").join("ballots.pdf"))
             .arg(&prefix))?;
         let pgm = std::fs::read(prefix.with_extension("pgm"))?;
@@ -154,15 +185,26 @@ fn election_pages(dir: &Path, name: &str, paper: &str, layout: &Layout, count: u
         let dmg = mark_page(&mut canvas, layout, &plan, &mut r);
         let page_mm = (layout.page_mm.width, layout.page_mm.height);
         let scan = scanner::scan(&canvas, &dmg, &plan.scan, page_mm, &mut r);
-        let tiff = matches!(plan.format, Format::TiffG4WhiteIsZero | Format::TiffG4BlackIsZero);
+        let tiff = matches!(
+            plan.format,
+            Format::TiffG4WhiteIsZero | Format::TiffG4BlackIsZero
+        );
         let file = format!("p{page:04}.{}", plan.format.ext());
         if tiff {
             let raw = tmp.join(format!("p{page:04}.raw.tif"));
-            std::fs::write(&raw, encode::tiff_1bit(&scan, plan.format == Format::TiffG4WhiteIsZero)?)?;
+            std::fs::write(
+                &raw,
+                encode::tiff_1bit(&scan, plan.format == Format::TiffG4WhiteIsZero)?,
+            )?;
             let slot = usize::from(plan.format == Format::TiffG4BlackIsZero);
             pending[slot].push((raw, truths.len()));
         } else {
-            encode::write(&scan, plan.format, plan.quality, &dir.join("scans").join(&file))?;
+            encode::write(
+                &scan,
+                plan.format,
+                plan.quality,
+                &dir.join("scans").join(&file),
+            )?;
         }
         truths.push(page_truth(file, name, paper, layout, &plan));
     }
@@ -173,7 +215,11 @@ fn election_pages(dir: &Path, name: &str, paper: &str, layout: &Layout, count: u
             let take = r.random_range(1..=3usize).min(list.len() - i);
             let group = &list[i..i + take];
             let first = truths[group[0].1].file.clone();
-            let file = if take > 1 { first.replace(".tif", &format!("-{take}pages.tif")) } else { first };
+            let file = if take > 1 {
+                first.replace(".tif", &format!("-{take}pages.tif"))
+            } else {
+                first
+            };
             let inputs: Vec<PathBuf> = group.iter().map(|g| g.0.clone()).collect();
             encode::g4(&inputs, &dir.join("scans").join(&file))?;
             for (k, g) in group.iter().enumerate() {
@@ -203,12 +249,23 @@ fn mark_page(canvas: &mut Canvas, layout: &Layout, plan: &Plan, r: &mut Rand) ->
     paper::apply(plan.paper, canvas, layout, r)
 }
 
-fn page_truth(file: String, election: &str, paper: &str, layout: &Layout, plan: &Plan) -> PageTruth {
+fn page_truth(
+    file: String,
+    election: &str,
+    paper: &str,
+    layout: &Layout,
+    plan: &Plan,
+) -> PageTruth {
     let candidates: Vec<CandidateTruth> = layout
         .candidates
         .iter()
         .zip(&plan.marks)
-        .map(|(c, &mark)| CandidateTruth { id: c.id.clone(), name: c.name.clone(), mark, struck: mark.strikes() })
+        .map(|(c, &mark)| CandidateTruth {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            mark,
+            struck: mark.strikes(),
+        })
         .collect();
     let outcome = truth::judge(&candidates, plan.seal);
     let clear = truth::is_clear(&candidates, plan.seal, plan.ink, plan.paper);
@@ -222,7 +279,11 @@ fn page_truth(file: String, election: &str, paper: &str, layout: &Layout, plan: 
         seal: plan.seal,
         scenario: plan.scenario.to_string(),
         outcome,
-        expect: if clear { Expect::Clear } else { Expect::DoubtfulAcceptable },
+        expect: if clear {
+            Expect::Clear
+        } else {
+            Expect::DoubtfulAcceptable
+        },
         variant: Variant {
             paper: plan.paper,
             mode: plan.scan.mode,
@@ -240,7 +301,12 @@ fn page_truth(file: String, election: &str, paper: &str, layout: &Layout, plan: 
 
 /// Marks that appear on a page (for the breakdown), `untouched` only if nothing else.
 pub fn page_marks(t: &PageTruth) -> Vec<Mark> {
-    let mut m: Vec<Mark> = t.candidates.iter().map(|c| c.mark).filter(|&m| m != Mark::Untouched).collect();
+    let mut m: Vec<Mark> = t
+        .candidates
+        .iter()
+        .map(|c| c.mark)
+        .filter(|&m| m != Mark::Untouched)
+        .collect();
     m.sort();
     m.dedup();
     if m.is_empty() {

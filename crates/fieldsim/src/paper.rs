@@ -40,27 +40,35 @@ pub enum Seal {
     Missing,
 }
 
+/// A fold: a point on the line (mm), its unit normal, and the shift of the far side in mm.
+pub type Fold = ((f64, f64), (f64, f64), f64);
+
 /// Geometric damage the scanner sees (page mm).
 #[derive(Debug, Clone, Default)]
 pub struct Damage {
     /// Torn-away region (polygon); outside the paper.
     pub tear: Option<Vec<(f64, f64)>>,
     /// Fold: a point on the line, its unit normal and the shift of the far side in mm.
-    pub fold: Option<((f64, f64), (f64, f64), f64)>,
+    pub fold: Option<Fold>,
 }
 
 /// Paper tone and fibre texture applied to the whole sheet.
 pub fn tone_and_texture(c: &mut Canvas, r: &mut Rand) {
-    let tone = [uni(r, 0.9, 0.97) as f32, uni(r, 0.89, 0.96) as f32, uni(r, 0.83, 0.93) as f32];
+    let tone = [
+        uni(r, 0.9, 0.97) as f32,
+        uni(r, 0.89, 0.96) as f32,
+        uni(r, 0.83, 0.93) as f32,
+    ];
     let salt: u64 = r.random();
     let cell = 0.6 * c.px_per_mm;
     for y in 0..c.h {
         for x in 0..c.w {
-            let f = 1.0 + 0.03 * (value_noise(x as f64, y as f64, cell, salt) - 0.5)
+            let f = 1.0
+                + 0.03 * (value_noise(x as f64, y as f64, cell, salt) - 0.5)
                 + 0.012 * (hash01(x as i64, y as i64, salt) - 0.5);
             let i = (y * c.w + x) * 3;
-            for k in 0..3 {
-                c.data[i + k] = (c.data[i + k] * tone[k] * f).min(1.0);
+            for (d, t) in c.data[i..i + 3].iter_mut().zip(tone) {
+                *d = (*d * t * f).min(1.0);
             }
         }
     }
@@ -75,9 +83,17 @@ pub fn apply(v: PaperVariant, c: &mut Canvas, layout: &Layout, r: &mut Rand) -> 
             let (px, py) = if v == PaperVariant::FoldQr {
                 layout.qr_mm.centre()
             } else {
-                (layout.page_mm.width / 2.0, layout.page_mm.height * uni(r, 0.35, 0.65))
+                (
+                    layout.page_mm.width / 2.0,
+                    layout.page_mm.height * uni(r, 0.35, 0.65),
+                )
             };
-            let ang = uni(r, -0.08, 0.08) + if chance(r, 0.3) { std::f64::consts::FRAC_PI_2 } else { 0.0 };
+            let ang = uni(r, -0.08, 0.08)
+                + if chance(r, 0.3) {
+                    std::f64::consts::FRAC_PI_2
+                } else {
+                    0.0
+                };
             let n = (-ang.sin(), ang.cos());
             let depth = uni(r, 0.08, 0.3) as f32;
             let sigma = uni(r, 0.4, 1.2);
@@ -89,7 +105,11 @@ pub fn apply(v: PaperVariant, c: &mut Canvas, layout: &Layout, r: &mut Rand) -> 
                         continue;
                     }
                     let g = (-(dist / sigma).powi(2)).exp() as f32;
-                    let lit = if dist > 0.0 { 0.04 * (-(dist / (2.0 * sigma))).exp() as f32 } else { 0.0 };
+                    let lit = if dist > 0.0 {
+                        0.04 * (-(dist / (2.0 * sigma))).exp() as f32
+                    } else {
+                        0.0
+                    };
                     let f = 1.0 - depth * g + lit;
                     let i = (y * c.w + x) * 3;
                     for ch in 0..3 {
@@ -116,7 +136,12 @@ pub fn apply(v: PaperVariant, c: &mut Canvas, layout: &Layout, r: &mut Rand) -> 
                     grain: 0.0,
                 };
                 let hand = Hand::random(r);
-                let s = sample_stroke(&[(cx - 10.0, cy), (cx + 10.0, cy + uni(r, -2.0, 2.0))], &hand, 300.0, r);
+                let s = sample_stroke(
+                    &[(cx - 10.0, cy), (cx + 10.0, cy + uni(r, -2.0, 2.0))],
+                    &hand,
+                    300.0,
+                    r,
+                );
                 render(c, &s, &ink, r);
             }
         }
@@ -132,7 +157,10 @@ fn tear(layout: &Layout, r: &mut Rand) -> Vec<(f64, f64)> {
         let idx = (start + k) % 4;
         let f = layout.fiducials_mm[idx];
         let (cx, cy) = ([0.0, pw, 0.0, pw][idx], [0.0, 0.0, ph, ph][idx]);
-        let (sx, sy) = (if cx > 0.0 { -1.0 } else { 1.0 }, if cy > 0.0 { -1.0 } else { 1.0 });
+        let (sx, sy) = (
+            if cx > 0.0 { -1.0 } else { 1.0 },
+            if cy > 0.0 { -1.0 } else { 1.0 },
+        );
         let far_x = (f.x - cx).abs().max((f.right() - cx).abs());
         let far_y = (f.y - cy).abs().max((f.bottom() - cy).abs());
         let leg = far_x + far_y + uni(r, 1.5, 5.0);
@@ -143,8 +171,12 @@ fn tear(layout: &Layout, r: &mut Rand) -> Vec<(f64, f64)> {
             poly.push((cx + sx * (leg * (1.0 - t) + jag), cy + sy * (leg * t + jag)));
         }
         poly.push((cx, cy + sy * leg));
-        let hits = |rc: &Rect| poly.iter().any(|p| inside_rect(rc, *p)) || inside_poly(&poly, rc.centre());
-        if !hits(&layout.qr_mm) && !hits(&layout.stamp_mm) && layout.candidates.iter().all(|c| !hits(&c.name_mm)) {
+        let hits =
+            |rc: &Rect| poly.iter().any(|p| inside_rect(rc, *p)) || inside_poly(&poly, rc.centre());
+        if !hits(&layout.qr_mm)
+            && !hits(&layout.stamp_mm)
+            && layout.candidates.iter().all(|c| !hits(&c.name_mm))
+        {
             return poly;
         }
     }
@@ -174,14 +206,26 @@ fn free_spot(layout: &Layout, size: f64, r: &mut Rand) -> Option<(f64, f64)> {
     busy.extend(layout.fiducials_mm.iter().copied());
     for i in 0..layout.candidates.len() {
         let (t, b) = layout.row_band(i);
-        busy.push(Rect { x: 0.0, y: t, w: layout.page_mm.width, h: b - t });
+        busy.push(Rect {
+            x: 0.0,
+            y: t,
+            w: layout.page_mm.width,
+            h: b - t,
+        });
     }
     let h = size / 2.0 + 2.0;
     for _ in 0..300 {
         let x = uni(r, h + 4.0, layout.page_mm.width - h - 4.0);
         let y = uni(r, h + 4.0, layout.page_mm.height - h - 4.0);
-        let me = Rect { x: x - h, y: y - h, w: 2.0 * h, h: 2.0 * h };
-        let overlap = |b: &Rect| me.x < b.right() && b.x < me.right() && me.y < b.bottom() && b.y < me.bottom();
+        let me = Rect {
+            x: x - h,
+            y: y - h,
+            w: 2.0 * h,
+            h: 2.0 * h,
+        };
+        let overlap = |b: &Rect| {
+            me.x < b.right() && b.x < me.right() && me.y < b.bottom() && b.y < me.bottom()
+        };
         if !busy.iter().any(overlap) {
             return Some((x, y));
         }
@@ -195,8 +239,14 @@ fn stain(c: &mut Canvas, cx: f64, cy: f64, rad: f64, r: &mut Rand) {
     let k = c.px_per_mm;
     let brown = [0.1f32, 0.22, 0.42];
     let strength = uni(r, 0.3, 0.8) as f32;
-    let (x0, x1) = (((cx - rad - 1.0) * k).max(0.0) as usize, (((cx + rad + 1.0) * k) as usize).min(c.w));
-    let (y0, y1) = (((cy - rad - 1.0) * k).max(0.0) as usize, (((cy + rad + 1.0) * k) as usize).min(c.h));
+    let (x0, x1) = (
+        ((cx - rad - 1.0) * k).max(0.0) as usize,
+        (((cx + rad + 1.0) * k) as usize).min(c.w),
+    );
+    let (y0, y1) = (
+        ((cy - rad - 1.0) * k).max(0.0) as usize,
+        (((cy + rad + 1.0) * k) as usize).min(c.h),
+    );
     for y in y0..y1 {
         for x in x0..x1 {
             let (dx, dy) = (x as f64 / k - cx, y as f64 / k - cy);
@@ -224,12 +274,22 @@ pub fn seal(c: &mut Canvas, area: &Rect, kind: Seal, r: &mut Rand) {
         _ => uni(r, 0.7, 1.0),
     } as f32;
     let tilt_ang = uni(r, 0.0, std::f64::consts::TAU);
-    let tilt = if kind == Seal::Partial { uni(r, 1.0, 1.6) } else { uni(r, 0.0, 0.3) } as f32;
+    let tilt = if kind == Seal::Partial {
+        uni(r, 1.0, 1.6)
+    } else {
+        uni(r, 0.0, 0.3)
+    } as f32;
     let salt: u64 = r.random();
     let red = [0.05f32, 0.8, 0.6];
     let k = c.px_per_mm;
-    let (x0, x1) = (((cx - rad - 1.0) * k).max(0.0) as usize, (((cx + rad + 1.0) * k) as usize).min(c.w));
-    let (y0, y1) = (((cy - rad - 1.0) * k).max(0.0) as usize, (((cy + rad + 1.0) * k) as usize).min(c.h));
+    let (x0, x1) = (
+        ((cx - rad - 1.0) * k).max(0.0) as usize,
+        (((cx + rad + 1.0) * k) as usize).min(c.w),
+    );
+    let (y0, y1) = (
+        ((cy - rad - 1.0) * k).max(0.0) as usize,
+        (((cy + rad + 1.0) * k) as usize).min(c.h),
+    );
     for y in y0..y1 {
         for x in x0..x1 {
             let (dx, dy) = (x as f64 / k - cx, y as f64 / k - cy);
@@ -259,9 +319,14 @@ fn seal_pattern(rho: f64, ang: f64, u: f64, v: f64, salt: u64) -> f32 {
     if (0.76..=0.9).contains(&rho) {
         // Letters: ~40 cells around, strokes inside each.
         let cell = ((ang + std::f64::consts::PI) / std::f64::consts::TAU * 40.0).floor() as i64;
-        let sub = (((ang + std::f64::consts::PI) / std::f64::consts::TAU * 160.0).floor() as i64) % 4;
+        let sub =
+            (((ang + std::f64::consts::PI) / std::f64::consts::TAU * 160.0).floor() as i64) % 4;
         let band = ((rho - 0.76) / 0.035).floor() as i64;
-        return if hash01(cell * 4 + sub, band, salt) < 0.45 && cell % 10 != 0 { 1.0 } else { 0.0 };
+        return if hash01(cell * 4 + sub, band, salt) < 0.45 && cell % 10 != 0 {
+            1.0
+        } else {
+            0.0
+        };
     }
     // Five-pointed star in the centre.
     let r = (u * u + v * v).sqrt();
@@ -273,7 +338,11 @@ fn seal_pattern(rho: f64, ang: f64, u: f64, v: f64, salt: u64) -> f32 {
     }
     if (0.3..0.42).contains(&v) && u.abs() < 0.5 {
         let col = ((u + 0.5) * 30.0).floor() as i64;
-        return if hash01(col, 7, salt) < 0.55 { 1.0 } else { 0.0 };
+        return if hash01(col, 7, salt) < 0.55 {
+            1.0
+        } else {
+            0.0
+        };
     }
     0.0
 }

@@ -139,9 +139,16 @@ fn spline(pts: &[(f64, f64)], u: f64) -> (f64, f64) {
     let i = (u.floor() as usize).min(n - 2);
     let t = u - i as f64;
     let p = |k: isize| pts[(k.max(0) as usize).min(n - 1)];
-    let (p0, p1, p2, p3) = (p(i as isize - 1), p(i as isize), p(i as isize + 1), p(i as isize + 2));
+    let (p0, p1, p2, p3) = (
+        p(i as isize - 1),
+        p(i as isize),
+        p(i as isize + 1),
+        p(i as isize + 2),
+    );
     let f = |a: f64, b: f64, c: f64, d: f64| {
-        0.5 * (2.0 * b + (-a + c) * t + (2.0 * a - 5.0 * b + 4.0 * c - d) * t * t
+        0.5 * (2.0 * b
+            + (-a + c) * t
+            + (2.0 * a - 5.0 * b + 4.0 * c - d) * t * t
             + (-a + 3.0 * b - 3.0 * c + d) * t * t * t)
     };
     (f(p0.0, p1.0, p2.0, p3.0), f(p0.1, p1.1, p2.1, p3.1))
@@ -154,7 +161,12 @@ pub fn sample_stroke(pts: &[(f64, f64)], hand: &Hand, hz: f64, r: &mut Rand) -> 
     if pts.len() < 2 {
         return pts
             .iter()
-            .map(|&(x, y)| Sample { x, y, t: 0.0, p: hand.pressure })
+            .map(|&(x, y)| Sample {
+                x,
+                y,
+                t: 0.0,
+                p: hand.pressure,
+            })
             .collect();
     }
     // Dense arc-length table of the spline.
@@ -172,7 +184,7 @@ pub fn sample_stroke(pts: &[(f64, f64)], hand: &Hand, hz: f64, r: &mut Rand) -> 
     let n = ((duration * hz).ceil() as usize).max(2);
     let (mut tx, mut ty) = (0.0, 0.0);
     let alpha = 0.85; // AR(1) tremor: ~8–12 Hz physiological band at 500 Hz sampling.
-    let sd = hand.tremor_mm * (1.0 - alpha * alpha as f64).sqrt();
+    let sd = hand.tremor_mm * (1.0f64 - alpha * alpha).sqrt();
     let mut out = Vec::with_capacity(n + 1);
     let mut j = 0;
     for k in 0..=n {
@@ -184,7 +196,10 @@ pub fn sample_stroke(pts: &[(f64, f64)], hand: &Hand, hz: f64, r: &mut Rand) -> 
         let (x, y) = match table.get(j + 1) {
             Some(&(l1, q1)) if l1 > table[j].0 => {
                 let f = ((s - table[j].0) / (l1 - table[j].0)).clamp(0.0, 1.0);
-                (table[j].1.0 + f * (q1.0 - table[j].1.0), table[j].1.1 + f * (q1.1 - table[j].1.1))
+                (
+                    table[j].1.0 + f * (q1.0 - table[j].1.0),
+                    table[j].1.1 + f * (q1.1 - table[j].1.1),
+                )
             }
             _ => table[j].1,
         };
@@ -307,13 +322,28 @@ mod tests {
     #[test]
     fn a_stroke_goes_from_start_to_end_in_time_with_slow_ends() {
         let mut r = rand_for(3, "pen");
-        let hand = Hand { speed: 100.0, tremor_mm: 0.0, pressure: 1.0 };
-        let s = sample_stroke(&[(0.0, 0.0), (20.0, 0.0), (40.0, 0.0)], &hand, 500.0, &mut r);
+        let hand = Hand {
+            speed: 100.0,
+            tremor_mm: 0.0,
+            pressure: 1.0,
+        };
+        let s = sample_stroke(
+            &[(0.0, 0.0), (20.0, 0.0), (40.0, 0.0)],
+            &hand,
+            500.0,
+            &mut r,
+        );
         assert!(s.first().is_some_and(|a| a.x.abs() < 1e-6));
         assert!(s.last().is_some_and(|a| (a.x - 40.0).abs() < 1e-3));
-        assert!(s.windows(2).all(|w| w[1].t > w[0].t && w[1].x >= w[0].x - 1e-9));
+        assert!(
+            s.windows(2)
+                .all(|w| w[1].t > w[0].t && w[1].x >= w[0].x - 1e-9)
+        );
         let step = |i: usize| s[i + 1].x - s[i].x;
-        assert!(step(0) < step(s.len() / 2) / 10.0, "minimum jerk starts slowly");
+        assert!(
+            step(0) < step(s.len() / 2) / 10.0,
+            "minimum jerk starts slowly"
+        );
         let dur = s.last().map_or(0.0, |a| a.t);
         assert!((dur - 0.4).abs() < 0.01, "{dur}");
     }
@@ -321,7 +351,11 @@ mod tests {
     #[test]
     fn tremor_stays_within_a_few_sigma() {
         let mut r = rand_for(4, "pen");
-        let hand = Hand { speed: 100.0, tremor_mm: 0.2, pressure: 1.0 };
+        let hand = Hand {
+            speed: 100.0,
+            tremor_mm: 0.2,
+            pressure: 1.0,
+        };
         let s = sample_stroke(&[(0.0, 5.0), (30.0, 5.0)], &hand, 500.0, &mut r);
         let worst = s.iter().map(|a| (a.y - 5.0).abs()).fold(0.0, f64::max);
         assert!(worst > 0.05 && worst < 1.2, "{worst}");
@@ -331,7 +365,11 @@ mod tests {
     fn rendering_puts_ink_along_the_path_only() {
         let mut r = rand_for(5, "pen");
         let mut c = Canvas::from_print(&vec![255; 200 * 100], 200, 100, 10.0, [1.0; 3]);
-        let hand = Hand { speed: 100.0, tremor_mm: 0.0, pressure: 1.0 };
+        let hand = Hand {
+            speed: 100.0,
+            tremor_mm: 0.0,
+            pressure: 1.0,
+        };
         let s = sample_stroke(&[(2.0, 5.0), (18.0, 5.0)], &hand, 500.0, &mut r);
         render(&mut c, &s, &Ink::of(InkKind::Gel), &mut r);
         let at = |x: usize, y: usize| c.data[(y * 200 + x) * 3];

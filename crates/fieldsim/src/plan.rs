@@ -34,10 +34,18 @@ pub struct Plan {
 fn plain_marks(n: usize, r: &mut Rand) -> Vec<Mark> {
     let habit = Mark::STRIKES[r.random_range(0..Mark::STRIKES.len())];
     let pick = |r: &mut Rand| {
-        if chance(r, 0.75) { habit } else { Mark::STRIKES[r.random_range(0..Mark::STRIKES.len())] }
+        if chance(r, 0.75) {
+            habit
+        } else {
+            Mark::STRIKES[r.random_range(0..Mark::STRIKES.len())]
+        }
     };
     if n == 1 {
-        return vec![if chance(r, 0.5) { Mark::Untouched } else { pick(r) }];
+        return vec![if chance(r, 0.5) {
+            Mark::Untouched
+        } else {
+            pick(r)
+        }];
     }
     let kind = *weighted(r, &[("one", 0.84), ("none", 0.08), ("all", 0.08)]);
     let keep = r.random_range(0..n);
@@ -57,7 +65,13 @@ pub fn draw(layout: &Layout, r: &mut Rand) -> Plan {
     let mut marks = plain_marks(n, r);
     let scenario = *weighted(
         r,
-        &[("clear", 0.52), ("hard", 0.26), ("odd_strike", 0.1), ("writing", 0.05), ("seal", 0.07)],
+        &[
+            ("clear", 0.52),
+            ("hard", 0.26),
+            ("odd_strike", 0.1),
+            ("writing", 0.05),
+            ("seal", 0.07),
+        ],
     );
     let mut seal = Seal::Full;
     match scenario {
@@ -67,15 +81,32 @@ pub fn draw(layout: &Layout, r: &mut Rand) -> Plan {
         }
         "odd_strike" => {
             let struck: Vec<usize> = (0..n).filter(|&i| marks[i].strikes()).collect();
-            let i = if struck.is_empty() { r.random_range(0..n) } else { struck[r.random_range(0..struck.len())] };
+            let i = if struck.is_empty() {
+                r.random_range(0..n)
+            } else {
+                struck[r.random_range(0..struck.len())]
+            };
             marks[i] = Mark::ODD_STRIKES[r.random_range(0..Mark::ODD_STRIKES.len())];
         }
         "writing" => {
             let kept: Vec<usize> = (0..n).filter(|&i| !marks[i].strikes()).collect();
-            let i = if kept.is_empty() { r.random_range(0..n) } else { kept[r.random_range(0..kept.len())] };
+            let i = if kept.is_empty() {
+                r.random_range(0..n)
+            } else {
+                kept[r.random_range(0..kept.len())]
+            };
             marks[i] = Mark::WordBeside;
         }
-        "seal" => seal = *weighted(r, &[(Seal::Partial, 1.0), (Seal::Faint, 1.0), (Seal::Missing, 1.0)]),
+        "seal" => {
+            seal = *weighted(
+                r,
+                &[
+                    (Seal::Partial, 1.0),
+                    (Seal::Faint, 1.0),
+                    (Seal::Missing, 1.0),
+                ],
+            )
+        }
         _ => {}
     }
     let ink = *weighted(
@@ -118,7 +149,16 @@ pub fn draw(layout: &Layout, r: &mut Rand) -> Plan {
     }
     let format = pick_format(mode, r);
     let scan = draw_scan(layout, mode, r);
-    Plan { marks, scenario, ink, seal, paper, scan, format, quality: r.random_range(50..=95) }
+    Plan {
+        marks,
+        scenario,
+        ink,
+        seal,
+        paper,
+        scan,
+        format,
+        quality: r.random_range(50..=95),
+    }
 }
 
 fn pick_format(mode: Mode, r: &mut Rand) -> Format {
@@ -154,22 +194,40 @@ fn pick_format(mode: Mode, r: &mut Rand) -> Format {
 fn draw_scan(layout: &Layout, mode: Mode, r: &mut Rand) -> ScanSpec {
     let dpi = *weighted(
         r,
-        &[(150u32, 8.0), (200, 16.0), (240, 6.0), (300, 40.0), (400, 12.0), (600, 10.0)],
+        &[
+            (150u32, 8.0),
+            (200, 16.0),
+            (240, 6.0),
+            (300, 40.0),
+            (400, 12.0),
+            (600, 10.0),
+        ],
     );
     let f = layout.fiducials_mm[0];
     // An over-eager auto-crop may cut up to the middle of a corner mark.
     let deep = (f.x.min(f.y) + 0.5 * f.w).min(8.0);
     let mut tight = [0.0; 4];
     for t in &mut tight {
-        *t = if chance(r, 0.25) { uni(r, 0.5, deep) } else { uni(r, 0.3, 2.0) };
+        *t = if chance(r, 0.25) {
+            uni(r, 0.5, deep)
+        } else {
+            uni(r, 0.3, 2.0)
+        };
     }
     ScanSpec {
         dpi,
         skew_deg: (1.2 * normal(r)).clamp(-3.5, 3.5),
         scale: 1.0 + (0.004 * normal(r)).clamp(-0.01, 0.01),
-        crop: *weighted(r, &[(Crop::Bed, 40.0), (Crop::Edge, 35.0), (Crop::Tight, 25.0)]),
+        crop: *weighted(
+            r,
+            &[(Crop::Bed, 40.0), (Crop::Edge, 35.0), (Crop::Tight, 25.0)],
+        ),
         tight_mm: tight,
-        backing: if chance(r, 0.5) { uni(r, 0.8, 0.9) as f32 } else { uni(r, 0.05, 0.15) as f32 },
+        backing: if chance(r, 0.5) {
+            uni(r, 0.8, 0.9) as f32
+        } else {
+            uni(r, 0.05, 0.15) as f32
+        },
         mode,
         threshold: r.random_range(110..=165),
         gamma: uni(r, 1.8, 2.3),

@@ -27,7 +27,10 @@ pub enum Mode {
 impl Mode {
     /// Whether the mode produces one bit per pixel.
     pub fn is_bw(self) -> bool {
-        matches!(self, Mode::BwThreshold | Mode::BwOrdered | Mode::BwDiffusion)
+        matches!(
+            self,
+            Mode::BwThreshold | Mode::BwOrdered | Mode::BwDiffusion
+        )
     }
 }
 
@@ -91,14 +94,29 @@ pub struct Scan {
 }
 
 /// Scans a page canvas with its damage.
-pub fn scan(page: &Canvas, dmg: &Damage, spec: &ScanSpec, page_mm: (f64, f64), r: &mut Rand) -> Scan {
+pub fn scan(
+    page: &Canvas,
+    dmg: &Damage,
+    spec: &ScanSpec,
+    page_mm: (f64, f64),
+    r: &mut Rand,
+) -> Scan {
     let out_k = f64::from(spec.dpi) / 25.4;
     let factor = (page.px_per_mm / out_k).floor() as usize;
-    let src = if factor >= 2 { page.reduce(factor) } else { page.clone() };
+    let src = if factor >= 2 {
+        page.reduce(factor)
+    } else {
+        page.clone()
+    };
     let th = spec.skew_deg.to_radians();
     let (c, s) = (th.cos(), th.sin());
     // Page mm -> scan mm: q = scale * R p; bounding box of the rotated page.
-    let corners = [(0.0, 0.0), (page_mm.0, 0.0), (0.0, page_mm.1), (page_mm.0, page_mm.1)];
+    let corners = [
+        (0.0, 0.0),
+        (page_mm.0, 0.0),
+        (0.0, page_mm.1),
+        (page_mm.0, page_mm.1),
+    ];
     let rot = |(x, y): (f64, f64)| (spec.scale * (c * x - s * y), spec.scale * (s * x + c * y));
     let (mut bx0, mut by0, mut bx1, mut by1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for p in corners.map(rot) {
@@ -129,9 +147,15 @@ pub fn scan(page: &Canvas, dmg: &Damage, spec: &ScanSpec, page_mm: (f64, f64), r
     let mut rgb = vec![0f32; w * h * 3];
     for v in 0..h {
         for u in 0..w {
-            let (qx, qy) = (bx0 + (u as f64 + 0.5) / out_k, by0 + (v as f64 + 0.5) / out_k);
+            let (qx, qy) = (
+                bx0 + (u as f64 + 0.5) / out_k,
+                by0 + (v as f64 + 0.5) / out_k,
+            );
             // Inverse rotation and scale back to page mm.
-            let (mut px, mut py) = ((c * qx + s * qy) / spec.scale, (-s * qx + c * qy) / spec.scale);
+            let (mut px, mut py) = (
+                (c * qx + s * qy) / spec.scale,
+                (-s * qx + c * qy) / spec.scale,
+            );
             if let Some(((fx, fy), (nx, ny), shift)) = dmg.fold {
                 let d = (px - fx) * nx + (py - fy) * ny;
                 if d > 0.0 {
@@ -140,8 +164,15 @@ pub fn scan(page: &Canvas, dmg: &Damage, spec: &ScanSpec, page_mm: (f64, f64), r
                     py -= ny * shift * k;
                 }
             }
-            let torn = dmg.tear.as_ref().is_some_and(|t| !t.is_empty() && inside_poly(t, (px, py)));
-            let val = if torn { None } else { src.sample(px * sk - 0.5, py * sk - 0.5) };
+            let torn = dmg
+                .tear
+                .as_ref()
+                .is_some_and(|t| !t.is_empty() && inside_poly(t, (px, py)));
+            let val = if torn {
+                None
+            } else {
+                src.sample(px * sk - 0.5, py * sk - 0.5)
+            };
             let o = (v * w + u) * 3;
             let px3 = val.unwrap_or([spec.backing; 3]);
             rgb[o..o + 3].copy_from_slice(&px3);
@@ -173,7 +204,12 @@ pub fn scan(page: &Canvas, dmg: &Damage, spec: &ScanSpec, page_mm: (f64, f64), r
         Mode::BwOrdered => Pixels::Bw(ordered(&bytes, w)),
         Mode::BwDiffusion => Pixels::Bw(diffuse(&bytes, w, h)),
     };
-    Scan { w, h, dpi: spec.dpi, px }
+    Scan {
+        w,
+        h,
+        dpi: spec.dpi,
+        px,
+    }
 }
 
 /// The lens and sensor's point spread: a separable [1 2 1]/4 kernel.
@@ -288,7 +324,9 @@ mod tests {
         };
         let mut r = crate::rng::rand_for(1, "s");
         let s = scan(&page, &Damage::default(), &spec, (100.0, 140.0), &mut r);
-        let Pixels::Grey(g) = s.px else { panic!("grey expected") };
+        let Pixels::Grey(g) = s.px else {
+            panic!("grey expected")
+        };
         assert!(g[0] < 80, "backing {}", g[0]);
         assert!(g[(s.h / 2) * s.w + s.w / 2] > 220);
     }

@@ -125,14 +125,20 @@ pub fn judge(cands: &[CandidateTruth], seal: Seal) -> Outcome {
     let kept: Vec<&CandidateTruth> = cands.iter().filter(|c| !c.struck).collect();
     if cands.len() == 1 {
         if reasons.is_empty() {
-            return Outcome::Valid { candidate: None, approve: Some(kept.len() == 1) };
+            return Outcome::Valid {
+                candidate: None,
+                approve: Some(kept.len() == 1),
+            };
         }
         return Outcome::Invalid { reasons };
     }
     match kept.len() {
         0 => reasons.push(Reason::AllStruck),
         1 if reasons.is_empty() => {
-            return Outcome::Valid { candidate: Some(kept[0].id.clone()), approve: None };
+            return Outcome::Valid {
+                candidate: Some(kept[0].id.clone()),
+                approve: None,
+            };
         }
         1 => {}
         _ => reasons.push(Reason::TooManyKept),
@@ -154,40 +160,102 @@ mod tests {
     use super::*;
 
     fn c(id: &str, mark: Mark) -> CandidateTruth {
-        CandidateTruth { id: id.into(), name: id.into(), mark, struck: mark.strikes() }
+        CandidateTruth {
+            id: id.into(),
+            name: id.into(),
+            mark,
+            struck: mark.strikes(),
+        }
     }
 
     #[test]
     fn one_kept_is_a_vote_and_hard_cases_keep_the_name() {
-        let v = judge(&[c("a", Mark::Straight), c("b", Mark::Untouched)], Seal::Full);
-        assert_eq!(v, Outcome::Valid { candidate: Some("b".into()), approve: None });
-        let two = judge(&[c("a", Mark::Partial), c("b", Mark::Untouched)], Seal::Full);
-        assert_eq!(two, Outcome::Invalid { reasons: vec![Reason::TooManyKept] });
+        let v = judge(
+            &[c("a", Mark::Straight), c("b", Mark::Untouched)],
+            Seal::Full,
+        );
+        assert_eq!(
+            v,
+            Outcome::Valid {
+                candidate: Some("b".into()),
+                approve: None
+            }
+        );
+        let two = judge(
+            &[c("a", Mark::Partial), c("b", Mark::Untouched)],
+            Seal::Full,
+        );
+        assert_eq!(
+            two,
+            Outcome::Invalid {
+                reasons: vec![Reason::TooManyKept]
+            }
+        );
         let circ = judge(&[c("a", Mark::Wavy), c("b", Mark::Circle)], Seal::Full);
-        assert_eq!(circ, Outcome::Valid { candidate: Some("b".into()), approve: None });
+        assert_eq!(
+            circ,
+            Outcome::Valid {
+                candidate: Some("b".into()),
+                approve: None
+            }
+        );
     }
 
     #[test]
     fn all_struck_writing_and_stamp() {
         let all = judge(&[c("a", Mark::Cross), c("b", Mark::Scribble)], Seal::Full);
-        assert_eq!(all, Outcome::Invalid { reasons: vec![Reason::AllStruck] });
-        let w = judge(&[c("a", Mark::Straight), c("b", Mark::WordBeside)], Seal::Missing);
-        assert_eq!(w, Outcome::Invalid { reasons: vec![Reason::ExtraWriting, Reason::NoStamp] });
+        assert_eq!(
+            all,
+            Outcome::Invalid {
+                reasons: vec![Reason::AllStruck]
+            }
+        );
+        let w = judge(
+            &[c("a", Mark::Straight), c("b", Mark::WordBeside)],
+            Seal::Missing,
+        );
+        assert_eq!(
+            w,
+            Outcome::Invalid {
+                reasons: vec![Reason::ExtraWriting, Reason::NoStamp]
+            }
+        );
         assert_eq!(
             judge(&[c("a", Mark::Straight)], Seal::Full),
-            Outcome::Valid { candidate: None, approve: Some(false) }
+            Outcome::Valid {
+                candidate: None,
+                approve: Some(false)
+            }
         );
         assert_eq!(
             judge(&[c("a", Mark::Underline)], Seal::Faint),
-            Outcome::Valid { candidate: None, approve: Some(true) }
+            Outcome::Valid {
+                candidate: None,
+                approve: Some(true)
+            }
         );
     }
 
     #[test]
     fn clearness() {
         let plain = [c("a", Mark::Straight), c("b", Mark::Untouched)];
-        assert!(is_clear(&plain, Seal::Full, InkKind::Gel, PaperVariant::Fold));
-        assert!(!is_clear(&plain, Seal::Faint, InkKind::Gel, PaperVariant::Clean));
-        assert!(!is_clear(&[c("a", Mark::Tick)], Seal::Full, InkKind::Gel, PaperVariant::Clean));
+        assert!(is_clear(
+            &plain,
+            Seal::Full,
+            InkKind::Gel,
+            PaperVariant::Fold
+        ));
+        assert!(!is_clear(
+            &plain,
+            Seal::Faint,
+            InkKind::Gel,
+            PaperVariant::Clean
+        ));
+        assert!(!is_clear(
+            &[c("a", Mark::Tick)],
+            Seal::Full,
+            InkKind::Gel,
+            PaperVariant::Clean
+        ));
     }
 }
