@@ -268,7 +268,13 @@ fn page_truth(
         })
         .collect();
     let outcome = truth::judge(&candidates, plan.seal);
-    let clear = truth::is_clear(&candidates, plan.seal, plan.ink, plan.paper);
+    let clear = truth::is_clear(
+        &candidates,
+        plan.seal,
+        plan.ink,
+        plan.paper,
+        plan.seal_visible,
+    );
     let jpeg = matches!(plan.format, Format::Jpeg | Format::Jpeg72 | Format::Jpeg96);
     PageTruth {
         file,
@@ -294,6 +300,7 @@ fn page_truth(
             crop: plan.scan.crop,
             quality: jpeg.then_some(plan.quality),
             multipage: false,
+            seal_visible: plan.seal_visible,
         },
         candidates,
     }

@@ -261,6 +261,9 @@ fn stain(c: &mut Canvas, cx: f64, cy: f64, rad: f64, r: &mut Rand) {
     }
 }
 
+/// Optical density of the seal's red ink per channel.
+pub const SEAL_RED: [f32; 3] = [0.05, 0.8, 0.6];
+
 /// Presses the round red seal over the stamp area (dấu treo).
 pub fn seal(c: &mut Canvas, area: &Rect, kind: Seal, r: &mut Rand) {
     if kind == Seal::Missing {
@@ -280,7 +283,7 @@ pub fn seal(c: &mut Canvas, area: &Rect, kind: Seal, r: &mut Rand) {
         uni(r, 0.0, 0.3)
     } as f32;
     let salt: u64 = r.random();
-    let red = [0.05f32, 0.8, 0.6];
+    let red = SEAL_RED;
     let k = c.px_per_mm;
     let (x0, x1) = (
         ((cx - rad - 1.0) * k).max(0.0) as usize,

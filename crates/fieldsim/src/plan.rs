@@ -3,8 +3,9 @@
 use crate::encode::Format;
 use crate::gesture::Mark;
 use crate::layout::Layout;
+use crate::paper::SEAL_RED;
 use crate::paper::{PaperVariant, Seal};
-use crate::pen::InkKind;
+use crate::pen::{Ink, InkKind};
 use crate::rng::{Rand, chance, normal, uni, weighted};
 use crate::scanner::{Crop, Mode, ScanSpec};
 use rand::Rng;
@@ -28,6 +29,21 @@ pub struct Plan {
     pub format: Format,
     /// JPEG quality.
     pub quality: u8,
+    /// Whether the scan keeps the seal visible (red dropout and many 1-bit thresholds lose it).
+    pub seal_visible: bool,
+}
+
+/// The 8-bit code a scanner gives a layer of ink of `absorbance` at `amount` on white paper.
+pub fn scanned_code(absorbance: [f32; 3], amount: f32, mode: Mode, gamma: f64) -> f64 {
+    let refl: Vec<f64> = absorbance
+        .iter()
+        .map(|a| 0.93 * 10f64.powf(-f64::from(a * amount)))
+        .collect();
+    let lum = match mode {
+        Mode::RedDropout => refl[0],
+        _ => 0.299 * refl[0] + 0.587 * refl[1] + 0.114 * refl[2],
+    };
+    255.0 * (lum.powf(1.0 / gamma) - 0.15) / 0.8
 }
 
 /// Plain marks: one name kept (usually), others struck with the voter's habitual gesture.
@@ -148,7 +164,18 @@ pub fn draw(layout: &Layout, r: &mut Rand) -> Plan {
         mode = Mode::Grey;
     }
     let format = pick_format(mode, r);
-    let scan = draw_scan(layout, mode, r);
+    let mut scan = draw_scan(layout, mode, r);
+    if mode == Mode::BwThreshold {
+        // An operator whose pen strokes vanish turns the threshold up until they show.
+        let ink_code = scanned_code(Ink::of(ink).absorbance, 0.8, mode, scan.gamma);
+        scan.threshold = scan.threshold.max((ink_code + 30.0).min(200.0) as u8);
+    }
+    let seal_code = scanned_code(SEAL_RED, 0.8, mode, scan.gamma);
+    let seal_visible = match mode {
+        Mode::RedDropout => false,
+        Mode::BwThreshold => seal_code + 15.0 < f64::from(scan.threshold),
+        _ => true,
+    };
     Plan {
         marks,
         scenario,
@@ -158,6 +185,7 @@ pub fn draw(layout: &Layout, r: &mut Rand) -> Plan {
         scan,
         format,
         quality: r.random_range(50..=95),
+        seal_visible,
     }
 }
 

@@ -83,6 +83,8 @@ pub struct Variant {
     pub quality: Option<u8>,
     /// Whether the file holds several pages.
     pub multipage: bool,
+    /// Whether the seal survives the scan (red dropout and many 1-bit thresholds lose it).
+    pub seal_visible: bool,
 }
 
 /// Everything known about one scanned page.
@@ -146,11 +148,18 @@ pub fn judge(cands: &[CandidateTruth], seal: Seal) -> Outcome {
     Outcome::Invalid { reasons }
 }
 
-/// Whether a ballot is clear: plain marks only, a good stamp, no writing, a clean or merely folded
-/// or torn sheet, and an ink that is not faint.
-pub fn is_clear(cands: &[CandidateTruth], seal: Seal, ink: InkKind, paper: PaperVariant) -> bool {
+/// Whether a ballot is clear: plain marks only, a good stamp that the scan shows, no writing, a
+/// clean or merely folded or torn sheet, and an ink that is not faint.
+pub fn is_clear(
+    cands: &[CandidateTruth],
+    seal: Seal,
+    ink: InkKind,
+    paper: PaperVariant,
+    seal_visible: bool,
+) -> bool {
     cands.iter().all(|c| c.mark.plain())
         && seal == Seal::Full
+        && seal_visible
         && ink != InkKind::DryBallpoint
         && !matches!(paper, PaperVariant::Stain | PaperVariant::Highlighter)
 }
@@ -238,24 +247,35 @@ mod tests {
 
     #[test]
     fn clearness() {
+        let lost = [c("a", Mark::Straight)];
+        assert!(!is_clear(
+            &lost,
+            Seal::Full,
+            InkKind::Gel,
+            PaperVariant::Clean,
+            false
+        ));
         let plain = [c("a", Mark::Straight), c("b", Mark::Untouched)];
         assert!(is_clear(
             &plain,
             Seal::Full,
             InkKind::Gel,
-            PaperVariant::Fold
+            PaperVariant::Fold,
+            true
         ));
         assert!(!is_clear(
             &plain,
             Seal::Faint,
             InkKind::Gel,
-            PaperVariant::Clean
+            PaperVariant::Clean,
+            true
         ));
         assert!(!is_clear(
             &[c("a", Mark::Tick)],
             Seal::Full,
             InkKind::Gel,
-            PaperVariant::Clean
+            PaperVariant::Clean,
+            true
         ));
     }
 }
