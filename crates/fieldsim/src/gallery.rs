@@ -77,6 +77,7 @@ pub fn gallery(print: &Path, out: &Path) -> Result<()> {
             dpi: 200,
             skew_deg: 0.0,
             scale: 1.0,
+            feed_stretch: 1.0,
             crop: Crop::Edge,
             tight_mm: [0.0; 4],
             backing: 0.1,

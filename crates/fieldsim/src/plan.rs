@@ -246,6 +246,7 @@ fn draw_scan(layout: &Layout, mode: Mode, r: &mut Rand) -> ScanSpec {
         dpi,
         skew_deg: (1.2 * normal(r)).clamp(-3.5, 3.5),
         scale: 1.0 + (0.004 * normal(r)).clamp(-0.01, 0.01),
+        feed_stretch: 1.0 + (0.003 * normal(r)).clamp(-0.008, 0.008),
         crop: *weighted(
             r,
             &[(Crop::Bed, 40.0), (Crop::Edge, 35.0), (Crop::Tight, 25.0)],

@@ -95,3 +95,19 @@ mod tests {
         assert_eq!(a, a2);
     }
 }
+
+#[cfg(test)]
+mod weighted_tests {
+    use super::*;
+
+    #[test]
+    fn weighted_follows_the_weights() {
+        let mut r = rand_for(11, "w");
+        let items = [(0usize, 40.0), (1, 35.0), (2, 25.0)];
+        let mut n = [0usize; 3];
+        for _ in 0..10000 {
+            n[*weighted(&mut r, &items)] += 1;
+        }
+        assert!((n[2] as f64 / 10000.0 - 0.25).abs() < 0.02, "{n:?}");
+    }
+}

@@ -55,6 +55,8 @@ pub struct ScanSpec {
     pub skew_deg: f64,
     /// Scale error (1.0 = exact).
     pub scale: f64,
+    /// ADF feed-speed error: extra scale along the feed (y) direction (1.0 = exact).
+    pub feed_stretch: f64,
     /// Crop mode.
     pub crop: Crop,
     /// How much a tight crop cuts per side (mm): left, top, right, bottom.
@@ -117,7 +119,8 @@ pub fn scan(
         (0.0, page_mm.1),
         (page_mm.0, page_mm.1),
     ];
-    let rot = |(x, y): (f64, f64)| (spec.scale * (c * x - s * y), spec.scale * (s * x + c * y));
+    let (sx, sy) = (spec.scale, spec.scale * spec.feed_stretch);
+    let rot = |(x, y): (f64, f64)| (sx * (c * x - s * y), sy * (s * x + c * y));
     let (mut bx0, mut by0, mut bx1, mut by1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for p in corners.map(rot) {
         bx0 = bx0.min(p.0);
@@ -152,10 +155,8 @@ pub fn scan(
                 by0 + (v as f64 + 0.5) / out_k,
             );
             // Inverse rotation and scale back to page mm.
-            let (mut px, mut py) = (
-                (c * qx + s * qy) / spec.scale,
-                (-s * qx + c * qy) / spec.scale,
-            );
+            let (qx, qy) = (qx / sx, qy / sy);
+            let (mut px, mut py) = (c * qx + s * qy, -s * qx + c * qy);
             if let Some(((fx, fy), (nx, ny), shift)) = dmg.fold {
                 let d = (px - fx) * nx + (py - fy) * ny;
                 if d > 0.0 {
@@ -314,6 +315,7 @@ mod tests {
             dpi: 50,
             skew_deg: 2.0,
             scale: 1.0,
+            feed_stretch: 1.0,
             crop: Crop::Bed,
             tight_mm: [0.0; 4],
             backing: 0.1,
