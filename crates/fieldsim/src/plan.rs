@@ -263,3 +263,57 @@ fn draw_scan(layout: &Layout, mode: Mode, r: &mut Rand) -> ScanSpec {
         noise: uni(r, 0.8, 3.0),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{CandidateBox, PageSize, Rect};
+    use crate::rng::rand_for;
+
+    fn layout(n: usize) -> Layout {
+        let r = |x, y, w, h| Rect { x, y, w, h };
+        Layout {
+            page_mm: PageSize {
+                width: 148.0,
+                height: 210.0,
+            },
+            fiducials_mm: vec![r(8.0, 8.0, 5.0, 5.0); 4],
+            qr_mm: r(100.0, 10.0, 25.0, 25.0),
+            stamp_mm: r(10.0, 10.0, 40.0, 40.0),
+            candidates: (0..n)
+                .map(|i| CandidateBox {
+                    id: format!("c{i}"),
+                    name: "Trần Văn Hùng".into(),
+                    name_mm: r(30.0, 60.0 + 12.0 * i as f64, 40.0, 6.0),
+                    baseline_mm: Some(65.0 + 12.0 * i as f64),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn plans_cover_the_cases_and_never_make_a_pen_vanish() {
+        let l = layout(3);
+        let mut r = rand_for(5, "plan");
+        let mut scenarios = std::collections::BTreeSet::new();
+        for _ in 0..600 {
+            let p = draw(&l, &mut r);
+            scenarios.insert(p.scenario);
+            assert_eq!(p.marks.len(), 3);
+            assert!(!(p.ink == InkKind::RedPen && p.scan.mode == Mode::RedDropout));
+            if p.scan.mode == Mode::BwThreshold {
+                let ink = scanned_code(Ink::of(p.ink).absorbance, 0.8, p.scan.mode, p.scan.gamma);
+                assert!(f64::from(p.scan.threshold) > ink, "{:?} vanishes", p.ink);
+            }
+            assert!(p.scan.skew_deg.abs() <= 3.5 && (p.scan.scale - 1.0).abs() <= 0.01 + 1e-9);
+        }
+        assert_eq!(scenarios.len(), 5, "{scenarios:?}");
+    }
+
+    #[test]
+    fn red_seal_drops_out_under_red_light_only() {
+        let grey = scanned_code(SEAL_RED, 0.8, Mode::Grey, 2.0);
+        let red = scanned_code(SEAL_RED, 0.8, Mode::RedDropout, 2.0);
+        assert!(grey < 180.0 && red > 200.0, "{grey} {red}");
+    }
+}
