@@ -204,7 +204,7 @@ pub fn strokes(mark: Mark, layout: &Layout, i: usize, r: &mut Rand) -> Vec<Vec<(
         }
         Mark::Circle => circle(layout, i, &m, r),
         Mark::Dot => {
-            let x = x1 + uni(r, 2.0, 6.0);
+            let x = beside(layout, i, uni(r, 2.0, 6.0), 0.5);
             let y = yb + jit(r);
             vec![vec![
                 (x, y),
@@ -214,8 +214,8 @@ pub fn strokes(mark: Mark, layout: &Layout, i: usize, r: &mut Rand) -> Vec<Vec<(
             ]]
         }
         Mark::Tick => {
-            let x = x1 + uni(r, 3.0, 8.0);
             let s = uni(r, 0.7, 1.1) * em;
+            let x = beside(layout, i, uni(r, 3.0, 8.0), s);
             vec![vec![
                 (x, yb - 0.1 * s),
                 (x + 0.3 * s, yb + 0.35 * s),
@@ -235,9 +235,33 @@ pub fn strokes(mark: Mark, layout: &Layout, i: usize, r: &mut Rand) -> Vec<Vec<(
         }
         Mark::WordBeside => {
             let xh = uni(r, 1.8, 2.6);
-            let x = x1 + uni(r, 4.0, 9.0);
-            giu(x, m.baseline - 0.1 * em, xh)
+            let width = 2.9 * xh;
+            let gap = uni(r, 4.0, 9.0);
+            let x = beside(layout, i, gap, width);
+            if x < 0.0 {
+                // No room either side: under the start of the name, still in its row.
+                let (_, bottom) = layout.row_band(i);
+                let base = (m.baseline + 0.6 * em + xh).min(bottom - 0.7 * xh);
+                giu(x0 + uni(r, 0.0, 10.0), base, xh)
+            } else {
+                giu(x, m.baseline - 0.1 * em, xh)
+            }
         }
+    }
+}
+
+/// Left edge for a mark `width` mm wide placed `gap` mm beside candidate `i`'s name: right of it
+/// when it fits inside the corner marks' columns, else left, else -1.
+fn beside(layout: &Layout, i: usize, gap: f64, width: f64) -> f64 {
+    let n = &layout.candidates[i].name_mm;
+    let f = &layout.fiducials_mm;
+    let (left, right) = (f[0].right() + 2.0, f[1].x - 2.0);
+    if n.right() + gap + width <= right {
+        n.right() + gap
+    } else if n.x - gap - width >= left {
+        n.x - gap - width
+    } else {
+        -1.0
     }
 }
 
@@ -371,13 +395,27 @@ mod tests {
                 h: 6.0,
             },
             baseline_mm: Some(65.0 + 12.0 * i as f64),
+            xheight_band_mm: None,
         };
         Layout {
             page_mm: PageSize {
                 width: 148.0,
                 height: 210.0,
             },
-            fiducials_mm: vec![],
+            fiducials_mm: vec![
+                Rect {
+                    x: 5.0,
+                    y: 5.0,
+                    w: 5.0,
+                    h: 5.0,
+                },
+                Rect {
+                    x: 138.0,
+                    y: 5.0,
+                    w: 5.0,
+                    h: 5.0,
+                },
+            ],
             qr_mm: Rect {
                 x: 100.0,
                 y: 10.0,

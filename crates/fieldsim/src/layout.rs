@@ -53,6 +53,18 @@ pub struct CandidateBox {
     /// Baseline of the name's text, if given.
     #[serde(default)]
     pub baseline_mm: Option<f64>,
+    /// The lowercase letters' body (x-height band), if given.
+    #[serde(default)]
+    pub xheight_band_mm: Option<Band>,
+}
+
+/// A vertical band in millimetres.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Band {
+    /// Top edge.
+    pub top: f64,
+    /// Bottom edge.
+    pub bottom: f64,
 }
 
 /// The parts of `layout.json` this simulator uses.
@@ -130,8 +142,15 @@ pub struct NameMetrics {
 }
 
 impl NameMetrics {
-    /// Estimates metrics: the tight box top is the diacritic above a capital, ≈ 0.95 em over the baseline.
+    /// Metrics from the x-height band when the layout gives it (x-height ≈ 0.54 em in Noto Sans),
+    /// else estimated: the tight box top is a diacritic over a capital, ≈ 0.95 em over the baseline.
     pub fn of(c: &CandidateBox) -> NameMetrics {
+        if let Some(b) = c.xheight_band_mm.filter(|b| b.bottom > b.top) {
+            return NameMetrics {
+                baseline: b.bottom,
+                em: (b.bottom - b.top) / 0.54,
+            };
+        }
         let r = c.name_mm;
         let baseline = c.baseline_mm.unwrap_or(r.y + r.h * 0.8);
         let above = (baseline - r.y).max(r.h * 0.5);
@@ -142,11 +161,11 @@ impl NameMetrics {
     }
     /// Centre of the lowercase letters' body (half the x-height above the baseline).
     pub fn body_centre(&self) -> f64 {
-        self.baseline - 0.25 * self.em
+        self.baseline - 0.27 * self.em
     }
     /// Height of the lowercase body (x-height).
     pub fn x_height(&self) -> f64 {
-        0.5 * self.em
+        0.54 * self.em
     }
     /// Height where capitals end (above the body).
     pub fn cap_top(&self) -> f64 {
@@ -169,6 +188,7 @@ mod tests {
                 h: 6.0,
             },
             baseline_mm: Some(y + 5.0),
+            xheight_band_mm: None,
         }
     }
 

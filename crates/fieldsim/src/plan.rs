@@ -286,6 +286,7 @@ mod tests {
                     name: "Trần Văn Hùng".into(),
                     name_mm: r(30.0, 60.0 + 12.0 * i as f64, 40.0, 6.0),
                     baseline_mm: Some(65.0 + 12.0 * i as f64),
+                    xheight_band_mm: None,
                 })
                 .collect(),
         }
