@@ -209,6 +209,14 @@ fn name_notes(t: &PageTruth, m: &Value) -> Vec<String> {
             notes.push(format!("{mark} read as kept"));
         }
     }
+    let mut counted: BTreeMap<String, usize> = BTreeMap::new();
+    for n in notes.drain(..) {
+        *counted.entry(n).or_default() += 1;
+    }
+    notes = counted
+        .into_iter()
+        .map(|(n, k)| if k > 1 { format!("{n} ×{k}") } else { n })
+        .collect();
     let stamp = m
         .pointer("/stamp/state")
         .and_then(Value::as_str)
@@ -283,6 +291,57 @@ pub fn run(kiemphieu: &Path, dir: &Path) -> Result<Vec<Joined>> {
         }
     }
     Ok(all)
+}
+
+/// Re-reads each unread or wrongly read page after re-encoding its pixels as a plain grey PNG
+/// carrying its true resolution (ImageMagick's `convert`), to tell file-format failures from image
+/// failures; the answer is added to the page's notes.
+pub fn probe(kiemphieu: &Path, dir: &Path, pages: &mut [Joined]) -> Result<()> {
+    let tmp = dir.join("probe");
+    std::fs::create_dir_all(&tmp)?;
+    for (i, j) in pages.iter_mut().enumerate() {
+        if !matches!(j.verdict, Verdict::Unread | Verdict::Wrong) {
+            continue;
+        }
+        let t = &j.truth;
+        let src = dir.join(&t.election).join("scans").join(&t.file);
+        let png = tmp.join(format!("probe-{i}.png"));
+        let st = Command::new("/usr/bin/convert")
+            .arg(format!("{}[{}]", src.display(), t.page - 1))
+            .args([
+                "-colorspace",
+                "Gray",
+                "-depth",
+                "8",
+                "-units",
+                "PixelsPerInch",
+                "-density",
+            ])
+            .arg(t.variant.dpi.to_string())
+            .arg(&png)
+            .status();
+        if !st.is_ok_and(|s| s.success()) {
+            j.notes
+                .push("probe: ImageMagick could not convert it".into());
+            continue;
+        }
+        let out = Command::new(kiemphieu)
+            .arg("interpret")
+            .arg("--election")
+            .arg(dir.join(&t.election).join("election.toml"))
+            .arg("--json")
+            .arg(&png)
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let status = serde_json::Deserializer::from_str(&text)
+            .into_iter::<Value>()
+            .flatten()
+            .next()
+            .and_then(|v| v.get("status").and_then(Value::as_str).map(str::to_string))
+            .unwrap_or_else(|| "no output".into());
+        j.notes.push(format!("same pixels as grey PNG: {status}"));
+    }
+    Ok(())
 }
 
 fn name<T: Serialize>(x: &T) -> String {

@@ -67,6 +67,9 @@ enum Cmd {
         /// Print the JSON summary instead of the table.
         #[arg(long)]
         json: bool,
+        /// Re-read unread and wrong pages as plain grey PNGs (needs ImageMagick) to locate the failure.
+        #[arg(long)]
+        probe: bool,
     },
 }
 
@@ -83,8 +86,12 @@ fn main() -> Result<()> {
             kiemphieu,
             dir,
             json,
+            probe,
         } => {
-            let pages = eval::run(&kiemphieu, &dir)?;
+            let mut pages = eval::run(&kiemphieu, &dir)?;
+            if probe {
+                eval::probe(&kiemphieu, &dir, &mut pages)?;
+            }
             let summary = eval::summarise(&pages);
             let js = serde_json::to_string_pretty(&summary)?;
             let table = eval::table(&summary);
