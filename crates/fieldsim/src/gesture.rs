@@ -141,7 +141,7 @@ pub fn strokes(mark: Mark, layout: &Layout, i: usize, r: &mut Rand) -> Vec<Vec<(
             vec![line(a, b, ya, yz, r)]
         }
         Mark::Slanted => {
-            let rise = uni(r, 0.3, 0.75) * em * if chance(r, 0.5) { 1.0 } else { -1.0 };
+            let rise = uni(r, 0.2, 0.55) * em * if chance(r, 0.5) { 1.0 } else { -1.0 };
             let (a, b) = (before(r), after(r));
             vec![line(a, b, yb + rise / 2.0, yb - rise / 2.0, r)]
         }

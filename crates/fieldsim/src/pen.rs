@@ -127,7 +127,7 @@ impl Hand {
     pub fn random(r: &mut Rand) -> Hand {
         Hand {
             speed: uni(r, 60.0, 220.0),
-            tremor_mm: uni(r, 0.02, 0.25),
+            tremor_mm: uni(r, 0.02, 0.15),
             pressure: uni(r, 0.6, 1.1),
         }
     }
