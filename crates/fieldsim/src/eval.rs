@@ -257,8 +257,13 @@ pub fn run(kiemphieu: &Path, dir: &Path) -> Result<Vec<Joined>> {
         let truths: Vec<PageTruth> =
             serde_json::from_str(&std::fs::read_to_string(e.join("truth.json"))?)
                 .with_context(|| format!("parsing {}/truth.json", e.display()))?;
-        let mut files: Vec<String> = truths.iter().map(|t| t.file.clone()).collect();
-        files.dedup();
+        // Each file once, in first-seen order (a multi-page TIFF holds pages far apart).
+        let mut once = std::collections::HashSet::new();
+        let files: Vec<String> = truths
+            .iter()
+            .map(|t| t.file.clone())
+            .filter(|f| once.insert(f.clone()))
+            .collect();
         let out = Command::new(kiemphieu)
             .arg("interpret")
             .arg("--election")
