@@ -116,20 +116,7 @@ pub fn strokes(mark: Mark, layout: &Layout, i: usize, r: &mut Rand) -> Vec<Vec<(
     let (x0, x1) = (c.name_mm.x, c.name_mm.right());
     let yb = m.body_centre();
     let em = m.em;
-    let line = |xa: f64, xb: f64, ya: f64, yb2: f64, r: &mut Rand| -> Vec<(f64, f64)> {
-        let n = (((xb - xa) / 8.0).ceil() as usize).max(2);
-        (0..=n)
-            .map(|k| {
-                let t = k as f64 / n as f64;
-                let wob = if k == 0 || k == n {
-                    0.0
-                } else {
-                    0.04 * em * normal(r)
-                };
-                (xa + (xb - xa) * t, ya + (yb2 - ya) * t + wob)
-            })
-            .collect()
-    };
+    let line = |xa, xb, ya, yz, r: &mut Rand| line(xa, xb, ya, yz, em, r);
     let jit = |r: &mut Rand| 0.1 * m.x_height() * normal(r);
     let before = |r: &mut Rand| x0 - uni(r, 1.0, 5.0);
     let after = |r: &mut Rand| x1 + uni(r, 1.0, 6.0);
@@ -194,6 +181,37 @@ pub fn strokes(mark: Mark, layout: &Layout, i: usize, r: &mut Rand) -> Vec<Vec<(
             l.push((b - 0.3, y - 1.1 * h));
             vec![l]
         }
+        _ => not_strike(mark, layout, i, r),
+    }
+}
+
+/// A hand-drawn line from (xa, ya) to (xb, yz) with a little wobble in between.
+fn line(xa: f64, xb: f64, ya: f64, yz: f64, em: f64, r: &mut Rand) -> Vec<(f64, f64)> {
+    let n = (((xb - xa) / 8.0).ceil() as usize).max(2);
+    (0..=n)
+        .map(|k| {
+            let t = k as f64 / n as f64;
+            let wob = if k == 0 || k == n {
+                0.0
+            } else {
+                0.04 * em * normal(r)
+            };
+            (xa + (xb - xa) * t, ya + (yz - ya) * t + wob)
+        })
+        .collect()
+}
+
+/// The marks that leave the name kept, and writing beside it.
+fn not_strike(mark: Mark, layout: &Layout, i: usize, r: &mut Rand) -> Vec<Vec<(f64, f64)>> {
+    let c = &layout.candidates[i];
+    let m = NameMetrics::of(c);
+    let (x0, x1) = (c.name_mm.x, c.name_mm.right());
+    let (yb, em) = (m.body_centre(), m.em);
+    let line = |xa, xb, ya, yz, r: &mut Rand| line(xa, xb, ya, yz, em, r);
+    let jit = |r: &mut Rand| 0.1 * m.x_height() * normal(r);
+    let before = |r: &mut Rand| x0 - uni(r, 1.0, 5.0);
+    let after = |r: &mut Rand| x1 + uni(r, 1.0, 6.0);
+    match mark {
         Mark::Overline => {
             let y = m.cap_top() - uni(r, 0.0, 0.15) * em;
             vec![line(before(r), after(r), y, y + 0.03 * em * normal(r), r)]
@@ -247,6 +265,7 @@ pub fn strokes(mark: Mark, layout: &Layout, i: usize, r: &mut Rand) -> Vec<Vec<(
                 giu(x, m.baseline - 0.1 * em, xh)
             }
         }
+        _ => vec![],
     }
 }
 
