@@ -138,7 +138,9 @@ pub fn judge_page(t: &PageTruth, m: Option<&Value>) -> Joined {
         .and_then(Value::as_str)
         .unwrap_or("?")
         .to_string();
-    let mut notes = name_notes(t, m);
+    // A rejected page has no reading to compare: its status says it all.
+    let read = matches!(status.as_str(), "valid" | "invalid" | "review");
+    let mut notes = if read { name_notes(t, m) } else { Vec::new() };
     let reasons = strings(m, "reasons");
     let verdict = match status.as_str() {
         "valid" => {
@@ -461,4 +463,88 @@ pub fn table(s: &Summary) -> String {
         out.push_str(&format!("- {k}: {}\n", v.join(", ")));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::Format;
+    use crate::gesture::Mark;
+    use crate::paper::{PaperVariant, Seal};
+    use crate::pen::InkKind;
+    use crate::scanner::{Crop, Mode};
+    use crate::truth::{CandidateTruth, Variant, judge};
+
+    fn page(marks: &[Mark]) -> PageTruth {
+        let candidates: Vec<CandidateTruth> = marks
+            .iter()
+            .enumerate()
+            .map(|(i, &mark)| CandidateTruth {
+                id: format!("c{}", i + 1),
+                name: String::new(),
+                mark,
+                struck: mark.strikes(),
+            })
+            .collect();
+        PageTruth {
+            file: "p0001.png".into(),
+            page: 1,
+            election: "e".into(),
+            paper_size: "A5".into(),
+            outcome: judge(&candidates, Seal::Full),
+            candidates,
+            ink: InkKind::Gel,
+            seal: Seal::Full,
+            scenario: "clear".into(),
+            expect: Expect::Clear,
+            variant: Variant {
+                paper: PaperVariant::Clean,
+                mode: Mode::Grey,
+                format: Format::Png,
+                dpi: 300,
+                skew_deg: 0.0,
+                scale: 1.0,
+                crop: Crop::Bed,
+                quality: None,
+                multipage: false,
+                seal_visible: true,
+            },
+        }
+    }
+
+    #[test]
+    fn decisions_are_judged_against_the_truth() {
+        let t = page(&[Mark::Straight, Mark::Untouched]);
+        let v = |s: &str| serde_json::from_str::<Value>(s).ok();
+        let right = v(r#"{"status":"valid","vote":"c2","struck":["c1"],"kept":["c2"]}"#);
+        assert_eq!(judge_page(&t, right.as_ref()).verdict, Verdict::Right);
+        let wrong = v(r#"{"status":"invalid","reasons":["too_many_kept"],"kept":["c1","c2"]}"#);
+        let j = judge_page(&t, wrong.as_ref());
+        assert_eq!(j.verdict, Verdict::Wrong);
+        assert!(
+            j.notes.iter().any(|n| n == "straight read as kept"),
+            "{:?}",
+            j.notes
+        );
+        let review = v(r#"{"status":"review","doubtful":["c1"]}"#);
+        assert_eq!(judge_page(&t, review.as_ref()).verdict, Verdict::Review);
+        let rejected = v(r#"{"status":"rejected","reasons":["unreadable"]}"#);
+        assert_eq!(judge_page(&t, rejected.as_ref()).verdict, Verdict::Unread);
+        assert_eq!(judge_page(&t, None).verdict, Verdict::Unread);
+    }
+
+    #[test]
+    fn an_invalid_reading_needs_a_reason_that_applies() {
+        let t = page(&[Mark::Partial, Mark::Untouched]);
+        let v = |s: &str| serde_json::from_str::<Value>(s).ok();
+        let ok = v(r#"{"status":"invalid","reasons":["too_many_kept"]}"#);
+        assert_eq!(judge_page(&t, ok.as_ref()).verdict, Verdict::Right);
+        let other = v(r#"{"status":"invalid","reasons":["all_struck"]}"#);
+        assert_eq!(judge_page(&t, other.as_ref()).verdict, Verdict::Wrong);
+        let partial_as_struck = v(r#"{"status":"valid","vote":"c2","struck":["c1"]}"#);
+        let j = judge_page(&t, partial_as_struck.as_ref());
+        assert_eq!(j.verdict, Verdict::Wrong);
+        assert!(j.notes.iter().any(|n| n == "partial read as struck"));
+        assert_eq!(reason_of("no_stamp"), Some(Reason::NoStamp));
+    }
 }
