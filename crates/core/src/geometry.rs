@@ -99,7 +99,10 @@ mod tests {
 
     proptest! {
         #[test]
-        fn union_covers_both(a in 0.0..100.0f64, b in 0.0..100.0f64, w in 0.1..50.0f64, h in 0.1..50.0f64) {
+        // Quarter millimetres: exact in binary, so edges compare without rounding.
+        fn union_covers_both(a in 0..400u32, b in 0..400u32, w in 1..200u32, h in 1..200u32) {
+            let q = |v: u32| f64::from(v) / 4.0;
+            let (a, b, w, h) = (q(a), q(b), q(w), q(h));
             let r = MmRect::new(a, b, w, h);
             let s = MmRect::new(b, a, h, w);
             let u = r.union(&s);
