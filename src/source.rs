@@ -110,4 +110,3 @@ pub fn open_source(
         }
     }
 }
-

@@ -84,7 +84,9 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
         if cause.is::<BadInput>() {
             return 2;
         }
-        if let Some(kiemphieu_core::election::ElectionFileError::Invalid { .. }) = cause.downcast_ref() {
+        if let Some(kiemphieu_core::election::ElectionFileError::Invalid { .. }) =
+            cause.downcast_ref()
+        {
             return 2;
         }
         if let Some(kiemphieu_station::store::StoreError::Election(

@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use kiemphieu::source::open_source;
 use kiemphieu_core::election::BallotKey;
 use kiemphieu_core::rules::{self, InvalidReason, Verdict, Vote};
-use kiemphieu::source::open_source;
 use kiemphieu_devices::scanner::ScanSettings;
-use kiemphieu_synth::scanner::SimContext;
 use kiemphieu_station::station::{Count, Event, Setup, Station, key_path};
+use kiemphieu_synth::scanner::SimContext;
 
 use super::BadInput;
 

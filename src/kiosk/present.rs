@@ -295,7 +295,10 @@ pub fn status_label(status: &str, en: bool) -> &'static str {
 const COMPLAINTS_SHOWN: usize = 3;
 
 /// The complaints as the reconcile screen lists them: the latest few, and how many more.
-pub fn complaint_lines(complaints: &[kiemphieu_station::store::Complaint], en: bool) -> Vec<String> {
+pub fn complaint_lines(
+    complaints: &[kiemphieu_station::store::Complaint],
+    en: bool,
+) -> Vec<String> {
     let skip = complaints.len().saturating_sub(COMPLAINTS_SHOWN);
     let more = (skip > 0).then(|| {
         if en {
