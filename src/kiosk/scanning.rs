@@ -2,6 +2,7 @@
 //! station connection, forwarding the station's events to the service; the
 //! operator can hold the feeder (pause), and a fault holds it until the
 //! operator continues.
+#![warn(clippy::as_conversions)]
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
