@@ -8,161 +8,169 @@ use super::messages::{Notice, TestResult};
 
 /// A notice in the chosen language.
 pub fn notice(notice: &Notice, en: bool) -> String {
-    if en {
-        notice_en(notice)
-    } else {
-        notice_vi(notice)
-    }
+    let (vi, english) = notice_texts(notice);
+    if en { english } else { vi }
 }
 
-/// A notice in Vietnamese.
-#[allow(clippy::too_many_lines)] // one sentence per notice: a translation table reads best whole
-pub fn notice_vi(notice: &Notice) -> String {
+/// A notice in Vietnamese and in English, side by side.
+#[allow(clippy::too_many_lines)] // one pair of sentences per notice: a translation table reads best whole
+pub fn notice_texts(notice: &Notice) -> (String, String) {
     match notice {
-        Notice::CannotOpenDatabase { path, reason } => {
-            format!("Không mở được {}: {reason}", path.display())
-        }
-        Notice::CannotReadElection { reason } => format!("Không đọc được tệp bầu cử: {reason}"),
-        Notice::ElectionFixed => "Phiên kiểm phiếu đã mở; không đổi được tệp bầu cử.".into(),
-        Notice::SessionAlreadyOpen => "Phiên kiểm phiếu đã mở.".into(),
-        Notice::SetupIncomplete => {
-            "Cần nhập Trưởng ban kiểm phiếu và số đại diện hộ dự họp (A).".into()
-        }
-        Notice::SessionOpened => {
-            "Đã mở phiên kiểm phiếu. Đặt phiếu vào máy quét và bấm Bắt đầu.".into()
-        }
-        Notice::CannotOpenSession { reason } => format!("Không mở được phiên: {reason}"),
-        Notice::NoSession => "Chưa mở phiên kiểm phiếu.".into(),
-        Notice::ScanningClosed => "Phiên đã đối chiếu hoặc kết thúc; không quét thêm được.".into(),
-        Notice::CannotUseScanner { reason } => format!("Không dùng được máy quét: {reason}"),
-        Notice::ScannerStopped { reason } => format!("Máy quét dừng: {reason}"),
-        Notice::FeederEmpty { received, faults } => {
-            format!("Hết phiếu trong máy quét: {received} tờ đã lưu và đọc, {faults} lỗi máy quét.")
-        }
-        Notice::NewBatch { batch } => format!("Hòm phiếu mới: {batch}"),
-        Notice::StationError { message } => message.clone(),
-        Notice::CannotReadCount { reason } => format!("Không đọc được số liệu: {reason}"),
-        Notice::CannotDecide { reason } => format!("Không ghi được quyết định: {reason}"),
-        Notice::DecisionWithdrawn { sheet } => {
-            format!("Đã hoàn tác quyết định về tờ {sheet}; phiếu chờ xem xét lại.")
-        }
-        Notice::NothingToUndo => "Không có quyết định nào để hoàn tác.".into(),
-        Notice::CannotUndo { reason } => format!("Không hoàn tác được: {reason}"),
-        Notice::StopScanningFirst => "Hãy dừng quét (Hòm mới) trước khi đối chiếu.".into(),
-        Notice::Reconciled => "Số liệu khớp. Từng thành viên Ban kiểm phiếu xác nhận.".into(),
-        Notice::NotReconciled => "Số liệu không khớp; đã ghi kèm ghi chú của Ban.".into(),
-        Notice::CannotReconcile { reason } => format!("Chưa đối chiếu được: {reason}"),
-        Notice::BoardConfirmed => {
-            "Ban kiểm phiếu đã xác nhận đủ. Phiên kiểm phiếu đã kết thúc.".into()
-        }
-        Notice::MemberConfirmed { member, missing } => {
-            format!("{member} đã xác nhận. Còn: {}", missing.join(", "))
-        }
-        Notice::CannotConfirm { reason } => format!("Không xác nhận được: {reason}"),
-        Notice::ComplaintRecorded => {
-            "Đã ghi khiếu nại; biên bản sẽ ghi nội dung và cách giải quyết.".into()
-        }
-        Notice::CannotRecordComplaint { reason } => {
-            format!("Không ghi được khiếu nại: {reason}")
-        }
-        Notice::ExportDone {
-            path,
-            records,
-            images,
-            fingerprint,
-        } => format!(
-            "Đã xuất bộ hồ sơ vào {}: {records} tờ, {images} ảnh, kết quả {fingerprint}.",
-            path.display()
+        Notice::CannotOpenDatabase { path, reason } => (
+            format!("Không mở được {}: {reason}", path.display()),
+            format!("Cannot open {}: {reason}", path.display()),
         ),
-        Notice::CannotExport { reason } => format!("Không xuất được: {reason}"),
-        Notice::CannotWriteSheet { reason } => format!("Không lập được biên bản: {reason}"),
-        Notice::SheetSavedNoPrinter { path } => format!(
-            "Đã lưu biên bản: {}. Chưa có máy in (CUPS).",
-            path.display()
+        Notice::CannotReadElection { reason } => (
+            format!("Không đọc được tệp bầu cử: {reason}"),
+            format!("Cannot read the election file: {reason}"),
         ),
-        Notice::SheetPrinted { queue, job } => {
-            format!("Đã in biên bản trên {queue} (lệnh in {job}).")
-        }
-        Notice::PrintFailed { reason } => format!("Không in được: {reason}"),
-    }
-}
-
-/// A notice in English.
-#[allow(clippy::too_many_lines)] // one sentence per notice: a translation table reads best whole
-pub fn notice_en(notice: &Notice) -> String {
-    match notice {
-        Notice::CannotOpenDatabase { path, reason } => {
-            format!("Cannot open {}: {reason}", path.display())
-        }
-        Notice::CannotReadElection { reason } => {
-            format!("Cannot read the election file: {reason}")
-        }
-        Notice::ElectionFixed => {
-            "The counting session is open; the election file cannot change.".into()
-        }
-        Notice::SessionAlreadyOpen => "The counting session is already open.".into(),
-        Notice::SetupIncomplete => {
-            "Enter the head of the counting board and the attendance (A).".into()
-        }
-        Notice::SessionOpened => "Counting session open. Load the ballots and press Start.".into(),
-        Notice::CannotOpenSession { reason } => format!("Cannot open the session: {reason}"),
-        Notice::NoSession => "No counting session is open.".into(),
-        Notice::ScanningClosed => "The session is reconciled or closed; no more scanning.".into(),
-        Notice::CannotUseScanner { reason } => format!("Cannot use the scanner: {reason}"),
-        Notice::ScannerStopped { reason } => format!("The scanner stopped: {reason}"),
-        Notice::FeederEmpty { received, faults } => {
-            format!("Feeder empty: {received} sheets stored and read, {faults} scanner faults.")
-        }
-        Notice::NewBatch { batch } => format!("New batch: {batch}"),
-        Notice::StationError { message } => message.clone(),
-        Notice::CannotReadCount { reason } => format!("Cannot read the count: {reason}"),
-        Notice::CannotDecide { reason } => format!("Cannot record the decision: {reason}"),
-        Notice::DecisionWithdrawn { sheet } => {
-            format!("Decision on sheet {sheet} withdrawn; the ballot waits for review again.")
-        }
-        Notice::NothingToUndo => "No decision to undo.".into(),
-        Notice::CannotUndo { reason } => format!("Cannot undo: {reason}"),
-        Notice::StopScanningFirst => "Stop scanning (New batch) before reconciling.".into(),
-        Notice::Reconciled => "The counts reconcile. Each member of the board confirms.".into(),
-        Notice::NotReconciled => {
-            "The counts do not reconcile; the board's note is recorded.".into()
-        }
-        Notice::CannotReconcile { reason } => format!("Cannot reconcile yet: {reason}"),
-        Notice::BoardConfirmed => {
-            "The whole board has confirmed. The counting session is closed.".into()
-        }
-        Notice::MemberConfirmed { member, missing } => {
+        Notice::ElectionFixed => (
+            "Phiên kiểm phiếu đã mở; không đổi được tệp bầu cử.".into(),
+            "The counting session is open; the election file cannot change.".into(),
+        ),
+        Notice::SessionAlreadyOpen => (
+            "Phiên kiểm phiếu đã mở.".into(),
+            "The counting session is already open.".into(),
+        ),
+        Notice::SetupIncomplete => (
+            "Cần nhập Trưởng ban kiểm phiếu và số đại diện hộ dự họp (A).".into(),
+            "Enter the head of the counting board and the attendance (A).".into(),
+        ),
+        Notice::SessionOpened => (
+            "Đã mở phiên kiểm phiếu. Đặt phiếu vào máy quét và bấm Bắt đầu.".into(),
+            "Counting session open. Load the ballots and press Start.".into(),
+        ),
+        Notice::CannotOpenSession { reason } => (
+            format!("Không mở được phiên: {reason}"),
+            format!("Cannot open the session: {reason}"),
+        ),
+        Notice::NoSession => (
+            "Chưa mở phiên kiểm phiếu.".into(),
+            "No counting session is open.".into(),
+        ),
+        Notice::ScanningClosed => (
+            "Phiên đã đối chiếu hoặc kết thúc; không quét thêm được.".into(),
+            "The session is reconciled or closed; no more scanning.".into(),
+        ),
+        Notice::CannotUseScanner { reason } => (
+            format!("Không dùng được máy quét: {reason}"),
+            format!("Cannot use the scanner: {reason}"),
+        ),
+        Notice::ScannerStopped { reason } => (
+            format!("Máy quét dừng: {reason}"),
+            format!("The scanner stopped: {reason}"),
+        ),
+        Notice::FeederEmpty { received, faults } => (
+            format!(
+                "Hết phiếu trong máy quét: {received} tờ đã lưu và đọc, {faults} lỗi máy quét."
+            ),
+            format!("Feeder empty: {received} sheets stored and read, {faults} scanner faults."),
+        ),
+        Notice::NewBatch { batch } => (
+            format!("Hòm phiếu mới: {batch}"),
+            format!("New batch: {batch}"),
+        ),
+        Notice::StationError { message } => (message.clone(), message.clone()),
+        Notice::CannotReadCount { reason } => (
+            format!("Không đọc được số liệu: {reason}"),
+            format!("Cannot read the count: {reason}"),
+        ),
+        Notice::CannotDecide { reason } => (
+            format!("Không ghi được quyết định: {reason}"),
+            format!("Cannot record the decision: {reason}"),
+        ),
+        Notice::DecisionWithdrawn { sheet } => (
+            format!("Đã hoàn tác quyết định về tờ {sheet}; phiếu chờ xem xét lại."),
+            format!("Decision on sheet {sheet} withdrawn; the ballot waits for review again."),
+        ),
+        Notice::NothingToUndo => (
+            "Không có quyết định nào để hoàn tác.".into(),
+            "No decision to undo.".into(),
+        ),
+        Notice::CannotUndo { reason } => (
+            format!("Không hoàn tác được: {reason}"),
+            format!("Cannot undo: {reason}"),
+        ),
+        Notice::StopScanningFirst => (
+            "Hãy dừng quét (Hòm mới) trước khi đối chiếu.".into(),
+            "Stop scanning (New batch) before reconciling.".into(),
+        ),
+        Notice::Reconciled => (
+            "Số liệu khớp. Từng thành viên Ban kiểm phiếu xác nhận.".into(),
+            "The counts reconcile. Each member of the board confirms.".into(),
+        ),
+        Notice::NotReconciled => (
+            "Số liệu không khớp; đã ghi kèm ghi chú của Ban.".into(),
+            "The counts do not reconcile; the board's note is recorded.".into(),
+        ),
+        Notice::CannotReconcile { reason } => (
+            format!("Chưa đối chiếu được: {reason}"),
+            format!("Cannot reconcile yet: {reason}"),
+        ),
+        Notice::BoardConfirmed => (
+            "Ban kiểm phiếu đã xác nhận đủ. Phiên kiểm phiếu đã kết thúc.".into(),
+            "The whole board has confirmed. The counting session is closed.".into(),
+        ),
+        Notice::MemberConfirmed { member, missing } => (
+            format!("{member} đã xác nhận. Còn: {}", missing.join(", ")),
             format!(
                 "{member} confirmed. Still to confirm: {}",
                 missing.join(", ")
-            )
-        }
-        Notice::CannotConfirm { reason } => format!("Cannot confirm: {reason}"),
-        Notice::ComplaintRecorded => {
-            "Complaint recorded; the tally sheet lists it and how it was handled.".into()
-        }
-        Notice::CannotRecordComplaint { reason } => {
-            format!("Cannot record the complaint: {reason}")
-        }
+            ),
+        ),
+        Notice::CannotConfirm { reason } => (
+            format!("Không xác nhận được: {reason}"),
+            format!("Cannot confirm: {reason}"),
+        ),
+        Notice::ComplaintRecorded => (
+            "Đã ghi khiếu nại; biên bản sẽ ghi nội dung và cách giải quyết.".into(),
+            "Complaint recorded; the tally sheet lists it and how it was handled.".into(),
+        ),
+        Notice::CannotRecordComplaint { reason } => (
+            format!("Không ghi được khiếu nại: {reason}"),
+            format!("Cannot record the complaint: {reason}"),
+        ),
         Notice::ExportDone {
             path,
             records,
             images,
             fingerprint,
-        } => format!(
-            "Bundle written to {}: {records} records, {images} images, result {fingerprint}.",
-            path.display()
+        } => (
+            format!(
+                "Đã xuất bộ hồ sơ vào {}: {records} tờ, {images} ảnh, kết quả {fingerprint}.",
+                path.display()
+            ),
+            format!(
+                "Bundle written to {}: {records} records, {images} images, result {fingerprint}.",
+                path.display()
+            ),
         ),
-        Notice::CannotExport { reason } => format!("Cannot export: {reason}"),
-        Notice::CannotWriteSheet { reason } => format!("Cannot write the tally sheet: {reason}"),
-        Notice::SheetSavedNoPrinter { path } => format!(
-            "Tally sheet saved: {}. No printer is set up (CUPS).",
-            path.display()
+        Notice::CannotExport { reason } => (
+            format!("Không xuất được: {reason}"),
+            format!("Cannot export: {reason}"),
         ),
-        Notice::SheetPrinted { queue, job } => {
-            format!("Tally sheet printed on {queue} (job {job}).")
-        }
-        Notice::PrintFailed { reason } => format!("Cannot print: {reason}"),
+        Notice::CannotWriteSheet { reason } => (
+            format!("Không lập được biên bản: {reason}"),
+            format!("Cannot write the tally sheet: {reason}"),
+        ),
+        Notice::SheetSavedNoPrinter { path } => (
+            format!(
+                "Đã lưu biên bản: {}. Chưa có máy in (CUPS).",
+                path.display()
+            ),
+            format!(
+                "Tally sheet saved: {}. No printer is set up (CUPS).",
+                path.display()
+            ),
+        ),
+        Notice::SheetPrinted { queue, job } => (
+            format!("Đã in biên bản trên {queue} (lệnh in {job})."),
+            format!("Tally sheet printed on {queue} (job {job})."),
+        ),
+        Notice::PrintFailed { reason } => (
+            format!("Không in được: {reason}"),
+            format!("Cannot print: {reason}"),
+        ),
     }
 }
 

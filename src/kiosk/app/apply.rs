@@ -82,7 +82,7 @@ pub(super) fn apply(w: &ui::KioskWindow, s: &Shared, u: Update) {
             if notice == Notice::SessionOpened {
                 st.screen = Some(1);
             }
-            let (vi, en) = (wording::notice_vi(&notice), wording::notice_en(&notice));
+            let (vi, en) = wording::notice_texts(&notice);
             st.notice = Some((vi, en, notice.is_error()));
         }
     }
