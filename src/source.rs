@@ -1,4 +1,5 @@
 //! Where sheets come from, by spec: `sane:DEVICE`, `folder:DIR`, `sim:N[,rate=R][,fault-every=K][,seed=S]`.
+#![warn(clippy::as_conversions)]
 
 use std::path::PathBuf;
 
@@ -110,4 +111,3 @@ pub fn open_source(
         }
     }
 }
-

@@ -36,7 +36,7 @@ pub struct BallotsArgs {
 }
 
 /// Runs `ballots`.
-pub fn run(args: BallotsArgs) -> anyhow::Result<()> {
+pub fn run(args: &BallotsArgs) -> anyhow::Result<()> {
     if args.count == 0 || args.count > MAX_COUNT {
         return Err(BadInput(format!(
             "--count: must be from 1 to {MAX_COUNT} (got {})",
@@ -70,7 +70,7 @@ pub fn run(args: BallotsArgs) -> anyhow::Result<()> {
     // Write both files fully before recording the serials, so the database never
     // counts ballots that were not produced; rename makes each file appear whole.
     write_atomically(&pdf_path, &pdf)?;
-    write_atomically(&layout_path, layout.to_json().to_string().as_bytes())?;
+    write_atomically(&layout_path, layout.to_json().as_bytes())?;
     store.record_print_run(&fingerprint, &serials, args.seed.is_some())?;
 
     if args.seed.is_some() {

@@ -1,5 +1,6 @@
 //! `kiemphieu export`, `verify` and `aggregate`: the bundle of a count, its
 //! independent check, and the commune's summary of many units.
+#![warn(clippy::as_conversions)]
 
 use std::path::{Path, PathBuf};
 
@@ -21,7 +22,7 @@ pub struct ExportArgs {
 }
 
 /// Writes the bundle.
-pub fn run_export(a: ExportArgs) -> anyhow::Result<()> {
+pub fn run_export(a: &ExportArgs) -> anyhow::Result<()> {
     if !a.db.exists() {
         return Err(BadInput(format!("{}: no such station database", a.db.display())).into());
     }
@@ -71,6 +72,8 @@ impl Drop for Opened {
 }
 
 fn open_bundle(path: &Path) -> anyhow::Result<Opened> {
+    // Numbers the temporary folders of one process.
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     if path.is_dir() {
         return Ok(Opened {
             dir: path.to_path_buf(),
@@ -84,7 +87,6 @@ fn open_bundle(path: &Path) -> anyhow::Result<Opened> {
         ))
         .into());
     }
-    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let dir = std::env::temp_dir().join(format!(
         "kiemphieu-bundle-{}-{}",
         std::process::id(),
@@ -108,7 +110,7 @@ pub struct VerifyArgs {
 }
 
 /// Verifies a bundle; any difference fails (exit 1) and is named.
-pub fn run_verify(a: VerifyArgs) -> anyhow::Result<()> {
+pub fn run_verify(a: &VerifyArgs) -> anyhow::Result<()> {
     let opened = open_bundle(&a.bundle)?;
     let r = verify(&opened.dir)?;
     println!(
@@ -152,7 +154,7 @@ pub struct AggregateArgs {
 }
 
 /// The commune's summary; refuses any bundle whose signature or chain fails.
-pub fn run_aggregate(a: AggregateArgs) -> anyhow::Result<()> {
+pub fn run_aggregate(a: &AggregateArgs) -> anyhow::Result<()> {
     let mut docs = Vec::new();
     for b in &a.bundles {
         let opened = open_bundle(b)?;

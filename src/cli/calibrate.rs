@@ -1,5 +1,6 @@
 //! `kiemphieu calibrate`: derive a scanner profile from scans of the calibration
 //! sheet — an unmarked ballot of the election with the seal stamped on it.
+#![warn(clippy::as_conversions)]
 
 use std::path::PathBuf;
 
@@ -30,7 +31,7 @@ pub struct CalibrateArgs {
 }
 
 /// Runs `calibrate`.
-pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
+pub fn run(a: &CalibrateArgs) -> anyhow::Result<()> {
     let election = load_election(&a.election)?;
     let key = BallotKey::load(&BallotKey::path_for(&a.election))?;
     let interp = Interpreter::new(&election, key, Profile::default())

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use kiemphieu_core::election::EXAMPLE_ELECTION;
 use kiemphieu::source::open_source;
+use kiemphieu_core::election::EXAMPLE_ELECTION;
 use kiemphieu_devices::scanner::ScanSettings;
 use kiemphieu_station::station::{Setup, Station};
 

@@ -1,4 +1,5 @@
 //! `kiemphieu interpret`: read scanned pages and print one reading per page.
+#![warn(clippy::as_conversions)]
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -60,7 +61,7 @@ struct PageResult {
 }
 
 /// Runs `interpret`.
-pub fn run(args: InterpretArgs) -> anyhow::Result<()> {
+pub fn run(args: &InterpretArgs) -> anyhow::Result<()> {
     let election = load_election(&args.election)?;
     let key_path = BallotKey::path_for(&args.election);
     let key = BallotKey::load(&key_path).with_context(|| {
@@ -229,7 +230,8 @@ fn interpret_file(
             }];
         }
     };
-    let decode_ms = start.elapsed().as_secs_f64() * 1000.0 / pages.len().max(1) as f64;
+    let decode_ms = start.elapsed().as_secs_f64() * 1000.0
+        / f64::from(u32::try_from(pages.len().max(1)).unwrap_or(u32::MAX));
     pages
         .par_iter()
         .enumerate()

@@ -84,7 +84,9 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
         if cause.is::<BadInput>() {
             return 2;
         }
-        if let Some(kiemphieu_core::election::ElectionFileError::Invalid { .. }) = cause.downcast_ref() {
+        if let Some(kiemphieu_core::election::ElectionFileError::Invalid { .. }) =
+            cause.downcast_ref()
+        {
             return 2;
         }
         if let Some(kiemphieu_station::store::StoreError::Election(
@@ -111,24 +113,24 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Demo(args) => demo::run(args),
         Command::Election(cmd) => election::run(cmd),
-        Command::Ballots(args) => ballots::run(args),
-        Command::Calibrate(args) => calibrate::run(args),
-        Command::Interpret(args) => interpret::run(args),
+        Command::Ballots(args) => ballots::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
+        Command::Interpret(args) => interpret::run(&args),
         Command::Session(cmd) => session::run_session(cmd),
-        Command::Scan(args) => session::run_scan(args),
+        Command::Scan(args) => session::run_scan(&args),
         Command::Review(args) => session::run_review(args),
-        Command::Tally(args) => session::run_tally(args),
-        Command::Close(args) => session::run_close(args),
-        Command::Confirm(args) => session::run_confirm(args),
+        Command::Tally(args) => session::run_tally(&args),
+        Command::Close(args) => session::run_close(&args),
+        Command::Confirm(args) => session::run_confirm(&args),
         Command::Complaint(args) => session::run_complaint(args),
         Command::Kiosk(args) => kiosk::run(args),
         Command::Printers(args) => print::run_printers(args),
-        Command::Print(args) => print::run_print(args),
-        Command::Tape(args) => print::run_tape(args),
-        Command::Report(args) => report::run(args),
-        Command::Export(args) => bundle::run_export(args),
-        Command::Verify(args) => bundle::run_verify(args),
-        Command::Aggregate(args) => bundle::run_aggregate(args),
+        Command::Print(args) => print::run_print(&args),
+        Command::Tape(args) => print::run_tape(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Export(args) => bundle::run_export(&args),
+        Command::Verify(args) => bundle::run_verify(&args),
+        Command::Aggregate(args) => bundle::run_aggregate(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -138,7 +140,8 @@ pub fn run() -> ExitCode {
             for cause in err.chain().skip(1) {
                 let c = cause.to_string();
                 if !text.contains(&c) {
-                    text.push_str(&format!(": {c}"));
+                    text.push_str(": ");
+                    text.push_str(&c);
                 }
             }
             eprintln!("{text}");

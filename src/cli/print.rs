@@ -1,4 +1,5 @@
 //! Printing commands: `printers`, `print` (CUPS), `tape` (thermal ESC/POS).
+#![warn(clippy::as_conversions)]
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -52,7 +53,7 @@ pub fn run_printers(_a: PrintersArgs) -> anyhow::Result<()> {
 }
 
 /// Runs `print`.
-pub fn run_print(a: PrintArgs) -> anyhow::Result<()> {
+pub fn run_print(a: &PrintArgs) -> anyhow::Result<()> {
     if a.copies == 0 || a.copies > 99 {
         return Err(BadInput(format!("--copies {}: between 1 and 99", a.copies)).into());
     }
@@ -60,8 +61,7 @@ pub fn run_print(a: PrintArgs) -> anyhow::Result<()> {
     let title = a
         .file
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "kiemphieu".into());
+        .map_or_else(|| "kiemphieu".into(), |n| n.to_string_lossy().into_owned());
     match cups.print_pdf(
         &a.printer,
         &a.file,
@@ -115,7 +115,7 @@ pub struct TapeArgs {
 }
 
 /// Runs `tape`.
-pub fn run_tape(a: TapeArgs) -> anyhow::Result<()> {
+pub fn run_tape(a: &TapeArgs) -> anyhow::Result<()> {
     use anyhow::Context;
     use kiemphieu_devices::print::{escpos, tape};
 

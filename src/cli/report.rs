@@ -1,4 +1,5 @@
 //! `kiemphieu report`: the biên bản kiểm phiếu as an A4 PDF.
+#![warn(clippy::as_conversions)]
 
 use std::path::PathBuf;
 
@@ -24,7 +25,7 @@ pub struct ReportArgs {
 }
 
 /// Writes the sheet of the latest session: final when confirmed and closed, else a draft.
-pub fn run(a: ReportArgs) -> anyhow::Result<()> {
+pub fn run(a: &ReportArgs) -> anyhow::Result<()> {
     if !a.db.exists() {
         return Err(BadInput(format!("{}: no such station database", a.db.display())).into());
     }
@@ -40,7 +41,7 @@ pub fn run(a: ReportArgs) -> anyhow::Result<()> {
     let pages = layout(doc, &signed.data.election, &machine, a.copies)?;
     let pdf = render_pages(&pages, (!doc.is_final).then_some(DRAFT_WATERMARK))?;
     std::fs::write(&a.out, pdf).with_context(|| format!("{}: cannot write", a.out.display()))?;
-    let per_copy = pages.len() / a.copies as usize;
+    let per_copy = pages.len() / usize::try_from(a.copies)?;
     println!(
         "{}: {} sheet, {} page(s) × {} copies; session {}, result {}",
         a.out.display(),

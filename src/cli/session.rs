@@ -1,16 +1,17 @@
 //! Counting-session commands: `session open`, `scan`, `review`, `tally`, `close`.
+#![warn(clippy::as_conversions)]
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use kiemphieu::source::open_source;
 use kiemphieu_core::election::BallotKey;
 use kiemphieu_core::rules::{self, InvalidReason, Verdict, Vote};
-use kiemphieu::source::open_source;
 use kiemphieu_devices::scanner::ScanSettings;
-use kiemphieu_synth::scanner::SimContext;
 use kiemphieu_station::station::{Count, Event, Setup, Station, key_path};
+use kiemphieu_synth::scanner::SimContext;
 
 use super::BadInput;
 
@@ -163,7 +164,7 @@ pub fn sim_context(station: &Station, db: &Path) -> anyhow::Result<SimContext> {
 }
 
 /// Runs `scan`.
-pub fn run_scan(a: ScanArgs) -> anyhow::Result<()> {
+pub fn run_scan(a: &ScanArgs) -> anyhow::Result<()> {
     let mut station = Station::open(&a.db)?;
     let mut settings = ScanSettings {
         dpi: a.dpi,
@@ -171,7 +172,7 @@ pub fn run_scan(a: ScanArgs) -> anyhow::Result<()> {
     };
     if !a.until_idle {
         // Without --until-idle a hot folder is watched until Ctrl-C.
-        settings.folder_idle = std::time::Duration::from_secs(u32::MAX as u64);
+        settings.folder_idle = std::time::Duration::from_secs(u64::from(u32::MAX));
     }
     let scanner = open_source(&a.source, &settings, Some(sim_context(&station, &a.db)?))
         .map_err(|e| BadInput(format!("--source {}: {e}", a.source)))?;
@@ -196,7 +197,7 @@ fn print_events(events: std::sync::mpsc::Receiver<Event>) {
     use std::io::IsTerminal;
     let live = std::io::stderr().is_terminal();
     let (mut received, mut read) = (0u64, 0u64);
-    let mut by: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut by: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::default();
     for e in events {
         match e {
             Event::PageReceived { .. } => received += 1,
@@ -242,7 +243,7 @@ pub fn print_count(station: &Station, count: &Count) {
             "  {:<28} {:>5}  {:>7}% of H",
             c.name,
             v,
-            rules::percent(v as u64, h as u64)
+            rules::percent(u64::from(v), u64::from(h))
         );
     }
     if e.is_single_candidate() {
@@ -267,8 +268,7 @@ pub fn print_count(station: &Station, count: &Count) {
         rules::Outcome::Elected { candidate, votes } => {
             let name = e
                 .candidate(candidate)
-                .map(|c| c.name.as_str())
-                .unwrap_or(candidate);
+                .map_or(candidate.as_str(), |c| c.name.as_str());
             println!("  result: {name} elected with {votes} of {h} households");
         }
         rules::Outcome::NoneElected { reason } => println!(
@@ -280,7 +280,7 @@ pub fn print_count(station: &Station, count: &Count) {
 }
 
 /// Runs `tally`.
-pub fn run_tally(a: TallyArgs) -> anyhow::Result<()> {
+pub fn run_tally(a: &TallyArgs) -> anyhow::Result<()> {
     let station = Station::open(&a.db)?;
     let count = station.count()?;
     if a.json {
@@ -329,18 +329,17 @@ pub fn run_review(a: ReviewArgs) -> anyhow::Result<()> {
     }
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
-    let official = match a.official {
-        Some(o) => o,
-        None => {
-            print!("deciding official's name: ");
-            std::io::stdout().flush()?;
-            lines
-                .next()
-                .transpose()?
-                .unwrap_or_default()
-                .trim()
-                .to_string()
-        }
+    let official = if let Some(o) = a.official {
+        o
+    } else {
+        print!("deciding official's name: ");
+        std::io::stdout().flush()?;
+        lines
+            .next()
+            .transpose()?
+            .unwrap_or_default()
+            .trim()
+            .to_string()
     };
     if official.is_empty() {
         return Err(BadInput("--official: the deciding official must be named".into()).into());
@@ -382,8 +381,8 @@ pub fn run_review(a: ReviewArgs) -> anyhow::Result<()> {
             std::io::stdout().flush()?;
             let line = lines.next().transpose()?.unwrap_or_default();
             match parse_decision(line.trim(), suggestion.as_ref(), &candidates) {
-                Some(Some(v)) => v,
-                Some(None) => continue,
+                Some(Decision::Decide(v)) => v,
+                Some(Decision::Skip) => continue,
                 None => {
                     eprintln!("  not understood; skipped");
                     continue;
@@ -406,8 +405,7 @@ fn describe(v: &Verdict, candidates: &[kiemphieu_core::election::Candidate]) -> 
         candidates
             .iter()
             .find(|c| c.id == id)
-            .map(|c| c.name.clone())
-            .unwrap_or_else(|| id.to_string())
+            .map_or_else(|| id.to_string(), |c| c.name.clone())
     };
     match v {
         Verdict::Valid {
@@ -423,7 +421,7 @@ fn describe(v: &Verdict, candidates: &[kiemphieu_core::election::Candidate]) -> 
             "invalid ({})",
             reasons
                 .iter()
-                .map(|r| r.code())
+                .map(kiemphieu_core::rules::InvalidReason::code)
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -431,31 +429,39 @@ fn describe(v: &Verdict, candidates: &[kiemphieu_core::election::Candidate]) -> 
     }
 }
 
-/// Some(None): skip; None: not understood.
+/// What an official typed at the review prompt.
+enum Decision {
+    /// Leave the ballot for later.
+    Skip,
+    /// Decide it so.
+    Decide(Verdict),
+}
+
+/// The decision typed; None when it is not understood.
 fn parse_decision(
     line: &str,
     suggestion: Option<&Verdict>,
     candidates: &[kiemphieu_core::election::Candidate],
-) -> Option<Option<Verdict>> {
+) -> Option<Decision> {
     let mut words = line.split_whitespace();
     match (words.next(), words.next()) {
-        (None, _) => suggestion.cloned().map(Some),
-        (Some("s"), _) => Some(None),
-        (Some("a"), _) if candidates.len() == 1 => Some(Some(Verdict::Valid {
+        (None, _) => suggestion.cloned().map(Decision::Decide),
+        (Some("s"), _) => Some(Decision::Skip),
+        (Some("a"), _) if candidates.len() == 1 => Some(Decision::Decide(Verdict::Valid {
             vote: Vote::Approve(candidates[0].id.clone()),
         })),
-        (Some("d"), _) if candidates.len() == 1 => Some(Some(Verdict::Valid {
+        (Some("d"), _) if candidates.len() == 1 => Some(Decision::Decide(Verdict::Valid {
             vote: Vote::Disapprove,
         })),
         (Some("v"), Some(id)) if candidates.iter().any(|c| c.id == id) => {
-            Some(Some(Verdict::Valid {
+            Some(Decision::Decide(Verdict::Valid {
                 vote: Vote::For(id.to_string()),
             }))
         }
         (Some("i"), Some(code)) => InvalidReason::ALL
             .iter()
             .find(|r| r.code() == code)
-            .map(|r| Some(Verdict::invalid([*r]))),
+            .map(|r| Decision::Decide(Verdict::invalid([*r]))),
         _ => None,
     }
 }
@@ -472,7 +478,7 @@ pub struct ConfirmArgs {
 }
 
 /// Runs `confirm`.
-pub fn run_confirm(a: ConfirmArgs) -> anyhow::Result<()> {
+pub fn run_confirm(a: &ConfirmArgs) -> anyhow::Result<()> {
     let mut station = Station::open(&a.db)?;
     let missing = station
         .confirm(&a.member)
@@ -556,7 +562,7 @@ pub fn run_complaint(a: ComplaintArgs) -> anyhow::Result<()> {
 }
 
 /// Runs `close`.
-pub fn run_close(a: CloseArgs) -> anyhow::Result<()> {
+pub fn run_close(a: &CloseArgs) -> anyhow::Result<()> {
     let mut station = Station::open(&a.db)?;
     let checks = station
         .close(a.issued, a.returned, a.spoiled, a.note.as_deref())

@@ -5,9 +5,21 @@
 //! [`Update`](crate::kiosk::service::Update) is kept in a small view
 //! state and rendered. The UI thread never scans, interprets, or waits on
 //! the disk; `pump` applies what the service has sent and returns at once.
+//! The service sends typed notices; what they say on screen is in `wording`.
 
 pub mod present;
 pub mod service;
+pub mod wording;
+
+// The service's parts: the messages it takes and sends, and its use cases.
+mod board;
+mod election_files;
+mod export;
+mod messages;
+mod print_sheet;
+mod scanning;
+mod snapshot;
+mod test_scan;
 
 // The UI's generated code (about 30,000 lines) is compiled for the library
 // only: the library's own unit tests do not use it (tests/kiosk_ui.rs does),
@@ -18,3 +30,10 @@ mod app;
 pub mod ui;
 #[cfg(not(test))]
 pub use app::*;
+
+/// A file beside the database: `DB` + suffix.
+pub(crate) fn beside(db: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(suffix);
+    std::path::PathBuf::from(p)
+}

@@ -45,7 +45,7 @@ pub fn tally_lines(election: &Election, count: &Count, en: bool) -> Vec<TallyLin
         TallyLine {
             label,
             votes,
-            share: format!("{}%", rules::percent(votes as u64, h as u64)),
+            share: format!("{}%", rules::percent(u64::from(votes), u64::from(h))),
             needed,
             passing,
         }
@@ -92,7 +92,7 @@ pub fn outcome_sentence(election: &Election, outcome: &Outcome, en: bool) -> Str
             let name = election
                 .candidate(candidate)
                 .map_or(candidate.as_str(), |c| c.name.as_str());
-            let pct = rules::percent(*votes as u64, h as u64);
+            let pct = rules::percent(u64::from(*votes), u64::from(h));
             if en {
                 format!("{name} is elected with {votes} of {h} households ({pct}%).")
             } else {
@@ -295,7 +295,10 @@ pub fn status_label(status: &str, en: bool) -> &'static str {
 const COMPLAINTS_SHOWN: usize = 3;
 
 /// The complaints as the reconcile screen lists them: the latest few, and how many more.
-pub fn complaint_lines(complaints: &[kiemphieu_station::store::Complaint], en: bool) -> Vec<String> {
+pub fn complaint_lines(
+    complaints: &[kiemphieu_station::store::Complaint],
+    en: bool,
+) -> Vec<String> {
     let skip = complaints.len().saturating_sub(COMPLAINTS_SHOWN);
     let more = (skip > 0).then(|| {
         if en {
