@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
-
 /// Why the station's key file cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyFileError {
