@@ -1,6 +1,8 @@
 //! The top of the biên bản: issuing body and national motto, the title, and
 //! the opening paragraphs (time and place, the board, the witnesses).
 
+use std::fmt::Write;
+
 use chrono::Datelike;
 
 use super::super::flow::{Align, Block, para, styled};
@@ -93,16 +95,15 @@ pub(super) fn opening(doc: &ResultDoc, e: &ElectionInfo, office_unit: &str) -> V
     .flatten()
     .collect::<Vec<_>>()
     .join(", ");
-    let members: String = doc
-        .board
-        .members
-        .iter()
-        .map(|m| format!("; Ông/Bà {m} – Thành viên"))
-        .collect();
-    let board = format!(
-        "Tổ bầu cử (Ban kiểm phiếu) gồm: Ông/Bà {} – Tổ trưởng{members}.",
+    let mut board = format!(
+        "Tổ bầu cử (Ban kiểm phiếu) gồm: Ông/Bà {} – Tổ trưởng",
         doc.board.leader
     );
+    for m in &doc.board.members {
+        // Writing to a String cannot fail.
+        let _ = write!(board, "; Ông/Bà {m} – Thành viên");
+    }
+    board.push('.');
     let witnesses = doc
         .board
         .witnesses
