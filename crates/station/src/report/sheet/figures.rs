@@ -142,30 +142,26 @@ pub(super) fn votes_table(doc: &ResultDoc) -> Block {
         Cell::bold("Tỷ lệ so với H", Align::Center),
         Cell::bold("Tỷ lệ so với phiếu hợp lệ", Align::Center),
     ]];
+    // A row: number, name or opinion, votes, share of H, share of the valid ballots.
+    let row = |stt: String, label: String, votes: u32| {
+        vec![
+            Cell::new(stt, Align::Center),
+            Cell::new(label, Align::Left),
+            Cell::new(votes.to_string(), Align::Right),
+            Cell::new(pct(votes, h), Align::Right),
+            Cell::new(pct(votes, doc.valid), Align::Right),
+        ]
+    };
     if let Some(c) = doc.candidates.first().filter(|_| single) {
-        vrows.push(vec![
-            Cell::new("1", Align::Center),
-            Cell::new(format!("{} — Đồng ý", c.name), Align::Left),
-            Cell::new(c.votes.to_string(), Align::Right),
-            Cell::new(pct(c.votes, h), Align::Right),
-            Cell::new(pct(c.votes, doc.valid), Align::Right),
-        ]);
-        vrows.push(vec![
-            Cell::new("2", Align::Center),
-            Cell::new(format!("{} — Không đồng ý", c.name), Align::Left),
-            Cell::new(doc.disapprove.to_string(), Align::Right),
-            Cell::new(pct(doc.disapprove, h), Align::Right),
-            Cell::new(pct(doc.disapprove, doc.valid), Align::Right),
-        ]);
+        vrows.push(row("1".into(), format!("{} — Đồng ý", c.name), c.votes));
+        vrows.push(row(
+            "2".into(),
+            format!("{} — Không đồng ý", c.name),
+            doc.disapprove,
+        ));
     } else {
         for (i, c) in doc.candidates.iter().enumerate() {
-            vrows.push(vec![
-                Cell::new((i + 1).to_string(), Align::Center),
-                Cell::new(c.name.clone(), Align::Left),
-                Cell::new(c.votes.to_string(), Align::Right),
-                Cell::new(pct(c.votes, h), Align::Right),
-                Cell::new(pct(c.votes, doc.valid), Align::Right),
-            ]);
+            vrows.push(row((i + 1).to_string(), c.name.clone(), c.votes));
         }
     }
     Block::Table {
