@@ -1,10 +1,12 @@
 //! The station's Ed25519 key pair: created once, private part mode 0600 beside the database.
 
+// Reads the key file from disk: no unchecked casts.
+#![warn(clippy::as_conversions)]
+
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
-
 
 /// Why the station's key file cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -42,13 +44,13 @@ pub struct StationKey {
 impl StationKey {
     /// Loads the station key for `db`, creating it (mode 0600) the first time.
     pub fn load_or_create(db: &Path) -> Result<StationKey, KeyFileError> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
         let path = station_key_path(db);
         if path.exists() {
             return StationKey::load(&path);
         }
         let seed: [u8; 32] = rand::random();
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
         let io = |source| KeyFileError::Io {
             file: path.clone(),
             source,

@@ -17,7 +17,7 @@ fn files_under(dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> Result<(), Bun
         .map_err(|e| file_err(&dir.join(rel), e))?
         .filter_map(Result::ok)
         .collect();
-    entries.sort_by_key(|e| e.file_name());
+    entries.sort_by_key(std::fs::DirEntry::file_name);
     for e in entries {
         let r = rel.join(e.file_name());
         if e.path().is_dir() {

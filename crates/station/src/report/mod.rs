@@ -254,7 +254,7 @@ mod tests {
                     counted: 1,
                     valid: 1,
                     invalid: 0,
-                    votes: Default::default(),
+                    votes: std::collections::BTreeMap::default(),
                     disapprove: 0,
                 },
             );

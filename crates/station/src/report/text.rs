@@ -37,6 +37,7 @@ impl Weight {
     }
 }
 
+#[allow(clippy::expect_used)] // the fonts are compiled in: a failure is a build defect the tests catch
 static FACES: LazyLock<[ttf_parser::Face<'static>; 2]> = LazyLock::new(|| {
     // Compiled in: a parse failure is a build defect, caught by the tests.
     [SERIF_REGULAR, SERIF_BOLD].map(|d| ttf_parser::Face::parse(d, 0).expect("bundled font"))

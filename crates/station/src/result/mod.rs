@@ -11,9 +11,9 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use crate::signing::{KeyFileError, PublicKey, StationKey, station_key_path};
 pub use canonical::canonical_json;
 pub use compact::{COMPACT_PREFIX, Compact, CompactError, SignedCompact};
-pub use crate::signing::{KeyFileError, PublicKey, StationKey, station_key_path};
 
 use crate::election::{Election, Fingerprint, Marking, Mode};
 use crate::rules::{Outcome, Tally};

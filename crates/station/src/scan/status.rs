@@ -148,6 +148,7 @@ impl ScanError {
     }
 
     /// The same error, naming the sheet to re-feed.
+    #[must_use]
     pub fn with_refeed(mut self, sheet: u64) -> Self {
         self.refeed_sheet = Some(sheet);
         self

@@ -49,7 +49,8 @@ pub enum ChainCheck {
 pub fn row_hash(prev: &str, seq: i64, at: &str, actor: &str, action: &str, detail: &str) -> String {
     let mut h = Sha256::new();
     for part in [prev, &seq.to_string(), at, actor, action, detail] {
-        h.update((part.len() as u64).to_be_bytes());
+        // A usize always fits a u64 on the targets kiemphieu builds for.
+        h.update(u64::try_from(part.len()).unwrap_or(u64::MAX).to_be_bytes());
         h.update(part.as_bytes());
     }
     hex::encode(h.finalize())
@@ -123,13 +124,13 @@ pub fn check_chain(entries: &[AuditEntry]) -> ChainCheck {
     let mut prev = GENESIS.to_string();
     for (i, e) in entries.iter().enumerate() {
         let expected = row_hash(&prev, e.seq, &e.at, &e.actor, &e.action, &e.detail);
-        if e.seq != i as i64 + 1 || e.prev_hash != prev || e.hash != expected {
+        if i64::try_from(i + 1).ok() != Some(e.seq) || e.prev_hash != prev || e.hash != expected {
             return ChainCheck::Broken { seq: e.seq };
         }
-        prev = e.hash.clone();
+        prev.clone_from(&e.hash);
     }
     ChainCheck::Intact {
-        rows: entries.len() as u64,
+        rows: u64::try_from(entries.len()).unwrap_or(u64::MAX),
         head: prev,
     }
 }

@@ -69,7 +69,7 @@ impl StoreError {
     pub fn sqlite(file: &Path, source: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
         let message = match source.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
                 "database is in use by another kiemphieu process (only one station may write it)"
                     .to_string()
             }

@@ -5,6 +5,9 @@
 //! log are protected by triggers, and each audit row carries the hash of the
 //! previous one.
 
+// Rows are decoded from a file on disk: no unchecked casts.
+#![warn(clippy::as_conversions)]
+
 mod audit;
 mod complaints;
 mod error;
@@ -136,7 +139,7 @@ impl Store {
                 if printed > 0 {
                     return Err(StoreError::ElectionFrozen {
                         file: path,
-                        printed: printed as u64,
+                        printed: printed.unsigned_abs(),
                     });
                 }
                 tx.execute(

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 /// Migrations in order; `MIGRATIONS[i]` takes the schema from version i to i + 1.
 const MIGRATIONS: &[&str] = &[
     // 1: the counting core.
-    r#"
+    r"
     CREATE TABLE election (
         id          INTEGER PRIMARY KEY CHECK (id = 1),
         fingerprint TEXT NOT NULL,
@@ -91,9 +91,9 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER printed_no_delete BEFORE DELETE ON printed_serials
         BEGIN SELECT RAISE(ABORT, 'printed serials are never removed'); END;
-    "#,
+    ",
     // 2: the counting session.
-    r#"
+    r"
     ALTER TABLE readings ADD COLUMN duplicate_of INTEGER REFERENCES sheets(id);
     ALTER TABLE readings ADD COLUMN certainty REAL NOT NULL DEFAULT 0;
     -- The same image twice in one session is one sheet (a replayed folder, a resumed batch).
@@ -116,9 +116,9 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE TRIGGER sheets_no_delete BEFORE DELETE ON sheets
         BEGIN SELECT RAISE(ABORT, 'scanned sheets are never removed'); END;
-    "#,
+    ",
     // 3: complaints received at the count (listed in the biên bản).
-    r#"
+    r"
     CREATE TABLE complaints (
         id          INTEGER PRIMARY KEY,
         session_id  INTEGER NOT NULL REFERENCES sessions(id),
@@ -132,10 +132,11 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'complaints are append-only'); END;
     CREATE TRIGGER complaints_no_delete BEFORE DELETE ON complaints
         BEGIN SELECT RAISE(ABORT, 'complaints are append-only'); END;
-    "#,
+    ",
 ];
 
 /// Schema version this program writes.
+#[allow(clippy::as_conversions)] // a const (no try_from there) of a handful of migrations
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Brings the schema up to [`SCHEMA_VERSION`].
@@ -154,7 +155,8 @@ pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
             return Ok(());
         }
         let tx = conn.transaction()?;
-        tx.execute_batch(MIGRATIONS[version as usize])?;
+        // In range: `version` < SCHEMA_VERSION, the number of migrations (checked above).
+        tx.execute_batch(MIGRATIONS[usize::try_from(version).unwrap_or(usize::MAX)])?;
         tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;
     }

@@ -39,7 +39,7 @@ impl Store {
         }
         tx.execute(
             "INSERT INTO print_runs (fingerprint, count, seeded, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![fingerprint.to_hex(), serials.len() as i64, seeded, now()],
+            params![fingerprint.to_hex(), i64::try_from(serials.len()).unwrap_or(i64::MAX), seeded, now()],
         )
         .map_err(e)?;
         let run = tx.last_insert_rowid();
@@ -76,7 +76,7 @@ impl Store {
             .query_row("SELECT COUNT(*) FROM printed_serials", [], |r| {
                 r.get::<_, i64>(0)
             })
-            .map(|n| n as u64)
+            .map(i64::unsigned_abs)
             .map_err(|e| self.err(e))
     }
 
