@@ -9,10 +9,10 @@ use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::ballot::layout::{BallotLayout, PAGE_MARGIN_MM};
-use kiemphieu_core::geometry::MmRect;
 use crate::ballot::raster::{region_px, render_ballot_gray, render_region_gray};
 use crate::ballot::{Payload, Serial};
 use crate::election::{BallotKey, Election, Fingerprint};
+use kiemphieu_core::geometry::MmRect;
 
 use super::encode::encode;
 use super::geom::px_per_mm;
@@ -306,12 +306,8 @@ impl<'a> Generator<'a> {
         if let Some(printed) = &printed {
             let page_rect = MmRect::new(0.0, 0.0, self.sheet.page.0, self.sheet.page.1);
             let seal = (spec.stamp != StampSpec::Absent).then(|| {
-                let mut avoid: Vec<MmRect> = self
-                    .sheet
-                    .names
-                    .iter()
-                    .map(|g| g.rect.grow(1.0))
-                    .collect();
+                let mut avoid: Vec<MmRect> =
+                    self.sheet.names.iter().map(|g| g.rect.grow(1.0)).collect();
                 avoid.push(self.sheet.qr);
                 avoid.extend(self.sheet.fiducials.iter().map(|f| f.grow(1.0)));
                 place_seal(&mut rng, &self.sheet.stamp, &avoid, &page_rect)

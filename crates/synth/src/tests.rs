@@ -4,13 +4,13 @@ use std::path::Path;
 
 use image::GrayImage;
 
-use crate::ballot::layout::{BallotLayout};
-use kiemphieu_core::geometry::MmRect;
+use crate::ballot::layout::BallotLayout;
 use crate::ballot::raster::render_ballot_gray;
 use crate::ballot::{Payload, PayloadError, Serial};
 use crate::election::{
     BallotKey, Candidate, EXAMPLE_ELECTION, Election, Fingerprint, Marking, parse_election,
 };
+use kiemphieu_core::geometry::MmRect;
 
 use super::*;
 
