@@ -66,6 +66,7 @@ impl TapeProblem {
 
 impl PrinterStatus {
     /// Combines the flags of several replies.
+    #[must_use]
     pub fn merge(self, o: PrinterStatus) -> PrinterStatus {
         PrinterStatus {
             offline: self.offline || o.offline,
