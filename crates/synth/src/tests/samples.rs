@@ -10,8 +10,13 @@ fn write_samples() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/synth-samples");
     std::fs::create_dir_all(&dir).expect("sample dir");
     pages_by_seed(&dir);
-    scan_showcase(&dir);
-    mark_gallery(&dir);
+    // The showcase and the gallery use the three-candidate ballot.
+    let e = three();
+    let l = layout(&e);
+    let k = key();
+    let g = Generator::new(&e, &l, &k).expect("generator");
+    scan_showcase(&dir, &g);
+    mark_gallery(&dir, &g, &e, &l);
 }
 
 /// The scanner's file as written, a PNG of it as decoded (for viewing), and its truth.
@@ -47,11 +52,7 @@ fn pages_by_seed(dir: &Path) {
 }
 
 /// Scan conditions the first seeds may not draw.
-fn scan_showcase(dir: &Path) {
-    let e = three();
-    let l = layout(&e);
-    let k = key();
-    let g = Generator::new(&e, &l, &k).expect("generator");
+fn scan_showcase(dir: &Path, g: &Generator) {
     let showcase = [
         (
             "rgb-jpeg-dark",
@@ -107,11 +108,7 @@ fn scan_showcase(dir: &Path) {
 }
 
 /// A gallery: every kind of mark at 300 dpi, cropped to the names.
-fn mark_gallery(dir: &Path) {
-    let e = three();
-    let l = layout(&e);
-    let k = key();
-    let g = Generator::new(&e, &l, &k).expect("generator");
+fn mark_gallery(dir: &Path, g: &Generator, e: &Election, l: &BallotLayout) {
     let mut marks: Vec<MarkSpec> = StrikeStyle::ALL
         .iter()
         .map(|&style| MarkSpec::Strike { style })
@@ -153,7 +150,7 @@ fn mark_gallery(dir: &Path) {
                 colour: ColourMode::Rgb,
                 ..ScanSpec::clean(300)
             },
-            ..exact(&e, vec![mark; 3], i as u64)
+            ..exact(e, vec![mark; 3], i as u64)
         };
         let b = g.render(&spec).expect("page");
         let kpx = 300.0 / 25.4;
