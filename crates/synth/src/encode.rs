@@ -146,24 +146,24 @@ fn png_1bit(img: &image::GrayImage, dpi: u32) -> Vec<u8> {
     ihdr.extend_from_slice(&w.to_be_bytes());
     ihdr.extend_from_slice(&h.to_be_bytes());
     ihdr.extend_from_slice(&[1, 0, 0, 0, 0]); // depth 1, greyscale, deflate, no filter, no interlace
-    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(&mut out, *b"IHDR", &ihdr);
     let ppm = (f64::from(dpi) / 0.0254).round() as u32;
     let mut phys = Vec::with_capacity(9);
     phys.extend_from_slice(&ppm.to_be_bytes());
     phys.extend_from_slice(&ppm.to_be_bytes());
     phys.push(1); // unit: metre
-    chunk(&mut out, b"pHYs", &phys);
-    chunk(&mut out, b"IDAT", &z);
-    chunk(&mut out, b"IEND", &[]);
+    chunk(&mut out, *b"pHYs", &phys);
+    chunk(&mut out, *b"IDAT", &z);
+    chunk(&mut out, *b"IEND", &[]);
     out
 }
 
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+fn chunk(out: &mut Vec<u8>, kind: [u8; 4], data: &[u8]) {
     out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    out.extend_from_slice(kind);
+    out.extend_from_slice(&kind);
     out.extend_from_slice(data);
     let mut crc = Crc32::new();
-    crc.update(kind);
+    crc.update(&kind);
     crc.update(data);
     out.extend_from_slice(&crc.finish().to_be_bytes());
 }

@@ -9,14 +9,14 @@ use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::ballot::layout::{BallotLayout, PAGE_MARGIN_MM};
-use kiemphieu_core::geometry::MmRect;
 use crate::ballot::raster::{region_px, render_ballot_gray, render_region_gray};
 use crate::ballot::{Payload, Serial};
 use crate::election::{BallotKey, Election, Fingerprint};
+use kiemphieu_core::geometry::MmRect;
 
 use super::encode::encode;
 use super::geom::px_per_mm;
-use super::ink::{Raster, composite};
+use super::ink::{InkLay, Raster, composite};
 use super::marks::{BoxMark, MarkSpec, Pen, box_paths, mark_paths};
 use super::mix::{GeneratorMix, sample_spec};
 use super::rnd::{PixelNoise, uniform};
@@ -199,7 +199,7 @@ impl<'a> Generator<'a> {
         let mut cache = self
             .templates
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((_, t)) = cache.iter().find(|(d, _)| *d == dpi) {
             return Arc::clone(t);
         }
@@ -246,6 +246,36 @@ impl<'a> Generator<'a> {
 
     /// Renders a page spec: print, stamp, mark, write, scan, encode.
     pub fn render(&self, spec: &BallotSpec) -> Result<SyntheticBallot, SynthError> {
+        self.check_spec(spec)?;
+        let dpi = spec.scan.dpi;
+        let ch = if spec.scan.colour == ColourMode::Rgb {
+            3
+        } else {
+            1
+        };
+        // Separate streams: the payload draw never shifts the strokes, so the same
+        // seed gives the same marks whatever the page kind.
+        let mut rng = StdRng::seed_from_u64(spec.seed);
+        let mut payload_rng = StdRng::seed_from_u64(spec.seed ^ 0x9A71_0AD5_EED0_0001);
+        let mut noise = PixelNoise::new(spec.seed.rotate_left(29) ^ 0x1EAF_1EAF);
+        let (payload, mut raster, printed) = self.paper(spec, ch, &mut rng, &mut payload_rng);
+        let (candidates, boxes) = match &printed {
+            Some(printed) => self.mark_page(spec, printed, &mut raster, &mut rng, &mut noise)?,
+            None => (Vec::new(), None),
+        };
+        let image = scan(&raster, self.sheet.page, &spec.scan, spec.seed)?;
+        let (encoded, extension) = encode(&image, spec.scan.colour, spec.scan.format, dpi)?;
+        let truth = self.truth(spec, payload, candidates, boxes);
+        Ok(SyntheticBallot {
+            image,
+            encoded,
+            extension,
+            truth,
+        })
+    }
+
+    /// Refuses a spec that does not fit the scan limits or this ballot's layout.
+    fn check_spec(&self, spec: &BallotSpec) -> Result<(), SynthError> {
         spec.scan.validate()?;
         let ballot = spec.kind.is_ballot();
         let n = self.sheet.names.len();
@@ -260,20 +290,20 @@ impl<'a> Generator<'a> {
                 layout_has_boxes: self.sheet.boxes.is_some(),
             });
         }
-        let dpi = spec.scan.dpi;
-        let k = px_per_mm(dpi);
-        let ch = if spec.scan.colour == ColourMode::Rgb {
-            3
-        } else {
-            1
-        };
-        // Separate streams: the payload draw never shifts the strokes, so the same
-        // seed gives the same marks whatever the page kind.
-        let mut rng = StdRng::seed_from_u64(spec.seed);
-        let mut payload_rng = StdRng::seed_from_u64(spec.seed ^ 0x9A71_0AD5_EED0_0001);
-        let mut noise = PixelNoise::new(spec.seed.rotate_left(29) ^ 0x1EAF_1EAF);
+        Ok(())
+    }
 
-        let (payload, mut raster, printed) = match spec.kind {
+    /// The sheet before the voter: its payload, its pixels, and the printed ballot
+    /// (none for a blank page or the back of a duplex sheet).
+    fn paper(
+        &self,
+        spec: &BallotSpec,
+        ch: usize,
+        rng: &mut StdRng,
+        payload_rng: &mut StdRng,
+    ) -> (Option<String>, Raster, Option<GrayImage>) {
+        let dpi = spec.scan.dpi;
+        match spec.kind {
             PageKind::Blank => {
                 let t = self.template(dpi);
                 (
@@ -285,103 +315,111 @@ impl<'a> Generator<'a> {
             PageKind::DuplexBack => {
                 let front = self.printed(
                     dpi,
-                    &self.payload(PageKind::Genuine, spec.serial, &mut payload_rng),
+                    &self.payload(PageKind::Genuine, spec.serial, payload_rng),
                 );
                 (
                     None,
-                    show_through(&front, ch, uniform(&mut rng, 0.03, 0.08)),
+                    show_through(&front, ch, uniform(rng, 0.03, 0.08)),
                     None,
                 )
             }
             _ => {
-                let text = self.payload(spec.kind, spec.serial, &mut payload_rng);
+                let text = self.payload(spec.kind, spec.serial, payload_rng);
                 let page = self.printed(dpi, &text);
                 let raster = Raster::from_gray(&page, ch);
                 (Some(text), raster, Some(page))
             }
-        };
-
-        let mut candidates = Vec::new();
-        let mut boxes = None;
-        if let Some(printed) = &printed {
-            let page_rect = MmRect::new(0.0, 0.0, self.sheet.page.0, self.sheet.page.1);
-            let seal = (spec.stamp != StampSpec::Absent).then(|| {
-                let mut avoid: Vec<MmRect> = self
-                    .sheet
-                    .names
-                    .iter()
-                    .map(|g| g.rect.grow(1.0))
-                    .collect();
-                avoid.push(self.sheet.qr);
-                avoid.extend(self.sheet.fiducials.iter().map(|f| f.grow(1.0)));
-                place_seal(&mut rng, &self.sheet.stamp, &avoid, &page_rect)
-            });
-            if let Some(seal) = &seal {
-                draw_seal(
-                    &mut raster,
-                    k,
-                    seal,
-                    spec.stamp == StampSpec::Faint,
-                    &self.ring_text,
-                    &mut rng,
-                    &mut noise,
-                );
-            }
-            let lay = spec.pen.lay();
-            let ink = |raster: &mut Raster, paths: Vec<PenPath>, noise: &mut PixelNoise| {
-                for p in paths {
-                    if let Some(m) = rasterize(&p, k, raster.w, raster.h) {
-                        composite(raster, &m, &lay, noise);
-                    }
-                }
-            };
-            for ((g, mark), cand) in self
-                .sheet
-                .names
-                .iter()
-                .zip(&spec.marks)
-                .zip(&self.election.candidates)
-            {
-                let paths = mark_paths(&mut rng, mark, g, &spec.pen).map_err(|reason| {
-                    SynthError::Mark {
-                        id: cand.id.clone(),
-                        reason,
-                    }
-                })?;
-                ink(&mut raster, paths, &mut noise);
-                candidates.push(CandidateTruth {
-                    id: cand.id.clone(),
-                    mark: *mark,
-                    expect: expect_for(mark, &spec.pen, &spec.scan),
-                });
-            }
-            if let (Some(b), Some([agree, disagree])) = (spec.boxes, self.sheet.boxes) {
-                let targets: &[MmRect] = match b.mark {
-                    BoxMark::None => &[],
-                    BoxMark::Agree => &[agree],
-                    BoxMark::Disagree => &[disagree],
-                    BoxMark::Both => &[agree, disagree],
-                };
-                for t in targets {
-                    let paths = box_paths(&mut rng, b.glyph, t, &spec.pen);
-                    ink(&mut raster, paths, &mut noise);
-                }
-                boxes = Some(BoxTruth {
-                    drawn: b,
-                    expect: ink_visible(&spec.pen, &spec.scan).then_some(b.mark),
-                });
-            }
-            if spec.extra != ExtraWriting::None {
-                let mut plan = WritingPlan::sample(&mut rng, spec.extra);
-                let room = self.find_room(&mut rng, printed, k, &mut plan, seal.as_ref())?;
-                let paths = writing_paths(&mut rng, &plan, &room, spec.pen.width_mm);
-                ink(&mut raster, paths, &mut noise);
-            }
         }
+    }
 
-        let image = scan(&raster, self.sheet.page, &spec.scan, spec.seed)?;
-        let (encoded, extension) = encode(&image, spec.scan.colour, spec.scan.format, dpi)?;
-        let truth = Truth {
+    /// Stamps the seal, then marks each name, the boxes and any extra writing, in
+    /// that order (the draws of `rng` follow it); returns what was marked.
+    fn mark_page(
+        &self,
+        spec: &BallotSpec,
+        printed: &GrayImage,
+        raster: &mut Raster,
+        rng: &mut StdRng,
+        noise: &mut PixelNoise,
+    ) -> Result<(Vec<CandidateTruth>, Option<BoxTruth>), SynthError> {
+        let k = px_per_mm(spec.scan.dpi);
+        let page_rect = MmRect::new(0.0, 0.0, self.sheet.page.0, self.sheet.page.1);
+        let seal = (spec.stamp != StampSpec::Absent).then(|| {
+            let mut avoid: Vec<MmRect> =
+                self.sheet.names.iter().map(|g| g.rect.grow(1.0)).collect();
+            avoid.push(self.sheet.qr);
+            avoid.extend(self.sheet.fiducials.iter().map(|f| f.grow(1.0)));
+            place_seal(rng, &self.sheet.stamp, &avoid, &page_rect)
+        });
+        if let Some(seal) = &seal {
+            draw_seal(
+                raster,
+                k,
+                seal,
+                spec.stamp == StampSpec::Faint,
+                &self.ring_text,
+                rng,
+                noise,
+            );
+        }
+        let lay = spec.pen.lay();
+        let mut candidates = Vec::new();
+        for ((g, mark), cand) in self
+            .sheet
+            .names
+            .iter()
+            .zip(&spec.marks)
+            .zip(&self.election.candidates)
+        {
+            let paths =
+                mark_paths(rng, *mark, g, &spec.pen).map_err(|reason| SynthError::Mark {
+                    id: cand.id.clone(),
+                    reason,
+                })?;
+            ink(raster, paths, k, &lay, noise);
+            candidates.push(CandidateTruth {
+                id: cand.id.clone(),
+                mark: *mark,
+                expect: expect_for(mark, &spec.pen, &spec.scan),
+            });
+        }
+        let mut boxes = None;
+        if let (Some(b), Some([agree, disagree])) = (spec.boxes, self.sheet.boxes) {
+            let targets: &[MmRect] = match b.mark {
+                BoxMark::None => &[],
+                BoxMark::Agree => &[agree],
+                BoxMark::Disagree => &[disagree],
+                BoxMark::Both => &[agree, disagree],
+            };
+            for t in targets {
+                let paths = box_paths(rng, b.glyph, t, &spec.pen);
+                ink(raster, paths, k, &lay, noise);
+            }
+            boxes = Some(BoxTruth {
+                drawn: b,
+                expect: ink_visible(&spec.pen, &spec.scan).then_some(b.mark),
+            });
+        }
+        if spec.extra != ExtraWriting::None {
+            let mut plan = WritingPlan::sample(rng, spec.extra);
+            let room = self.find_room(rng, printed, k, &mut plan, seal.as_ref())?;
+            let paths = writing_paths(rng, &plan, &room, spec.pen.width_mm);
+            ink(raster, paths, k, &lay, noise);
+        }
+        Ok((candidates, boxes))
+    }
+
+    /// What was drawn and how it must be read; a page that is no ballot has no seal
+    /// or writing to read.
+    fn truth(
+        &self,
+        spec: &BallotSpec,
+        payload: Option<String>,
+        candidates: Vec<CandidateTruth>,
+        boxes: Option<BoxTruth>,
+    ) -> Truth {
+        let ballot = spec.kind.is_ballot();
+        Truth {
             seed: spec.seed,
             kind: spec.kind,
             serial: ballot.then_some(spec.serial),
@@ -411,13 +449,7 @@ impl<'a> Generator<'a> {
             pen: spec.pen,
             scan: spec.scan,
             page_to_image: spec.scan.page_to_image(self.sheet.page),
-        };
-        Ok(SyntheticBallot {
-            image,
-            encoded,
-            extension,
-            truth,
-        })
+        }
     }
 
     /// A place for writing clear of names, QR, fiducials, boxes and the seal, on blank
@@ -523,4 +555,13 @@ pub fn generate(
     mix: &GeneratorMix,
 ) -> Result<SyntheticBallot, SynthError> {
     Generator::new(election, layout, key)?.generate(seed, mix)
+}
+
+/// Lays the pen's ink along each path onto the page.
+fn ink(raster: &mut Raster, paths: Vec<PenPath>, k: f64, lay: &InkLay, noise: &mut PixelNoise) {
+    for p in paths {
+        if let Some(m) = rasterize(&p, k, raster.w, raster.h) {
+            composite(raster, &m, lay, noise);
+        }
+    }
 }

@@ -45,6 +45,7 @@ impl Affine {
     }
 
     /// `other ∘ self`: first this map, then `other`.
+    #[must_use]
     pub fn then(&self, other: &Affine) -> Affine {
         let [a, b, c, d, e, f] = self.0;
         let [p, q, r, s, t, u] = other.0;

@@ -283,50 +283,10 @@ pub(crate) fn encode_jpeg(
     let luma_q = scaled(&LUMA_Q, quality);
     let chroma_q = scaled(&CHROMA_Q, quality);
     let mut out = Vec::with_capacity(w * h / 4);
-    out.extend_from_slice(&[0xFF, 0xD8]);
-    let density = u16::try_from(dpi).unwrap_or(u16::MAX).to_be_bytes();
-    let mut app0 = b"JFIF\0\x01\x01\x01".to_vec();
-    app0.extend_from_slice(&density);
-    app0.extend_from_slice(&density);
-    app0.extend_from_slice(&[0, 0]);
-    segment(&mut out, 0xE0, &app0);
-    let mut dqt = vec![0u8];
-    dqt.extend(ZIGZAG.iter().map(|&n| luma_q[n] as u8));
-    if colour {
-        dqt.push(1);
-        dqt.extend(ZIGZAG.iter().map(|&n| chroma_q[n] as u8));
-    }
-    segment(&mut out, 0xDB, &dqt);
-    let mut sof = vec![8];
-    sof.extend_from_slice(&(h as u16).to_be_bytes());
-    sof.extend_from_slice(&(w as u16).to_be_bytes());
-    if colour {
-        sof.extend_from_slice(&[3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
-    } else {
-        sof.extend_from_slice(&[1, 1, 0x11, 0]);
-    }
-    segment(&mut out, 0xC0, &sof);
-    let mut dht = Vec::new();
-    huffman_spec(&mut dht, 0x00, &DC_LUMA_BITS, &DC_VALUES);
-    huffman_spec(&mut dht, 0x10, &AC_LUMA_BITS, &AC_LUMA_VALUES);
-    if colour {
-        huffman_spec(&mut dht, 0x01, &DC_CHROMA_BITS, &DC_VALUES);
-        huffman_spec(&mut dht, 0x11, &AC_CHROMA_BITS, &AC_CHROMA_VALUES);
-    }
-    segment(&mut out, 0xC4, &dht);
-    if colour {
-        segment(&mut out, 0xDA, &[3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
-    } else {
-        segment(&mut out, 0xDA, &[1, 1, 0x00, 0, 63, 0]);
-    }
-
+    headers(&mut out, (w, h), dpi, &luma_q, colour.then_some(&chroma_q));
     let (dc_l, ac_l) = (
         Huffman::new(&DC_LUMA_BITS, &DC_VALUES),
         Huffman::new(&AC_LUMA_BITS, &AC_LUMA_VALUES),
-    );
-    let (dc_c, ac_c) = (
-        Huffman::new(&DC_CHROMA_BITS, &DC_VALUES),
-        Huffman::new(&AC_CHROMA_BITS, &AC_CHROMA_VALUES),
     );
     let mut y = Component {
         recip: reciprocals(&luma_q),
@@ -335,86 +295,157 @@ pub(crate) fn encode_jpeg(
         pred: 0,
     };
     let mut bits = Bits { out, acc: 0, n: 0 };
-    let mut s = [0f32; 64];
     if colour {
-        let chroma = reciprocals(&chroma_q);
-        let mut cb = Component {
-            recip: chroma,
-            dc: &dc_c,
-            ac: &ac_c,
-            pred: 0,
-        };
-        let mut cr = Component {
-            recip: chroma,
-            dc: &dc_c,
-            ac: &ac_c,
-            pred: 0,
-        };
-        // 16 × 16 MCUs: four luma blocks, then Cb and Cr averaged over 2 × 2 pixels.
-        let mut luma = [0f32; 256];
-        let (mut cbs, mut crs) = ([0f32; 64], [0f32; 64]);
-        for my in (0..h).step_by(16) {
-            for mx in (0..w).step_by(16) {
-                cbs.fill(0.0);
-                crs.fill(0.0);
-                for dy in 0..16 {
-                    // Past the edge, repeat the last row and column.
-                    let row = (my + dy).min(h - 1) * w;
-                    for dx in 0..16 {
-                        let i = (row + (mx + dx).min(w - 1)) * 3;
-                        let (r, g, b) = (
-                            f32::from(data[i]),
-                            f32::from(data[i + 1]),
-                            f32::from(data[i + 2]),
-                        );
-                        luma[dy * 16 + dx] = 0.299 * r + 0.587 * g + 0.114 * b - 128.0;
-                        let c = (dy / 2) * 8 + dx / 2;
-                        cbs[c] += -0.168_736 * r - 0.331_264 * g + 0.5 * b;
-                        crs[c] += 0.5 * r - 0.418_688 * g - 0.081_312 * b;
-                    }
-                }
-                for (by, bx) in [(0, 0), (0, 8), (8, 0), (8, 8)] {
-                    for r in 0..8 {
-                        s[r * 8..r * 8 + 8]
-                            .copy_from_slice(&luma[(by + r) * 16 + bx..(by + r) * 16 + bx + 8]);
-                    }
-                    block(&mut bits, &mut y, &mut s);
-                }
-                // Chroma is centred on 128 already, so the level shift cancels it.
-                s = cbs.map(|v| v / 4.0);
-                block(&mut bits, &mut cb, &mut s);
-                s = crs.map(|v| v / 4.0);
-                block(&mut bits, &mut cr, &mut s);
-            }
-        }
+        colour_scan(&mut bits, &mut y, &chroma_q, data, w, h);
     } else {
-        for by in (0..h).step_by(8) {
-            for bx in (0..w).step_by(8) {
-                let inside = bx + 8 <= w && by + 8 <= h;
-                for r in 0..8 {
-                    let row = (by + r).min(h - 1) * w;
-                    if inside {
-                        for (o, &v) in s[r * 8..r * 8 + 8]
-                            .iter_mut()
-                            .zip(&data[row + bx..row + bx + 8])
-                        {
-                            *o = f32::from(v) - 128.0;
-                        }
-                    } else {
-                        // Past the edge, repeat the last row and column.
-                        for c in 0..8 {
-                            s[r * 8 + c] = f32::from(data[row + (bx + c).min(w - 1)]) - 128.0;
-                        }
-                    }
-                }
-                block(&mut bits, &mut y, &mut s);
-            }
-        }
+        grey_scan(&mut bits, &mut y, data, w, h);
     }
     bits.flush();
     let mut out = bits.out;
     out.extend_from_slice(&[0xFF, 0xD9]);
     Ok(out)
+}
+
+/// SOI, JFIF with the resolution, quantisation and Huffman tables, frame and scan
+/// headers; `chroma_q` only for colour.
+fn headers(
+    out: &mut Vec<u8>,
+    (w, h): (usize, usize),
+    dpi: u32,
+    luma_q: &[u16; 64],
+    chroma_q: Option<&[u16; 64]>,
+) {
+    let colour = chroma_q.is_some();
+    out.extend_from_slice(&[0xFF, 0xD8]);
+    let density = u16::try_from(dpi).unwrap_or(u16::MAX).to_be_bytes();
+    let mut app0 = b"JFIF\0\x01\x01\x01".to_vec();
+    app0.extend_from_slice(&density);
+    app0.extend_from_slice(&density);
+    app0.extend_from_slice(&[0, 0]);
+    segment(out, 0xE0, &app0);
+    let mut dqt = vec![0u8];
+    dqt.extend(ZIGZAG.iter().map(|&n| luma_q[n] as u8));
+    if let Some(chroma_q) = chroma_q {
+        dqt.push(1);
+        dqt.extend(ZIGZAG.iter().map(|&n| chroma_q[n] as u8));
+    }
+    segment(out, 0xDB, &dqt);
+    let mut sof = vec![8];
+    sof.extend_from_slice(&(h as u16).to_be_bytes());
+    sof.extend_from_slice(&(w as u16).to_be_bytes());
+    if colour {
+        sof.extend_from_slice(&[3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+    } else {
+        sof.extend_from_slice(&[1, 1, 0x11, 0]);
+    }
+    segment(out, 0xC0, &sof);
+    let mut dht = Vec::new();
+    huffman_spec(&mut dht, 0x00, &DC_LUMA_BITS, &DC_VALUES);
+    huffman_spec(&mut dht, 0x10, &AC_LUMA_BITS, &AC_LUMA_VALUES);
+    if colour {
+        huffman_spec(&mut dht, 0x01, &DC_CHROMA_BITS, &DC_VALUES);
+        huffman_spec(&mut dht, 0x11, &AC_CHROMA_BITS, &AC_CHROMA_VALUES);
+    }
+    segment(out, 0xC4, &dht);
+    if colour {
+        segment(out, 0xDA, &[3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
+    } else {
+        segment(out, 0xDA, &[1, 1, 0x00, 0, 63, 0]);
+    }
+}
+
+/// The entropy-coded data of a colour image: 16 × 16 MCUs, four luma blocks, then Cb
+/// and Cr averaged over 2 × 2 pixels.
+fn colour_scan(
+    bits: &mut Bits,
+    y: &mut Component,
+    chroma_q: &[u16; 64],
+    data: &[u8],
+    w: usize,
+    h: usize,
+) {
+    let (dc_c, ac_c) = (
+        Huffman::new(&DC_CHROMA_BITS, &DC_VALUES),
+        Huffman::new(&AC_CHROMA_BITS, &AC_CHROMA_VALUES),
+    );
+    let mut s = [0f32; 64];
+    let chroma = reciprocals(chroma_q);
+    let mut cb = Component {
+        recip: chroma,
+        dc: &dc_c,
+        ac: &ac_c,
+        pred: 0,
+    };
+    let mut cr = Component {
+        recip: chroma,
+        dc: &dc_c,
+        ac: &ac_c,
+        pred: 0,
+    };
+    // 16 × 16 MCUs: four luma blocks, then Cb and Cr averaged over 2 × 2 pixels.
+    let mut luma = [0f32; 256];
+    let (mut cbs, mut crs) = ([0f32; 64], [0f32; 64]);
+    for my in (0..h).step_by(16) {
+        for mx in (0..w).step_by(16) {
+            cbs.fill(0.0);
+            crs.fill(0.0);
+            for dy in 0..16 {
+                // Past the edge, repeat the last row and column.
+                let row = (my + dy).min(h - 1) * w;
+                for dx in 0..16 {
+                    let i = (row + (mx + dx).min(w - 1)) * 3;
+                    let (r, g, b) = (
+                        f32::from(data[i]),
+                        f32::from(data[i + 1]),
+                        f32::from(data[i + 2]),
+                    );
+                    luma[dy * 16 + dx] = 0.299 * r + 0.587 * g + 0.114 * b - 128.0;
+                    let c = (dy / 2) * 8 + dx / 2;
+                    cbs[c] += -0.168_736 * r - 0.331_264 * g + 0.5 * b;
+                    crs[c] += 0.5 * r - 0.418_688 * g - 0.081_312 * b;
+                }
+            }
+            for (by, bx) in [(0, 0), (0, 8), (8, 0), (8, 8)] {
+                for r in 0..8 {
+                    s[r * 8..r * 8 + 8]
+                        .copy_from_slice(&luma[(by + r) * 16 + bx..(by + r) * 16 + bx + 8]);
+                }
+                block(bits, y, &mut s);
+            }
+            // Chroma is centred on 128 already, so the level shift cancels it.
+            s = cbs.map(|v| v / 4.0);
+            block(bits, &mut cb, &mut s);
+            s = crs.map(|v| v / 4.0);
+            block(bits, &mut cr, &mut s);
+        }
+    }
+}
+
+/// The entropy-coded data of a grey image, 8 × 8 blocks.
+fn grey_scan(bits: &mut Bits, y: &mut Component, data: &[u8], w: usize, h: usize) {
+    let mut s = [0f32; 64];
+    for by in (0..h).step_by(8) {
+        for bx in (0..w).step_by(8) {
+            let inside = bx + 8 <= w && by + 8 <= h;
+            for r in 0..8 {
+                let row = (by + r).min(h - 1) * w;
+                if inside {
+                    for (o, &v) in s[r * 8..r * 8 + 8]
+                        .iter_mut()
+                        .zip(&data[row + bx..row + bx + 8])
+                    {
+                        *o = f32::from(v) - 128.0;
+                    }
+                } else {
+                    // Past the edge, repeat the last row and column.
+                    for c in 0..8 {
+                        s[r * 8 + c] = f32::from(data[row + (bx + c).min(w - 1)]) - 128.0;
+                    }
+                }
+            }
+            block(bits, y, &mut s);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -64,6 +64,7 @@ impl GeneratorMix {
     }
 
     /// The same mix at a fixed resolution.
+    #[must_use]
     pub fn with_dpi(self, dpi: u32) -> Self {
         GeneratorMix {
             dpi: Some(dpi),
@@ -72,6 +73,7 @@ impl GeneratorMix {
     }
 
     /// The same mix in a fixed file format.
+    #[must_use]
     pub fn with_format(self, format: FileFormat) -> Self {
         GeneratorMix {
             format: Some(format),
@@ -179,7 +181,7 @@ pub(crate) fn sample_spec(election: &Election, seed: u64, mix: &GeneratorMix) ->
 }
 
 fn strike_style(rng: &mut impl Rng, clear: bool) -> StrikeStyle {
-    use StrikeStyle::*;
+    use StrikeStyle::{Cross, Dashed, Double, Scribble, Slanted, Straight, Wavy};
     if clear {
         [Straight, Slanted, Double, Wavy][weighted(rng, &[0.6, 0.2, 0.1, 0.1])]
     } else {
@@ -216,7 +218,7 @@ fn kept_mark(rng: &mut impl Rng, words: usize) -> MarkSpec {
 }
 
 fn sample_pen(rng: &mut impl Rng, clear: bool, scan: &ScanSpec) -> Pen {
-    use InkColour::*;
+    use InkColour::{Black, Blue, Purple, Red};
     if scan.is_bilevel() {
         // Only pens a black-and-white threshold keeps: the truth stays decidable.
         return Pen {

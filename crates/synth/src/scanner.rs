@@ -126,7 +126,7 @@ impl SimScanner {
         let (done_tx, done) = mpsc::channel::<Rendered>();
         std::thread::Builder::new()
             .name("kiemphieu-sim-scanner".into())
-            .spawn(move || worker(ctx, layout, render, job_rx, done_tx))
+            .spawn(move || worker(&ctx, &layout, render, &job_rx, &done_tx))
             .map_err(|e| ScanError::other(format!("sim: cannot start the page maker: {e}")))?;
         Ok(SimScanner {
             tray: (0..opts.sheets).collect(),
@@ -353,16 +353,16 @@ struct RenderSettings {
 
 /// The page maker: owns the election and renders sheets on request.
 fn worker(
-    ctx: SimContext,
-    layout: BallotLayout,
+    ctx: &SimContext,
+    layout: &BallotLayout,
     settings: RenderSettings,
-    jobs: mpsc::Receiver<u64>,
-    done: mpsc::Sender<Rendered>,
+    jobs: &mpsc::Receiver<u64>,
+    done: &mpsc::Sender<Rendered>,
 ) {
-    let generator = match Generator::new(&ctx.election, &layout, &ctx.key) {
+    let generator = match Generator::new(&ctx.election, layout, &ctx.key) {
         Ok(g) => g,
         Err(e) => {
-            for b in jobs.iter() {
+            for b in jobs {
                 if done.send((b, Err(e.to_string()))).is_err() {
                     return;
                 }
@@ -370,7 +370,7 @@ fn worker(
             return;
         }
     };
-    for b in jobs.iter() {
+    for b in jobs {
         let result = render(&generator, b, settings).map_err(|e| e.to_string());
         if done.send((b, result)).is_err() {
             return;

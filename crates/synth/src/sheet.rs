@@ -23,7 +23,7 @@ pub(crate) struct NameGeom {
 impl NameGeom {
     /// Middle of the text band.
     pub(crate) fn mid(&self) -> f64 {
-        (self.band.0 + self.band.1) / 2.0
+        f64::midpoint(self.band.0, self.band.1)
     }
 
     /// Height of the text band.

@@ -78,6 +78,8 @@ pub(crate) fn draw_seal(
     rng: &mut impl Rng,
     noise: &mut PixelNoise,
 ) {
+    /// Cells across the seal over which the ink's density varies.
+    const GRID: usize = 7;
     let rad = seal.radius * k;
     let (cx, cy) = (seal.centre.0 * k, seal.centre.1 * k);
     let Some(mut mask) = Mask::over(
@@ -140,7 +142,6 @@ pub(crate) fn draw_seal(
     } else {
         None
     };
-    const GRID: usize = 7;
     let blotch: Vec<f64> = (0..GRID * GRID).map(|_| uniform(rng, 0.65, 1.0)).collect();
     for ly in 0..mask.h {
         let ny = ((mask.y0 + ly as i64) as f64 + 0.5 - cy) / rad;
@@ -156,8 +157,10 @@ pub(crate) fn draw_seal(
                 f *= ((along - c) * 6.0).clamp(0.0, 1.0);
             }
             // Bilinear value noise on a coarse grid over the seal.
-            let gx = ((nx + 1.0) / 2.0 * (GRID - 1) as f64).clamp(0.0, (GRID - 1) as f64 - 1e-9);
-            let gy = ((ny + 1.0) / 2.0 * (GRID - 1) as f64).clamp(0.0, (GRID - 1) as f64 - 1e-9);
+            let gx =
+                (f64::midpoint(nx, 1.0) * (GRID - 1) as f64).clamp(0.0, (GRID - 1) as f64 - 1e-9);
+            let gy =
+                (f64::midpoint(ny, 1.0) * (GRID - 1) as f64).clamp(0.0, (GRID - 1) as f64 - 1e-9);
             let (ix, iy) = (gx as usize, gy as usize);
             let (fx, fy) = (gx - ix as f64, gy - iy as f64);
             let b = |x: usize, y: usize| blotch[y * GRID + x];

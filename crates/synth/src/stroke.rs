@@ -249,6 +249,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::float_cmp)] // no ink at all is exactly zero coverage
     fn gaps_leave_no_ink() {
         let mut rng = StdRng::seed_from_u64(3);
         let opts = PathOpts {

@@ -144,9 +144,10 @@ impl StampSpec {
     pub fn expect(&self, scan: &ScanSpec) -> Presence {
         match (self, scan.colour) {
             (StampSpec::Absent, _) => Presence::Absent,
-            (StampSpec::Faint, _) => Presence::Either,
             // Red seal ink is mid-grey: a black-and-white threshold may drop it.
-            (StampSpec::Present, ColourMode::Bilevel { .. }) => Presence::Either,
+            (StampSpec::Faint, _) | (StampSpec::Present, ColourMode::Bilevel { .. }) => {
+                Presence::Either
+            }
             (StampSpec::Present, _) => Presence::Present,
         }
     }

@@ -387,7 +387,7 @@ pub(crate) fn writing_paths(
             let swoosh = [
                 (end, baseline - 0.2 * h),
                 (end + 0.8 * h, baseline + 0.5 * h),
-                ((x + end) / 2.0, baseline + 0.9 * h),
+                (f64::midpoint(x, end), baseline + 0.9 * h),
                 (x - 0.3 * h, baseline + 0.6 * h),
             ];
             paths.push(follow(rng, &hand, spline(&swoosh, 10)));

@@ -8,6 +8,9 @@
 //! extensions (".tmp", ".part") are ignored, so software that writes then renames is
 //! handled too. The batch ends after `idle` with nothing new.
 
+// Files written by other programs are outside data: no silent numeric casts on it.
+#![warn(clippy::as_conversions)]
+
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -68,6 +71,7 @@ impl FolderScanner {
     }
 
     /// The same scanner polling every `poll` instead of 200 ms.
+    #[must_use]
     pub fn with_poll(mut self, poll: Duration) -> FolderScanner {
         self.poll = poll.max(Duration::from_millis(1));
         self
@@ -175,11 +179,13 @@ impl FolderScanner {
             }
         };
         let extension = extension_of(Path::new(&name)).unwrap_or("png");
-        if bytes.len() as u64 != w.size {
+        // A usize always fits a u64 on the platforms we build for.
+        let len = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        if len != w.size {
             // Still being written after all: watch it again.
             if let Some(w) = self.watching.get_mut(&name) {
                 w.stable = 0;
-                w.size = bytes.len() as u64;
+                w.size = len;
             }
             return None;
         }
@@ -342,7 +348,8 @@ pub(crate) fn file_dpi(bytes: &[u8], extension: &str) -> Option<f64> {
             // Chunks after the 8-byte signature: length, type, data, CRC.
             let mut at = 8usize;
             while at + 8 <= bytes.len() {
-                let len = u32::from_be_bytes(bytes[at..at + 4].try_into().ok()?) as usize;
+                let len =
+                    usize::try_from(u32::from_be_bytes(bytes[at..at + 4].try_into().ok()?)).ok()?;
                 let kind = &bytes[at + 4..at + 8];
                 let data = bytes.get(at + 8..at.checked_add(8 + len)?)?;
                 match kind {

@@ -3,7 +3,7 @@
 //!
 //! ```no_run
 //! use kiemphieu_devices::scanner::{FolderScanner, Scanner};
-//! let mut scanner = FolderScanner::new("scans".into(), std::time::Duration::from_secs(5), false);
+//! let mut scanner = FolderScanner::new("scans", std::time::Duration::from_secs(5), false);
 //! scanner.start_batch()?;
 //! while let Some(page) = scanner.next_page()? {
 //!     println!("{} ({} bytes)", page.source, page.bytes.len());

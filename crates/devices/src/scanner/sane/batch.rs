@@ -98,16 +98,16 @@ impl Feeder {
                 self.finish(dev);
                 return Ok(None);
             }
-            Err(fault) => return Err(self.fault(dev, s, Side::Front, fault)),
+            Err(fault) => return Err(self.fault(dev, s, Side::Front, &fault)),
         };
         let back = if self.duplex {
             match acquire(dev) {
                 Ok(img) => Some(img),
                 // The front came but the back did not: the sheet is stuck or lost.
                 Err(Fault::NoDocs) => {
-                    return Err(self.fault(dev, s, Side::Back, Fault::Read(ffi::STATUS_IO_ERROR)));
+                    return Err(self.fault(dev, s, Side::Back, &Fault::Read(ffi::STATUS_IO_ERROR)));
                 }
-                Err(fault) => return Err(self.fault(dev, s, Side::Back, fault)),
+                Err(fault) => return Err(self.fault(dev, s, Side::Back, &fault)),
             }
         } else {
             None
@@ -141,15 +141,15 @@ impl Feeder {
 
     /// Turns a fault on sheet `s` into the error, cancels the aborted scan, and numbers
     /// the sheet if it was pulled in (it is then the one to re-feed).
-    fn fault(&mut self, dev: &mut dyn FrameDevice, s: u64, side: Side, fault: Fault) -> ScanError {
-        let (status, pulled, what) = match &fault {
+    fn fault(&mut self, dev: &mut dyn FrameDevice, s: u64, side: Side, fault: &Fault) -> ScanError {
+        let (status, pulled, what) = match fault {
             Fault::NoDocs => (
                 Some(ScanStatus::NoPaper),
                 false,
                 "the feeder is empty".into(),
             ),
             Fault::Start(st) => {
-                let status = self.status_of(dev, *st);
+                let status = Self::status_of(dev, *st);
                 // A jam at pick-up leaves the sheet in the path; the other start faults
                 // (cover, busy, …) happen before any sheet moves.
                 let pulled = matches!(status, ScanStatus::Jammed | ScanStatus::DoubleFeed);
@@ -160,7 +160,7 @@ impl Feeder {
                 )
             }
             Fault::Read(st) => (
-                Some(self.status_of(dev, *st)),
+                Some(Self::status_of(dev, *st)),
                 true,
                 format!("sane_read: {}", status_text(*st)),
             ),
@@ -191,7 +191,7 @@ impl Feeder {
         }
     }
 
-    fn status_of(&self, dev: &mut dyn FrameDevice, st: Status) -> ScanStatus {
+    fn status_of(dev: &mut dyn FrameDevice, st: Status) -> ScanStatus {
         match st {
             ffi::STATUS_JAMMED if dev.double_feed_sensor() => ScanStatus::DoubleFeed,
             ffi::STATUS_JAMMED => ScanStatus::Jammed,

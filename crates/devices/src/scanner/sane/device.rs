@@ -1,6 +1,9 @@
 //! An open SANE device: options, start, parameters, read, cancel — each call made under
 //! the process-wide SANE lock.
 
+// Option descriptors and values come from the device: no silent numeric casts on it.
+#![warn(clippy::as_conversions)]
+
 use std::ffi::{CString, c_int, c_void};
 
 use crate::scanner::{DeviceInfo, ScanError, ScanStatus};
@@ -15,7 +18,7 @@ pub fn list() -> Result<Vec<DeviceInfo>, ScanError> {
     session.acquire(api)?;
     let mut list: *const *const ffi::Device = std::ptr::null();
     // SAFETY: valid out-pointer; SANE_FALSE asks for network devices too.
-    let st = unsafe { (api.get_devices)(&mut list, 0) };
+    let st = unsafe { (api.get_devices)(&raw mut list, 0) };
     let mut out = Vec::new();
     if st == ffi::STATUS_GOOD && !list.is_null() {
         // SAFETY: a NULL-terminated array of device pointers, valid until the next
@@ -57,11 +60,9 @@ pub fn version() -> Result<(u8, u8, u16), ScanError> {
     session.acquire(api)?;
     let v = session.version();
     session.release(api);
-    Ok((
-        ((v >> 24) & 0xff) as u8,
-        ((v >> 16) & 0xff) as u8,
-        (v & 0xffff) as u16,
-    ))
+    // SANE_VERSION_CODE packs major, minor, build into 8, 8 and 16 bits.
+    let [major, minor, build_hi, build_lo] = v.to_be_bytes();
+    Ok((major, minor, u16::from_be_bytes([build_hi, build_lo])))
 }
 
 /// An open device handle. Closed (and SANE released) on drop.
@@ -80,7 +81,7 @@ impl std::fmt::Debug for SaneDevice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SaneDevice")
             .field("name", &self.name)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -94,7 +95,7 @@ impl SaneDevice {
         session.acquire(api)?;
         let mut handle: Handle = std::ptr::null_mut();
         // SAFETY: NUL-terminated name and a valid out-pointer.
-        let st = unsafe { (api.open)(cname.as_ptr(), &mut handle) };
+        let st = unsafe { (api.open)(cname.as_ptr(), &raw mut handle) };
         if st != ffi::STATUS_GOOD || handle.is_null() {
             session.release(api);
             let text = api.status_text(st);
@@ -145,7 +146,7 @@ impl SaneDevice {
                 self.handle,
                 0,
                 ffi::ACTION_GET_VALUE,
-                (&mut count as *mut ffi::Word).cast::<c_void>(),
+                (&raw mut count).cast::<c_void>(),
                 std::ptr::null_mut(),
             )
         };
@@ -272,7 +273,7 @@ impl SaneDevice {
         let mut p = ffi::Parameters::default();
         let _session = ffi::lock();
         // SAFETY: open handle, valid out-pointer.
-        let st = unsafe { (self.api.get_parameters)(self.handle, &mut p) };
+        let st = unsafe { (self.api.get_parameters)(self.handle, &raw mut p) };
         if st == ffi::STATUS_GOOD {
             Ok(p)
         } else {
@@ -286,7 +287,7 @@ impl SaneDevice {
         let mut len: ffi::Word = 0;
         let _session = ffi::lock();
         // SAFETY: `buf` is writable for `max` bytes; len is a valid out-pointer.
-        let st = unsafe { (self.api.read)(self.handle, buf.as_mut_ptr(), max, &mut len) };
+        let st = unsafe { (self.api.read)(self.handle, buf.as_mut_ptr(), max, &raw mut len) };
         // A backend reporting more than it was given is broken; never trust it past
         // the buffer.
         let n = usize::try_from(len).unwrap_or(0).min(buf.len());
@@ -336,13 +337,13 @@ fn encode_value(opt: &OptionDesc, value: &OptionValue) -> Result<Vec<ffi::Word>,
     let word = |w: ffi::Word| -> Vec<ffi::Word> {
         // Arrays (gamma tables…) get the same value in every element.
         let mut buf = value_buffer(opt, 0);
-        buf.iter_mut().for_each(|x| *x = w);
+        buf.fill(w);
         buf
     };
     match (opt.kind, value) {
         (OptionKind::Bool, OptionValue::Bool(b)) => Ok(word(ffi::Word::from(*b))),
         (OptionKind::Int, OptionValue::Int(i)) => Ok(word(*i)),
-        (OptionKind::Int, OptionValue::Fixed(f)) => Ok(word(f.round() as ffi::Word)),
+        (OptionKind::Int, OptionValue::Fixed(f)) => Ok(word(saturating_word(f.round()))),
         (OptionKind::Fixed, OptionValue::Fixed(f)) => Ok(word(to_fixed(*f)?)),
         (OptionKind::Fixed, OptionValue::Int(i)) => Ok(word(to_fixed(f64::from(*i))?)),
         (OptionKind::String, OptionValue::String(s)) => {
@@ -365,10 +366,16 @@ fn encode_value(opt: &OptionDesc, value: &OptionValue) -> Result<Vec<ffi::Word>,
     }
 }
 
+/// A whole number as a SANE word, out-of-range values clamped to the word's range.
+#[allow(clippy::as_conversions)] // no `From` for float to int; `as` saturates, as wanted here
+fn saturating_word(f: f64) -> ffi::Word {
+    f as ffi::Word
+}
+
 fn to_fixed(f: f64) -> Result<ffi::Word, String> {
     let v = (f * ffi::FIXED_SCALE).round();
     if v.is_finite() && v >= f64::from(ffi::Word::MIN) && v <= f64::from(ffi::Word::MAX) {
-        Ok(v as ffi::Word)
+        Ok(saturating_word(v))
     } else {
         Err(format!("{f} is out of the fixed-point range"))
     }

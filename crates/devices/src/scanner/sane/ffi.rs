@@ -254,7 +254,9 @@ static SESSION: Mutex<Session> = Mutex::new(Session {
 /// Locks the SANE session. A panic while holding it leaves no broken invariant the
 /// next caller depends on, so a poisoned lock is simply taken over.
 pub fn lock() -> MutexGuard<'static, Session> {
-    SESSION.lock().unwrap_or_else(|p| p.into_inner())
+    SESSION
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Session {
@@ -264,7 +266,7 @@ impl Session {
             let mut version: Word = 0;
             // SAFETY: valid out-pointer; no authorisation callback (network backends
             // needing a password then fail to open, with a status we report).
-            let st = unsafe { (api.init)(&mut version, None) };
+            let st = unsafe { (api.init)(&raw mut version, None) };
             if st != STATUS_GOOD {
                 return Err(ScanError::other(format!(
                     "sane_init failed: {}",

@@ -2,6 +2,9 @@
 //! parameters, `sane_read` until EOF, three-pass colour assembled — and a frame that
 //! ends early is a fault, never a page.
 
+// The parameters and data come from the device: no silent numeric casts on it.
+#![warn(clippy::as_conversions)]
+
 use std::time::{Duration, Instant};
 
 use super::device::SaneDevice;
@@ -41,7 +44,7 @@ impl FrameDevice for SaneDevice {
         SaneDevice::read(self, buf)
     }
     fn cancel(&mut self) {
-        SaneDevice::cancel(self)
+        SaneDevice::cancel(self);
     }
     fn double_feed_sensor(&mut self) -> bool {
         // SANE has no status for a double feed: backends with an ultrasonic sensor
@@ -184,35 +187,32 @@ fn read_frame(dev: &mut dyn FrameDevice, p: &Parameters, first: bool) -> Result<
             _ => return Err(Fault::Read(st)),
         }
     }
-    let height = match expected {
-        Some(expected) => {
-            if data.len() < expected {
-                return Err(Fault::Truncated {
-                    got: data.len(),
-                    expected,
-                });
-            }
-            // Extra bytes past the announced size are padding; the image is complete.
-            data.truncate(expected);
-            p.lines
+    let height = if let Some(expected) = expected {
+        if data.len() < expected {
+            return Err(Fault::Truncated {
+                got: data.len(),
+                expected,
+            });
         }
-        None => {
-            // Height unknown in advance (hand-held or "auto length" feeders): whole
-            // rows only.
-            if data.is_empty() || data.len() % row_bytes != 0 {
-                let expected = data.len().div_ceil(row_bytes).max(1) * row_bytes;
-                return Err(Fault::Truncated {
-                    got: data.len(),
-                    expected,
-                });
-            }
-            i32::try_from(data.len() / row_bytes)
-                .map_err(|_| Fault::Unsupported("too many lines".into()))?
+        // Extra bytes past the announced size are padding; the image is complete.
+        data.truncate(expected);
+        p.lines
+    } else {
+        // Height unknown in advance (hand-held or "auto length" feeders): whole
+        // rows only.
+        if data.is_empty() || data.len() % row_bytes != 0 {
+            let expected = data.len().div_ceil(row_bytes).max(1) * row_bytes;
+            return Err(Fault::Truncated {
+                got: data.len(),
+                expected,
+            });
         }
+        i32::try_from(data.len() / row_bytes)
+            .map_err(|_| Fault::Unsupported("too many lines".into()))?
     };
     Ok(RawImage {
         rgb,
-        depth: depth as u8,
+        depth: u8::try_from(depth).map_err(|_| Fault::Unsupported(format!("bit depth {depth}")))?,
         width,
         height: u32::try_from(height).unwrap_or(0),
         row_bytes,
@@ -240,7 +240,11 @@ fn check_parameters(p: &Parameters) -> Result<(bool, u32, usize, i32), Fault> {
         .ok_or_else(|| Fault::Unsupported(format!("{} pixels per line", p.pixels_per_line)))?;
     let row_bytes = usize::try_from(p.bytes_per_line).unwrap_or(0);
     let channels = if rgb { 3 } else { 1 };
-    let needed = (width as usize * channels * p.depth as usize).div_ceil(8);
+    let too_wide = || Fault::Unsupported(format!("{width} pixels per line"));
+    let width_px = usize::try_from(width).map_err(|_| too_wide())?;
+    // Checked above to be 1, 8 or 16.
+    let depth_bits = usize::try_from(p.depth).map_err(|_| too_wide())?;
+    let needed = (width_px * channels * depth_bits).div_ceil(8);
     if row_bytes < needed {
         return Err(Fault::Unsupported(format!(
             "{row_bytes} bytes per line for {width} pixels at depth {}",
@@ -268,8 +272,11 @@ fn merge_planes(planes: [Option<RawImage>; 3]) -> Result<RawImage, Fault> {
             "three-pass frames of different sizes".into(),
         ));
     }
-    let (w, h, depth) = (r.width as usize, r.height as usize, r.depth);
-    let row_bytes = (w * 3 * depth as usize).div_ceil(8);
+    let too_large = || Fault::Unsupported("three-pass frame too large".into());
+    let w = usize::try_from(r.width).map_err(|_| too_large())?;
+    let h = usize::try_from(r.height).map_err(|_| too_large())?;
+    let depth = r.depth;
+    let row_bytes = (w * 3 * usize::from(depth)).div_ceil(8);
     let mut data = vec![0u8; row_bytes * h];
     let planes = [&r, &g, &b];
     for y in 0..h {

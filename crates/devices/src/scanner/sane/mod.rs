@@ -217,7 +217,7 @@ impl Scanner for SaneScanner {
 fn apply_settings(dev: &SaneDevice, s: &ScanSettings) -> Result<Option<f64>, ScanError> {
     let label = format!("sane:{}", dev.name());
     set_source(dev, s, &label)?;
-    if let Some(mode) = dev.option("mode").filter(|o| o.settable()) {
+    if let Some(mode) = dev.option("mode").filter(options::OptionDesc::settable) {
         let want: &[&str] = match s.colour {
             ScanColour::Colour => &["color", "colour", "rgb"],
             ScanColour::Grey => &["gray", "grey"],
@@ -235,8 +235,9 @@ fn apply_settings(dev: &SaneDevice, s: &ScanSettings) -> Result<Option<f64>, Sca
             })?;
         dev.set(&mode, &OptionValue::String(pick.clone()))?;
     }
-    if let Some(depth) = dev.option("depth").filter(|o| o.settable()) {
+    if let Some(depth) = dev.option("depth").filter(options::OptionDesc::settable) {
         // 8 bits are all the interpreter uses; 16 would double the data for nothing.
+        #[allow(clippy::float_cmp)] // an allowed value, taken as it is, not computed
         if nearest_allowed(&depth, 8.0) == 8.0 {
             dev.set(&depth, &OptionValue::Int(8))?;
         }
@@ -248,7 +249,7 @@ fn apply_settings(dev: &SaneDevice, s: &ScanSettings) -> Result<Option<f64>, Sca
         &["x-resolution", "y-resolution"]
     };
     for name in res_names {
-        if let Some(opt) = dev.option(name).filter(|o| o.settable()) {
+        if let Some(opt) = dev.option(name).filter(options::OptionDesc::settable) {
             let v = nearest_allowed(&opt, want);
             let value = match opt.kind {
                 OptionKind::Fixed => OptionValue::Fixed(v),
@@ -268,7 +269,7 @@ fn apply_settings(dev: &SaneDevice, s: &ScanSettings) -> Result<Option<f64>, Sca
         ("br-x", true),
         ("br-y", true),
     ] {
-        if let Some(opt) = dev.option(name).filter(|o| o.settable())
+        if let Some(opt) = dev.option(name).filter(options::OptionDesc::settable)
             && let Constraint::Range { min, max: hi, .. } = opt.constraint
         {
             let v = if max { hi } else { min };
@@ -283,7 +284,7 @@ fn apply_settings(dev: &SaneDevice, s: &ScanSettings) -> Result<Option<f64>, Sca
 }
 
 fn set_source(dev: &SaneDevice, s: &ScanSettings, label: &str) -> Result<(), ScanError> {
-    let source = dev.option("source").filter(|o| o.settable());
+    let source = dev.option("source").filter(options::OptionDesc::settable);
     let choices: Vec<String> = source
         .as_ref()
         .map(|o| o.strings().to_vec())
@@ -347,7 +348,7 @@ fn set_source(dev: &SaneDevice, s: &ScanSettings, label: &str) -> Result<(), Sca
 /// The resolution the device is set to, if it says.
 fn read_dpi(dev: &SaneDevice) -> Option<f64> {
     ["resolution", "y-resolution"].iter().find_map(|name| {
-        let opt = dev.option(name).filter(|o| o.readable())?;
+        let opt = dev.option(name).filter(options::OptionDesc::readable)?;
         dev.get(&opt).ok()?.as_f64()
     })
 }

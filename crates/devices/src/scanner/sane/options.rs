@@ -110,7 +110,7 @@ impl OptionDesc {
             }
         };
         let c = d.constraint;
-        // SAFETY (whole block): the constraint pointer's type is given by
+        // SAFETY: (whole block) the constraint pointer's type is given by
         // constraint_type, per the SANE standard; lists are bounded (a count word, or a
         // NULL terminator) and capped here against a broken backend.
         let constraint = unsafe {
