@@ -57,7 +57,7 @@ pub fn decode_pages(bytes: &[u8], budget: u64) -> Result<Vec<Page>, DecodeError>
     std::panic::catch_unwind(|| decode_pages_unguarded(bytes, budget)).unwrap_or_else(|panic| {
         let why = panic
             .downcast_ref::<&str>()
-            .map(|s| s.to_string())
+            .map(std::string::ToString::to_string)
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
         Err(DecodeError::Damaged {
@@ -104,7 +104,7 @@ fn decode_single(
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
     // Side limit lets the decoder refuse a bomb from its header, before allocating.
-    let side = budget.min(u32::MAX as u64) as u32;
+    let side = budget.min(u64::from(u32::MAX)) as u32;
     limits.max_image_width = Some(side);
     limits.max_image_height = Some(side);
     limits.max_alloc = Some(budget * 8);
@@ -113,7 +113,7 @@ fn decode_single(
         page: 1,
         message: e.to_string(),
     })?;
-    check_budget(1, w as u64, h as u64, budget)?;
+    check_budget(1, u64::from(w), u64::from(h), budget)?;
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(budget * 8);
@@ -167,7 +167,7 @@ fn decode_tiff(bytes: &[u8], budget: u64) -> Result<Vec<Page>, DecodeError> {
     loop {
         let page = pages.len() + 1;
         let (w, h) = dec.dimensions().map_err(damaged(page))?;
-        check_budget(page, w as u64, h as u64, budget)?;
+        check_budget(page, u64::from(w), u64::from(h), budget)?;
         let colour = dec.colortype().map_err(damaged(page))?;
         let photometric: u16 = dec
             .find_tag_unsigned(Tag::PhotometricInterpretation)
@@ -192,7 +192,7 @@ fn decode_tiff(bytes: &[u8], budget: u64) -> Result<Vec<Page>, DecodeError> {
                 let img = GrayImage::from_fn(w as u32, h as u32, |x, y| {
                     let byte = buf[y as usize * stride + x as usize / 8];
                     let bit = (byte >> (7 - (x % 8))) & 1 == 1;
-                    Luma([if bit != white_is_zero { 255 } else { 0 }])
+                    Luma([if bit == white_is_zero { 0 } else { 255 }])
                 });
                 DynamicImage::ImageLuma8(img)
             }
@@ -252,7 +252,7 @@ fn tiff_dpi<R: std::io::Read + std::io::Seek>(dec: &mut tiff::decoder::Decoder<R
     use tiff::tags::Tag;
     let value = dec.find_tag(Tag::XResolution).ok()??;
     let res = match value {
-        tiff::decoder::ifd::Value::Rational(n, d) if d != 0 => n as f64 / d as f64,
+        tiff::decoder::ifd::Value::Rational(n, d) if d != 0 => f64::from(n) / f64::from(d),
         other => other.into_f64().ok()?,
     };
     let unit: u16 = dec
@@ -281,7 +281,7 @@ pub fn png_dpi(bytes: &[u8]) -> Option<f64> {
         let kind = &bytes[pos + 4..pos + 8];
         if kind == b"pHYs" && len >= 9 && pos + 8 + 9 <= bytes.len() {
             let d = &bytes[pos + 8..pos + 17];
-            let x = u32::from_be_bytes(d[0..4].try_into().ok()?) as f64;
+            let x = f64::from(u32::from_be_bytes(d[0..4].try_into().ok()?));
             return if d[8] == 1 {
                 plausible_dpi(x * 0.0254)
             } else {
@@ -304,7 +304,7 @@ pub fn jpeg_dpi(bytes: &[u8]) -> Option<f64> {
         let len = u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]) as usize;
         if marker == 0xE0 && pos + 4 + 12 <= bytes.len() && &bytes[pos + 4..pos + 9] == b"JFIF\0" {
             let units = bytes[pos + 11];
-            let x = u16::from_be_bytes([bytes[pos + 12], bytes[pos + 13]]) as f64;
+            let x = f64::from(u16::from_be_bytes([bytes[pos + 12], bytes[pos + 13]]));
             return match units {
                 1 => plausible_dpi(x),
                 2 => plausible_dpi(x * 2.54),

@@ -35,7 +35,7 @@ use image::DynamicImage;
 pub use decode::{
     DEFAULT_PIXEL_BUDGET, DecodeError, Page, decode_pages, jpeg_dpi, normalise, png_dpi,
 };
-pub use geometry::{Homography, Point, MmRect};
+pub use geometry::{Homography, MmRect, Point};
 pub use profile::{DEFAULT_PROFILE_TOML, Profile};
 pub use reading::{BoxScore, ExtraInk, NameScore, Reading, RejectReason, StampScore, Status};
 pub use template::Template;
@@ -134,7 +134,7 @@ impl Interpreter {
         // Resolution: the file's, else the profile's, else assume the sheet fills the scan.
         let known_dpi = file_dpi.or(p.scanner_dpi);
         let guess_dpi = known_dpi.unwrap_or_else(|| {
-            let long_px = w.max(h) as f64;
+            let long_px = f64::from(w.max(h));
             long_px / (pw.max(ph) / 25.4) * 0.97
         });
         let factor = ((guess_dpi * COARSE_MM / 25.4).round() as u32).max(1);
@@ -148,12 +148,12 @@ impl Interpreter {
         if !streak_cols.is_empty() {
             trace.streaks = streak_cols
                 .iter()
-                .map(|&c| (c as f64 + 0.5) * factor as f64)
+                .map(|&c| (f64::from(c) + 0.5) * f64::from(factor))
                 .collect();
             return self.rejected(RejectReason::Streaks, guess_dpi);
         }
 
-        let coarse_px_per_mm = guess_dpi / 25.4 / factor as f64;
+        let coarse_px_per_mm = guess_dpi / 25.4 / f64::from(factor);
         let marks = fiducials::find_marks(
             &coarse,
             factor,
@@ -175,14 +175,14 @@ impl Interpreter {
 
         // Which way up: compare the marks' rectangle with the layout's.
         let (fw, fh) = t.mark_span_mm();
-        let img_w = (m[0].dist(m[1]) + m[2].dist(m[3])) / 2.0;
-        let img_h = (m[0].dist(m[2]) + m[1].dist(m[3])) / 2.0;
+        let img_w = f64::midpoint(m[0].dist(m[1]), m[2].dist(m[3]));
+        let img_h = f64::midpoint(m[0].dist(m[2]), m[1].dist(m[3]));
         let portrait_ratio = (img_h / img_w) / (fh / fw);
         let landscape_ratio = (img_w / img_h) / (fh / fw);
         let (rotations, px_per_mm) = if (portrait_ratio - 1.0).abs() < 0.05 {
-            ([0u16, 180], (img_w / fw + img_h / fh) / 2.0)
+            ([0u16, 180], f64::midpoint(img_w / fw, img_h / fh))
         } else if (landscape_ratio - 1.0).abs() < 0.05 {
-            ([90u16, 270], (img_w / fh + img_h / fw) / 2.0)
+            ([90u16, 270], f64::midpoint(img_w / fh, img_h / fw))
         } else {
             return self.without_registration(view, guess_dpi, trace);
         };
@@ -277,7 +277,7 @@ impl Interpreter {
         }
 
         // Marks.
-        let white_f = white as f64;
+        let white_f = f64::from(white);
         let mut marks_read = Vec::with_capacity(t.names.len());
         let mut scores = BTreeMap::new();
         for name in &t.names {
@@ -396,7 +396,7 @@ fn measure_box(
             continue;
         }
         usable += 1;
-        if (v as f64) < threshold {
+        if f64::from(v) < threshold {
             inked += 1;
         }
     }
@@ -416,7 +416,7 @@ fn measure_box(
 
 /// Fraction of the coarse page that is thin dark structure on paper (not background).
 fn ink_fraction(coarse: &image::GrayImage, white: u8) -> f64 {
-    let threshold = (white as u32 * 60 / 100) as u8;
+    let threshold = (u32::from(white) * 60 / 100) as u8;
     let (w, h) = coarse.dimensions();
     let max_run = 24; // ~10 mm: longer dark runs are scanner background, not ink.
     let mut ink = 0u64;

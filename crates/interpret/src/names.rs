@@ -167,7 +167,7 @@ pub fn measure(
         if sx < 0 || sy < 0 || sx >= sw || sy >= scan.h as isize {
             255
         } else {
-            scan.data[(sy * sw + sx) as usize] as u32
+            u32::from(scan.data[(sy * sw + sx) as usize])
         }
     };
     // Local alignment: the shift that puts the most scan darkness under printed
@@ -176,7 +176,7 @@ pub fn measure(
         t.dark
             .iter()
             .step_by(stride)
-            .map(|&i| 255 - at((i % w) as isize, (i / w) as isize, dx, dy) as u64)
+            .map(|&i| 255 - u64::from(at((i % w) as isize, (i / w) as isize, dx, dy)))
             .sum()
     };
     let mut best = (0isize, 0isize, score(0, 0, 3));
@@ -205,7 +205,7 @@ pub fn measure(
     let (dx, dy) = (best.0, best.1);
 
     // Local paper white: the region is mostly paper; never trust a darker estimate than the page's.
-    let local_white = (scan.percentile(0.9) as f64).max(white * 0.85);
+    let local_white = f64::from(scan.percentile(0.9)).max(white * 0.85);
     let pixel = |i: usize| at((i % w) as isize, (i / w) as isize, dx, dy);
     // Firm ink decides "struck"; faint ink (light pressure, pale pens, washed-out
     // scans) only stops a name from being called "kept" without a doubt.
@@ -269,7 +269,7 @@ pub fn measure(
         .map(|(a, b)| *a || *b)
         .collect();
     let longest_gap = longest_false_run(&continuous) as f64 * NAME_STEP_MM;
-    let min_word = word_coverage.iter().cloned().fold(1.0f64, f64::min);
+    let min_word = word_coverage.iter().copied().fold(1.0f64, f64::min);
 
     // Firm ink must cross most of the letters' body; lighter stretches of the
     // same stroke (less pressure) complete the crossing of the whole name.

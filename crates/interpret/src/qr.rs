@@ -7,7 +7,7 @@
 
 use image::GrayImage;
 
-use super::geometry::{Homography, Point, MmRect};
+use super::geometry::{Homography, MmRect, Point};
 use super::sample::sample_luma;
 use super::view::PageView;
 
@@ -32,13 +32,14 @@ fn decode_patch(w: usize, h: usize, data: &[u8]) -> Option<(String, [Point; 4])>
     if hi.saturating_sub(lo) < 40 {
         return None;
     }
-    let mid = ((lo as u16 + hi as u16) / 2) as u8;
+    let mid = u16::midpoint(u16::from(lo), u16::from(hi)) as u8;
     let mut img = rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| data[y * w + x] < mid);
     for grid in img.detect_grids() {
         if let Ok((_, text)) = grid.decode() {
             return Some((
                 text,
-                grid.bounds.map(|p| Point::new(p.x as f64, p.y as f64)),
+                grid.bounds
+                    .map(|p| Point::new(f64::from(p.x), f64::from(p.y))),
             ));
         }
     }
@@ -47,7 +48,8 @@ fn decode_patch(w: usize, h: usize, data: &[u8]) -> Option<(String, [Point; 4])>
         if let Ok((_, text)) = grid.decode() {
             return Some((
                 text,
-                grid.bounds.map(|p| Point::new(p.x as f64, p.y as f64)),
+                grid.bounds
+                    .map(|p| Point::new(f64::from(p.x), f64::from(p.y))),
             ));
         }
     }
@@ -111,15 +113,15 @@ fn otsu(values: &[f32]) -> f32 {
     let sum: f64 = hist
         .iter()
         .enumerate()
-        .map(|(i, &n)| i as f64 * n as f64)
+        .map(|(i, &n)| i as f64 * f64::from(n))
         .sum();
     let (mut w0, mut sum0, mut best, mut best_t) = (0.0, 0.0, 0.0, 128.0);
     for (t, &n) in hist.iter().enumerate() {
-        w0 += n as f64;
+        w0 += f64::from(n);
         if w0 == 0.0 || w0 == total {
             continue;
         }
-        sum0 += t as f64 * n as f64;
+        sum0 += t as f64 * f64::from(n);
         let m0 = sum0 / w0;
         let m1 = (sum - sum0) / (total - w0);
         let between = w0 * (total - w0) * (m0 - m1).powi(2);
@@ -160,7 +162,7 @@ pub fn read_whole_page(page: &PageView<'_>, dpi: f64) -> Option<Found> {
     let small: GrayImage = page.downsample(factor);
     let (w, h) = (small.width() as usize, small.height() as usize);
     let (text, corners) = decode_patch(w, h, small.as_raw())?;
-    let f = factor as f64;
+    let f = f64::from(factor);
     Some(Found {
         text,
         corners: corners.map(|p| Point::new(p.x * f, p.y * f)),

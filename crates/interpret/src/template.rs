@@ -2,9 +2,9 @@
 //! small renderings of the regions it measures, made once per election.
 
 use crate::ballot::layout::{BallotLayout, DrawItem, LayoutError};
-use kiemphieu_core::geometry::MmRect;
 use crate::ballot::raster::{px_per_mm, region_px, render_ballot_gray, render_region_gray};
 use crate::election::Election;
+use kiemphieu_core::geometry::MmRect;
 
 use super::extra::{PAGE_STEP_MM, PageTemplate};
 use super::geometry::{Homography, Point, affine_residual};
@@ -60,7 +60,7 @@ fn render_patch(layout: &BallotLayout, region: MmRect, step: f64) -> Patch {
     let px = region_px(layout, dpi, region);
     let img = render_region_gray(layout, None, dpi, region);
     Patch {
-        origin: Point::new(px.x as f64 / s, px.y as f64 / s),
+        origin: Point::new(f64::from(px.x) / s, f64::from(px.y) / s),
         step: 1.0 / s,
         w: img.width() as usize,
         h: img.height() as usize,
@@ -73,7 +73,7 @@ impl Template {
     pub fn new(election: &Election, profile: &Profile) -> Result<Self, LayoutError> {
         let layout = BallotLayout::for_election(election)?;
         let f = layout.fiducials_mm;
-        let marks_mm = f.map(|r| r.centre());
+        let marks_mm = f.map(kiemphieu_core::geometry::MmRect::centre);
         let qr_region = layout.qr.quiet_mm;
         let qr_modules = layout.geometry().qr_modules as usize;
         let qr_module_mm = layout.qr.symbol_mm.w / qr_modules.max(1) as f64;

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::ballot::fonts::{self, FontStyle, ShapedGlyph};
-use crate::geometry::MmRect;
 use crate::ballot::qr::{QR_MODULES, QR_QUIET_MODULES};
 use crate::election::{Election, Marking, Paper};
+use crate::geometry::MmRect;
 
 /// Format version of the geometry JSON.
 pub const GEOMETRY_VERSION: u32 = 1;
@@ -145,10 +145,7 @@ pub struct RectSet {
 impl RectSet {
     /// Bounding box of all rectangles.
     pub fn bounds(&self) -> MmRect {
-        self.rects
-            .iter()
-            .skip(1)
-            .fold(self.rects[0], |acc, r| acc.union(r))
+        self.rects.iter().skip(1).fold(self.rects[0], MmRect::union)
     }
 }
 
@@ -459,7 +456,7 @@ impl Line {
     fn place_centred(self, cx: f64, baseline: f64) -> TextRun {
         let ink = self.shaped.ink_em;
         let (x0, x1) = ink.map_or((0.0, 0.0), |b| (b.x_min, b.x_max));
-        let x_mm = cx - (x0 + x1) / 2.0 * self.size;
+        let x_mm = cx - f64::midpoint(x0, x1) * self.size;
         self.place(x_mm, baseline)
     }
 
@@ -513,7 +510,7 @@ fn balanced_words(p: &Para, size: f64, width: f64) -> Result<Vec<String>, Layout
     // The narrowest width that still needs no more lines.
     let (mut lo, mut hi) = (0.0, width);
     for _ in 0..14 {
-        let mid = (lo + hi) / 2.0;
+        let mid = f64::midpoint(lo, hi);
         if wrap_words(p, size, mid)?.len() <= greedy.len() {
             hi = mid;
         } else {
@@ -581,7 +578,7 @@ fn stack(
             let baseline = cursor + line.above();
             let below = line.below();
             let size = line.size;
-            let run = line.place_centred((x0 + x1) / 2.0, baseline);
+            let run = line.place_centred(f64::midpoint(x0, x1), baseline);
             bottom = bottom.max(run.ink_mm.bottom());
             runs.push(run);
             cursor = baseline + below.max(0.22 * size) + 0.35 * size;
@@ -746,7 +743,7 @@ impl BallotLayout {
                     if header_rows.len() <= row {
                         header_rows.push(Vec::new());
                     }
-                    header_rows[row].push(((col.0 + col.1) / 2.0, line));
+                    header_rows[row].push((f64::midpoint(col.0, col.1), line));
                     row += 1;
                 }
             }

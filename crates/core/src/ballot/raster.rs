@@ -14,8 +14,8 @@ use image::GrayImage;
 
 use crate::ballot::fonts;
 use crate::ballot::layout::{BallotLayout, DrawItem, TextRun};
-use crate::geometry::MmRect;
 use crate::ballot::qr::QrMatrix;
+use crate::geometry::MmRect;
 
 /// A rectangle of page pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,7 +174,7 @@ impl Canvas {
         let Some(first) = rects.first() else {
             return;
         };
-        let bounds = rects.iter().fold(*first, |a, r| a.union(r));
+        let bounds = rects.iter().fold(*first, MmRect::union);
         let (bx0, by0) = self.px(bounds.x, bounds.y);
         let (bx1, by1) = self.px(bounds.right(), bounds.bottom());
         let ix0 = bx0.floor().max(0.0) as usize;
