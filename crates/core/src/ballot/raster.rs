@@ -134,6 +134,7 @@ fn render_px(
         .iter()
         .map(|v| v.round().clamp(0.0, 255.0) as u8)
         .collect();
+    #[allow(clippy::expect_used)] // `pixels` has one value per pixel of `region`
     GrayImage::from_raw(region.w, region.h, pixels).expect("buffer matches the region")
 }
 

@@ -327,6 +327,7 @@ pub fn parse_election(source: &str, file: &Path) -> Result<Election, ElectionFil
 }
 
 /// 1-based line number of a byte offset.
+#[allow(clippy::naive_bytecount)] // once per error message: not worth a crate
 fn line_of(source: &str, offset: usize) -> usize {
     let end = offset.min(source.len());
     source.as_bytes()[..end]
