@@ -198,7 +198,9 @@ fn decode_tiff(bytes: &[u8], budget: u64) -> Result<Vec<Page>, DecodeError> {
             }
             (tiff::ColorType::Gray(8), DecodingResult::U8(mut buf)) => {
                 if photometric == 0 {
-                    buf.iter_mut().for_each(|v| *v = 255 - *v);
+                    for v in &mut buf {
+                        *v = 255 - *v;
+                    }
                 }
                 let img: GrayImage = ImageBuffer::from_raw(w as u32, h as u32, buf)
                     .ok_or_else(|| bad("short grey data"))?;

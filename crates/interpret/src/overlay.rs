@@ -2,6 +2,8 @@
 //! marks, QR code, each name coloured by its state, the stamp area, extra
 //! writing, and the verdict in a banner.
 
+use std::fmt::Write as _;
+
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
 use image::{DynamicImage, Rgb, RgbImage};
 
@@ -182,13 +184,13 @@ fn banner(out: &mut RgbImage, reading: &Reading) {
     }
     let mut text = format!("{:?}", reading.status).to_uppercase();
     if let Some(v) = &reading.vote {
-        text.push_str(&format!("  vote: {v}"));
+        let _ = write!(text, "  vote: {v}");
     }
     if let Some(a) = reading.approve {
         text.push_str(if a { "  (approve)" } else { "  (disapprove)" });
     }
     if !reading.reasons.is_empty() {
-        text.push_str(&format!("  {}", reading.reasons.join(", ")));
+        let _ = write!(text, "  {}", reading.reasons.join(", "));
     }
     draw_text(out, &text, 10.0, 31.0, 26.0, Rgb([255, 255, 255]));
 }

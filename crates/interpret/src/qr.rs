@@ -104,6 +104,7 @@ pub fn read_by_grid(
 }
 
 /// Otsu's threshold of a set of grey values.
+#[allow(clippy::float_cmp)] // pixel counts: whole numbers, exact in f64
 fn otsu(values: &[f32]) -> f32 {
     let mut hist = [0u32; 256];
     for &v in values {

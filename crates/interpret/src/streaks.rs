@@ -21,7 +21,9 @@ pub fn find_streaks(coarse: &GrayImage, white: u8, min_fraction: f64) -> Vec<u32
             }
         }
     }
-    frac.iter_mut().for_each(|f| *f /= f64::from(h));
+    for f in &mut frac {
+        *f /= f64::from(h);
+    }
     let mut out = Vec::new();
     for x in 8..(w as usize - 8) {
         // Compare with neighbours 3..8 columns away on both sides: a streak is narrow,

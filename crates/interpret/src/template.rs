@@ -180,7 +180,7 @@ impl Template {
     }
 
     /// Image marks (image order TL, TR, BL, BR) matched to layout marks for a rotation.
-    fn assign(&self, rotation: u16, m: &[Point; 4]) -> [Point; 4] {
+    fn assign(rotation: u16, m: &[Point; 4]) -> [Point; 4] {
         // For each layout mark (TL, TR, BL, BR), the image corner it lands in.
         let order = match rotation {
             0 => [0, 1, 2, 3],
@@ -193,11 +193,11 @@ impl Template {
 
     /// Layout (mm) → image (px) under a rotation.
     pub fn homography(&self, rotation: u16, m: &[Point; 4]) -> Option<Homography> {
-        Homography::from_points(&self.marks_mm, &self.assign(rotation, m))
+        Homography::from_points(&self.marks_mm, &Self::assign(rotation, m))
     }
 
     /// RMS distance (image px) of the marks from the best flat-sheet (affine) fit.
     pub fn registration_error(&self, rotation: u16, m: &[Point; 4]) -> f64 {
-        affine_residual(&self.marks_mm, &self.assign(rotation, m))
+        affine_residual(&self.marks_mm, &Self::assign(rotation, m))
     }
 }

@@ -76,6 +76,7 @@ impl<'a> PageView<'a> {
 
     /// Bilinear luminance at a sub-pixel position (pixel centres at integer + 0.5).
     #[inline]
+    #[allow(clippy::float_cmp)] // exact on purpose: is `fx` a whole number?
     pub fn luma_bilinear(&self, p: Point) -> f32 {
         // Truncation toward zero is floor for x ≥ 0; correct it below zero.
         // (f64::floor is a libm call on baseline x86-64, too slow here.)
@@ -132,7 +133,7 @@ impl<'a> PageView<'a> {
         let mut acc = vec![0u32; w as usize];
         let mut out = GrayImage::new(cw, ch);
         for cy in 0..ch {
-            acc.iter_mut().for_each(|a| *a = 0);
+            acc.fill(0);
             let y_end = ((cy + 1) * factor).min(h);
             for y in cy * factor..y_end {
                 match self {
