@@ -2,6 +2,9 @@
 //! 1-bit, 8-bit grey, 16-bit, colour. Refuses decompression bombs before
 //! allocating, and reads the resolution from the file where it is recorded.
 
+// Reads data from outside the program: no unchecked numeric conversion.
+#![warn(clippy::as_conversions)]
+
 use std::io::Cursor;
 
 use image::{DynamicImage, GrayImage, ImageBuffer, ImageFormat, Luma, Rgb, RgbImage};

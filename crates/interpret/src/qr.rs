@@ -5,6 +5,9 @@
 //! page, and independent of the scan's resolution and skew. The whole page is
 //! searched only when that fails.
 
+// Reads data from outside the program: no unchecked numeric conversion.
+#![warn(clippy::as_conversions)]
+
 use image::GrayImage;
 
 use super::geometry::{Homography, MmRect, Point};

@@ -7,6 +7,9 @@
 //! The MAC is HMAC-SHA256 over `KP1` ‖ fingerprint prefix ‖ serial with the
 //! election's secret key, truncated to 64 bits.
 
+// Reads data from outside the program: no unchecked numeric conversion.
+#![warn(clippy::as_conversions)]
+
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
