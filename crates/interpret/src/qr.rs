@@ -35,7 +35,7 @@ fn decode_patch(w: usize, h: usize, data: &[u8]) -> Option<(String, [Point; 4])>
     if hi.saturating_sub(lo) < 40 {
         return None;
     }
-    let mid = u16::midpoint(u16::from(lo), u16::from(hi)) as u8;
+    let mid = lo + (hi - lo) / 2; // lo ≤ hi: the same as their midpoint rounded down
     let mut img = rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| data[y * w + x] < mid);
     for grid in img.detect_grids() {
         if let Ok((_, text)) = grid.decode() {
@@ -62,6 +62,7 @@ fn decode_patch(w: usize, h: usize, data: &[u8]) -> Option<(String, [Point; 4])>
 /// Reads the code by sampling each module where the layout puts it, and hands
 /// the bit grid to rqrr's decoder: no symbol detection, so it costs a few
 /// hundred samples. Small shifts absorb residual misregistration.
+#[allow(clippy::as_conversions)] // module counts of a QR symbol: at most 177
 pub fn read_by_grid(
     page: &PageView<'_>,
     h: &Homography,
@@ -108,6 +109,7 @@ pub fn read_by_grid(
 
 /// Otsu's threshold of a set of grey values.
 #[allow(clippy::float_cmp)] // pixel counts: whole numbers, exact in f64
+#[allow(clippy::as_conversions)] // grey values clamped to 0..=255 and bin indices: no loss
 fn otsu(values: &[f32]) -> f32 {
     let mut hist = [0u32; 256];
     for &v in values {
@@ -161,6 +163,7 @@ pub fn read_in_region(
 }
 
 /// Searches the whole page (downsampled to about 6 px/mm); slow, for when the region failed.
+#[allow(clippy::as_conversions)] // dpi checked plausible where read; page sizes fit usize
 pub fn read_whole_page(page: &PageView<'_>, dpi: f64) -> Option<Found> {
     let factor = ((dpi / 150.0).round() as u32).max(1);
     let small: GrayImage = page.downsample(factor);
