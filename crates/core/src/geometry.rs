@@ -60,6 +60,7 @@ impl MmRect {
     }
 
     /// The rectangle grown by `d` on every side (shrunk when `d` is negative).
+    #[must_use]
     pub fn grow(self, d: f64) -> MmRect {
         MmRect::new(self.x - d, self.y - d, self.w + 2.0 * d, self.h + 2.0 * d)
     }
@@ -80,6 +81,7 @@ impl MmRect {
     }
 
     /// The smallest rectangle covering both.
+    #[must_use]
     pub fn union(self, o: &MmRect) -> MmRect {
         let x = self.x.min(o.x);
         let y = self.y.min(o.y);
@@ -118,6 +120,6 @@ mod tests {
         assert_eq!((r.right(), r.bottom()), (4.0, 6.0));
         assert!(r.intersects(&MmRect::new(3.0, 5.0, 2.0, 2.0)));
         assert!(!r.intersects(&MmRect::new(4.0, 2.0, 1.0, 1.0)));
-        assert_eq!(Point::new(0.0, 0.0).dist(Point::new(3.0, 4.0)), 5.0);
+        assert!((Point::new(0.0, 0.0).dist(Point::new(3.0, 4.0)) - 5.0).abs() < 1e-12);
     }
 }

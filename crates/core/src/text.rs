@@ -71,6 +71,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    #[allow(clippy::unnecessary_wraps)] // the measure's signature: `wrap` takes fallible ones
     fn chars(s: &str) -> Result<f64, ()> {
         #[allow(clippy::cast_precision_loss)] // short test strings
         Ok(s.chars().count() as f64)
@@ -78,16 +79,28 @@ mod tests {
 
     #[test]
     fn wraps_at_words() {
-        let lines = wrap("Nguyễn Văn An và Trần Thị Bình", 12.0, LongWords::Keep, chars);
+        let lines = wrap(
+            "Nguyễn Văn An và Trần Thị Bình",
+            12.0,
+            LongWords::Keep,
+            chars,
+        );
         assert_eq!(
             lines,
-            Ok(vec!["Nguyễn Văn".to_string(), "An và Trần".into(), "Thị Bình".into()])
+            Ok(vec![
+                "Nguyễn Văn".to_string(),
+                "An và Trần".into(),
+                "Thị Bình".into()
+            ])
         );
     }
 
     #[test]
     fn empty_text_is_one_empty_line() {
-        assert_eq!(wrap("", 5.0, LongWords::Keep, chars), Ok(vec![String::new()]));
+        assert_eq!(
+            wrap("", 5.0, LongWords::Keep, chars),
+            Ok(vec![String::new()])
+        );
     }
 
     #[test]
@@ -98,7 +111,12 @@ mod tests {
         );
         assert_eq!(
             wrap("abcdefgh ij", 3.0, LongWords::Split, chars),
-            Ok(vec!["abc".to_string(), "def".into(), "gh".into(), "ij".into()])
+            Ok(vec![
+                "abc".to_string(),
+                "def".into(),
+                "gh".into(),
+                "ij".into()
+            ])
         );
     }
 

@@ -45,7 +45,7 @@ pub fn measure(interp: &Interpreter, page: &Page) -> Result<CalibrationSample, C
     let black = t
         .marks_mm
         .iter()
-        .map(|&c| view.luma_bilinear(h.map(c)) as f64)
+        .map(|&c| f64::from(view.luma_bilinear(h.map(c))))
         .sum::<f64>()
         / 4.0;
     let stamp_rgb = view.is_colour().then(|| {
@@ -55,13 +55,13 @@ pub fn measure(interp: &Interpreter, page: &Page) -> Result<CalibrationSample, C
         for j in 0..steps {
             for i in 0..steps {
                 let p = h.map(Point::new(
-                    r.x + r.w * (i as f64 + 0.5) / steps as f64,
-                    r.y + r.h * (j as f64 + 0.5) / steps as f64,
+                    r.x + r.w * (f64::from(i) + 0.5) / f64::from(steps),
+                    r.y + r.h * (f64::from(j) + 0.5) / f64::from(steps),
                 ));
                 let c = view.rgb(p.x as i64, p.y as i64);
-                if c[0] as i32 - (c[1].max(c[2]) as i32) > 30 {
+                if i32::from(c[0]) - i32::from(c[1].max(c[2])) > 30 {
                     for k in 0..3 {
-                        sum[k] += c[k] as u64;
+                        sum[k] += u64::from(c[k]);
                     }
                     n += 1;
                 }
@@ -88,8 +88,8 @@ pub fn derive(name: &str, samples: &[CalibrationSample]) -> Profile {
     let n = samples.len() as f64;
     let dpi = samples.iter().map(|s| s.dpi).sum::<f64>() / n;
     p.scanner_dpi = Some(dpi.round());
-    let white = samples.iter().map(|s| s.white as f64).sum::<f64>() / n;
-    let black = samples.iter().map(|s| s.black as f64).sum::<f64>() / n;
+    let white = samples.iter().map(|s| f64::from(s.white)).sum::<f64>() / n;
+    let black = samples.iter().map(|s| f64::from(s.black)).sum::<f64>() / n;
     // The ink threshold sits between this scanner's black and white, never looser
     // than the default: a grey-looking scanner gets a threshold nearer its black.
     let mid = (black + 0.55 * (white - black)) / white.max(1.0);
@@ -98,7 +98,7 @@ pub fn derive(name: &str, samples: &[CalibrationSample]) -> Profile {
     let reds: Vec<f64> = samples
         .iter()
         .filter_map(|s| s.stamp_rgb)
-        .map(|c| c[0] as f64 - c[1].max(c[2]) as f64)
+        .map(|c| f64::from(c[0]) - f64::from(c[1].max(c[2])))
         .collect();
     if !reds.is_empty() {
         let red = reds.iter().sum::<f64>() / reds.len() as f64;

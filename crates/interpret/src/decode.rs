@@ -2,9 +2,12 @@
 //! 1-bit, 8-bit grey, 16-bit, colour. Refuses decompression bombs before
 //! allocating, and reads the resolution from the file where it is recorded.
 
+// Reads data from outside the program: no unchecked numeric conversion.
+#![warn(clippy::as_conversions)]
+
 use std::io::Cursor;
 
-use image::{DynamicImage, GrayImage, ImageBuffer, ImageFormat, Luma, Rgb, RgbImage};
+use image::{DynamicImage, GrayImage, ImageBuffer, ImageFormat, Rgb, RgbImage};
 
 /// Largest page accepted, in pixels: an A4 page at 600 dpi is 35 Mpx.
 pub const DEFAULT_PIXEL_BUDGET: u64 = 50_000_000;
@@ -57,7 +60,7 @@ pub fn decode_pages(bytes: &[u8], budget: u64) -> Result<Vec<Page>, DecodeError>
     std::panic::catch_unwind(|| decode_pages_unguarded(bytes, budget)).unwrap_or_else(|panic| {
         let why = panic
             .downcast_ref::<&str>()
-            .map(|s| s.to_string())
+            .map(std::string::ToString::to_string)
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
         Err(DecodeError::Damaged {
@@ -104,7 +107,7 @@ fn decode_single(
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
     // Side limit lets the decoder refuse a bomb from its header, before allocating.
-    let side = budget.min(u32::MAX as u64) as u32;
+    let side = u32::try_from(budget).unwrap_or(u32::MAX);
     limits.max_image_width = Some(side);
     limits.max_image_height = Some(side);
     limits.max_alloc = Some(budget * 8);
@@ -113,7 +116,7 @@ fn decode_single(
         page: 1,
         message: e.to_string(),
     })?;
-    check_budget(1, w as u64, h as u64, budget)?;
+    check_budget(1, u64::from(w), u64::from(h), budget)?;
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(budget * 8);
@@ -158,8 +161,9 @@ fn decode_tiff(bytes: &[u8], budget: u64) -> Result<Vec<Page>, DecodeError> {
         }
     };
     let mut limits = tiff::decoder::Limits::default();
-    limits.decoding_buffer_size = (budget * 8) as usize;
-    limits.intermediate_buffer_size = (budget * 8) as usize;
+    let buffer = usize::try_from(budget.saturating_mul(8)).unwrap_or(usize::MAX);
+    limits.decoding_buffer_size = buffer;
+    limits.intermediate_buffer_size = buffer;
     let mut dec = Decoder::new(Cursor::new(bytes))
         .map_err(damaged(1))?
         .with_limits(limits);
@@ -167,7 +171,7 @@ fn decode_tiff(bytes: &[u8], budget: u64) -> Result<Vec<Page>, DecodeError> {
     loop {
         let page = pages.len() + 1;
         let (w, h) = dec.dimensions().map_err(damaged(page))?;
-        check_budget(page, w as u64, h as u64, budget)?;
+        check_budget(page, u64::from(w), u64::from(h), budget)?;
         let colour = dec.colortype().map_err(damaged(page))?;
         let photometric: u16 = dec
             .find_tag_unsigned(Tag::PhotometricInterpretation)
@@ -176,10 +180,13 @@ fn decode_tiff(bytes: &[u8], budget: u64) -> Result<Vec<Page>, DecodeError> {
             .unwrap_or(1);
         let dpi = tiff_dpi(&mut dec);
         let data = dec.read_image().map_err(damaged(page))?;
-        let (w, h) = (w as usize, h as usize);
         let bad = |what: &str| DecodeError::Damaged {
             page,
             message: what.to_string(),
+        };
+        let (w32, h32) = (w, h);
+        let (Ok(w), Ok(h)) = (usize::try_from(w), usize::try_from(h)) else {
+            return Err(bad("page too large for this computer"));
         };
         let image = match (colour, data) {
             (tiff::ColorType::Gray(1), DecodingResult::U8(buf)) => {
@@ -189,47 +196,52 @@ fn decode_tiff(bytes: &[u8], budget: u64) -> Result<Vec<Page>, DecodeError> {
                     return Err(bad("short 1-bit data"));
                 }
                 let white_is_zero = photometric == 0;
-                let img = GrayImage::from_fn(w as u32, h as u32, |x, y| {
-                    let byte = buf[y as usize * stride + x as usize / 8];
-                    let bit = (byte >> (7 - (x % 8))) & 1 == 1;
-                    Luma([if bit != white_is_zero { 255 } else { 0 }])
-                });
+                let mut v = Vec::with_capacity(w * h);
+                for row in buf.chunks(stride).take(h) {
+                    v.extend((0..w).map(|x| {
+                        let bit = (row[x / 8] >> (7 - (x % 8))) & 1 == 1;
+                        if bit == white_is_zero { 0 } else { 255 }
+                    }));
+                }
+                let img: GrayImage =
+                    ImageBuffer::from_raw(w32, h32, v).ok_or_else(|| bad("short 1-bit data"))?;
                 DynamicImage::ImageLuma8(img)
             }
             (tiff::ColorType::Gray(8), DecodingResult::U8(mut buf)) => {
                 if photometric == 0 {
-                    buf.iter_mut().for_each(|v| *v = 255 - *v);
+                    for v in &mut buf {
+                        *v = 255 - *v;
+                    }
                 }
-                let img: GrayImage = ImageBuffer::from_raw(w as u32, h as u32, buf)
-                    .ok_or_else(|| bad("short grey data"))?;
+                let img: GrayImage =
+                    ImageBuffer::from_raw(w32, h32, buf).ok_or_else(|| bad("short grey data"))?;
                 DynamicImage::ImageLuma8(img)
             }
             (tiff::ColorType::Gray(16), DecodingResult::U16(buf)) => {
                 let v: Vec<u8> = buf
                     .iter()
                     .map(|&p| {
-                        let g = (p >> 8) as u8;
+                        let g = p.to_be_bytes()[0];
                         if photometric == 0 { 255 - g } else { g }
                     })
                     .collect();
-                let img: GrayImage = ImageBuffer::from_raw(w as u32, h as u32, v)
-                    .ok_or_else(|| bad("short grey data"))?;
+                let img: GrayImage =
+                    ImageBuffer::from_raw(w32, h32, v).ok_or_else(|| bad("short grey data"))?;
                 DynamicImage::ImageLuma8(img)
             }
             (tiff::ColorType::RGB(8), DecodingResult::U8(buf)) => {
-                let img: RgbImage = ImageBuffer::from_raw(w as u32, h as u32, buf)
-                    .ok_or_else(|| bad("short colour data"))?;
+                let img: RgbImage =
+                    ImageBuffer::from_raw(w32, h32, buf).ok_or_else(|| bad("short colour data"))?;
                 DynamicImage::ImageRgb8(img)
             }
             (tiff::ColorType::RGB(16), DecodingResult::U16(buf)) => {
-                let v: Vec<u8> = buf.iter().map(|&p| (p >> 8) as u8).collect();
+                let v: Vec<u8> = buf.iter().map(|&p| p.to_be_bytes()[0]).collect();
                 let img: ImageBuffer<Rgb<u8>, Vec<u8>> =
-                    ImageBuffer::from_raw(w as u32, h as u32, v)
-                        .ok_or_else(|| bad("short colour data"))?;
+                    ImageBuffer::from_raw(w32, h32, v).ok_or_else(|| bad("short colour data"))?;
                 DynamicImage::ImageRgb8(img)
             }
             (tiff::ColorType::RGBA(8), DecodingResult::U8(buf)) => {
-                let img = image::RgbaImage::from_raw(w as u32, h as u32, buf)
+                let img = image::RgbaImage::from_raw(w32, h32, buf)
                     .ok_or_else(|| bad("short colour data"))?;
                 DynamicImage::ImageRgb8(DynamicImage::ImageRgba8(img).to_rgb8())
             }
@@ -252,7 +264,7 @@ fn tiff_dpi<R: std::io::Read + std::io::Seek>(dec: &mut tiff::decoder::Decoder<R
     use tiff::tags::Tag;
     let value = dec.find_tag(Tag::XResolution).ok()??;
     let res = match value {
-        tiff::decoder::ifd::Value::Rational(n, d) if d != 0 => n as f64 / d as f64,
+        tiff::decoder::ifd::Value::Rational(n, d) if d != 0 => f64::from(n) / f64::from(d),
         other => other.into_f64().ok()?,
     };
     let unit: u16 = dec
@@ -277,11 +289,11 @@ fn plausible_dpi(dpi: f64) -> Option<f64> {
 pub fn png_dpi(bytes: &[u8]) -> Option<f64> {
     let mut pos = 8;
     while pos + 8 <= bytes.len() {
-        let len = u32::from_be_bytes(bytes[pos..pos + 4].try_into().ok()?) as usize;
+        let len = usize::try_from(u32::from_be_bytes(bytes[pos..pos + 4].try_into().ok()?)).ok()?;
         let kind = &bytes[pos + 4..pos + 8];
         if kind == b"pHYs" && len >= 9 && pos + 8 + 9 <= bytes.len() {
             let d = &bytes[pos + 8..pos + 17];
-            let x = u32::from_be_bytes(d[0..4].try_into().ok()?) as f64;
+            let x = f64::from(u32::from_be_bytes(d[0..4].try_into().ok()?));
             return if d[8] == 1 {
                 plausible_dpi(x * 0.0254)
             } else {
@@ -301,10 +313,10 @@ pub fn jpeg_dpi(bytes: &[u8]) -> Option<f64> {
     let mut pos = 2;
     while pos + 4 <= bytes.len() && bytes[pos] == 0xFF {
         let marker = bytes[pos + 1];
-        let len = u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]) as usize;
+        let len = usize::from(u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]));
         if marker == 0xE0 && pos + 4 + 12 <= bytes.len() && &bytes[pos + 4..pos + 9] == b"JFIF\0" {
             let units = bytes[pos + 11];
-            let x = u16::from_be_bytes([bytes[pos + 12], bytes[pos + 13]]) as f64;
+            let x = f64::from(u16::from_be_bytes([bytes[pos + 12], bytes[pos + 13]]));
             return match units {
                 1 => plausible_dpi(x),
                 2 => plausible_dpi(x * 2.54),
@@ -322,6 +334,7 @@ pub fn jpeg_dpi(bytes: &[u8]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::Luma;
 
     fn png_bytes(img: &DynamicImage) -> Vec<u8> {
         let mut out = Vec::new();
@@ -378,7 +391,7 @@ mod tests {
         assert!(matches!(pages[0].image, DynamicImage::ImageLuma8(_)));
         assert_eq!(
             pages[0].image.to_luma8().get_pixel(0, 0)[0],
-            ((40000.0f64 * 255.0 / 65535.0).round()) as u8
+            156 // 40000 × 255 / 65535 = 155.6, rounded
         );
         let rgba = DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
             8,

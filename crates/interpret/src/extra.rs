@@ -4,7 +4,7 @@
 
 use image::GrayImage;
 
-use super::geometry::{Homography, Point, MmRect};
+use super::geometry::{Homography, MmRect, Point};
 use super::profile::Profile;
 use super::reading::ExtraInk;
 use crate::rules::Presence;
@@ -55,8 +55,8 @@ pub fn find(
     profile: &Profile,
 ) -> (Presence, Vec<ExtraInk>) {
     let threshold = white * 0.72;
-    let (cw, ch) = (coarse.width() as i64, coarse.height() as i64);
-    let f = factor as f64;
+    let (cw, ch) = (i64::from(coarse.width()), i64::from(coarse.height()));
+    let f = f64::from(factor);
     let mut ink = vec![false; t.w * t.h];
     let n = (t.w.max(2) - 1) as f64;
     for y in 0..t.h {
@@ -75,7 +75,7 @@ pub fn find(
             if px < 0.0 || py < 0.0 || cx >= cw || cy >= ch {
                 continue;
             }
-            ink[i] = (coarse.as_raw()[(cy * cw + cx) as usize] as f64) < threshold;
+            ink[i] = f64::from(coarse.as_raw()[(cy * cw + cx) as usize]) < threshold;
         }
     }
     let cell_area = PAGE_STEP_MM * PAGE_STEP_MM;

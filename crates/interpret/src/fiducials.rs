@@ -29,9 +29,9 @@ pub fn find_marks(
     page: &PageView<'_>,
 ) -> [Option<FoundMark>; 4] {
     let (cw, ch) = coarse.dimensions();
-    let ww = (cw as f64 * 0.32) as u32;
-    let wh = (ch as f64 * 0.26) as u32;
-    let threshold = (white as u32 * 55 / 100) as u8;
+    let ww = (f64::from(cw) * 0.32) as u32;
+    let wh = (f64::from(ch) * 0.26) as u32;
+    let threshold = (u32::from(white) * 55 / 100) as u8;
     let windows = [
         (0, 0, true, true),
         (cw - ww, 0, false, true),
@@ -83,8 +83,8 @@ fn best_blob(
             let mut too_big = false;
             while let Some((x, y)) = stack.pop() {
                 area += 1;
-                sumx += x as u64;
-                sumy += y as u64;
+                sumx += u64::from(x);
+                sumy += u64::from(y);
                 minx = minx.min(x);
                 maxx = maxx.max(x);
                 miny = miny.min(y);
@@ -127,8 +127,8 @@ fn best_blob(
             if touches_border || too_big {
                 continue;
             }
-            let bw = (maxx - minx + 1) as f64;
-            let bh = (maxy - miny + 1) as f64;
+            let bw = f64::from(maxx - minx + 1);
+            let bh = f64::from(maxy - miny + 1);
             let fill = area as f64 / (bw * bh);
             let squareness = bw.min(bh) / bw.max(bh);
             if bw < expected * 0.55
@@ -141,11 +141,11 @@ fn best_blob(
             if fill < 0.7 || squareness < 0.75 {
                 continue;
             }
-            let cx = x0 as f64 + sumx as f64 / area as f64 + 0.5;
-            let cy = y0 as f64 + sumy as f64 / area as f64 + 0.5;
+            let cx = f64::from(x0) + sumx as f64 / area as f64 + 0.5;
+            let cy = f64::from(y0) + sumy as f64 / area as f64 + 0.5;
             // Prefer the blob nearest the page corner: marks are the outermost content.
-            let corner_x = if left { 0.0 } else { iw as f64 };
-            let corner_y = if top { 0.0 } else { ih as f64 };
+            let corner_x = if left { 0.0 } else { f64::from(iw) };
+            let corner_y = if top { 0.0 } else { f64::from(ih) };
             let d = (cx - corner_x).hypot(cy - corner_y);
             let blob = Blob {
                 cx,
@@ -162,7 +162,7 @@ fn best_blob(
 
 /// Sub-pixel centre on the full page: darkness-weighted centroid in a window.
 fn refine(page: &PageView<'_>, blob: Blob, factor: u32) -> FoundMark {
-    let f = factor as f64;
+    let f = f64::from(factor);
     let (cx, cy) = (blob.cx * f, blob.cy * f);
     let half = (blob.side * f * 0.95).max(3.0);
     let (x0, x1) = ((cx - half).floor() as i64, (cx + half).ceil() as i64);
@@ -175,14 +175,14 @@ fn refine(page: &PageView<'_>, blob: Blob, factor: u32) -> FoundMark {
             hi = hi.max(v);
         }
     }
-    let mid = (lo as f64 + hi as f64) / 2.0;
+    let mid = f64::midpoint(f64::from(lo), f64::from(hi));
     let (mut sw, mut sx, mut sy, mut count) = (0.0, 0.0, 0.0, 0.0f64);
     for y in y0..=y1 {
         for x in x0..=x1 {
-            let v = page.luma(x, y) as f64;
+            let v = f64::from(page.luma(x, y));
             if v < mid {
                 // Full weight inside, partial on anti-aliased edges.
-                let wgt = ((mid - v) / (mid - lo as f64).max(1.0)).min(1.0);
+                let wgt = ((mid - v) / (mid - f64::from(lo)).max(1.0)).min(1.0);
                 sw += wgt;
                 sx += wgt * (x as f64 + 0.5);
                 sy += wgt * (y as f64 + 0.5);

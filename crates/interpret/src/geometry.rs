@@ -42,7 +42,7 @@ impl Homography {
         let o = self.map(p);
         let dx = self.map(Point::new(p.x + 1.0, p.y)).dist(o);
         let dy = self.map(Point::new(p.x, p.y + 1.0)).dist(o);
-        (dx + dy) / 2.0
+        f64::midpoint(dx, dy)
     }
 }
 

@@ -14,6 +14,7 @@ mod fiducials;
 pub mod geometry;
 mod names;
 pub mod overlay;
+mod pipeline;
 mod profile;
 mod qr;
 mod reading;
@@ -35,15 +36,16 @@ use image::DynamicImage;
 pub use decode::{
     DEFAULT_PIXEL_BUDGET, DecodeError, Page, decode_pages, jpeg_dpi, normalise, png_dpi,
 };
-pub use geometry::{Homography, Point, MmRect};
+pub use geometry::{Homography, MmRect, Point};
 pub use profile::{DEFAULT_PROFILE_TOML, Profile};
 pub use reading::{BoxScore, ExtraInk, NameScore, Reading, RejectReason, StampScore, Status};
 pub use template::Template;
 pub use view::PageView;
 
-use crate::ballot::{Payload, PayloadError};
+use pipeline::rejected;
+
 use crate::election::{BallotKey, Election, Fingerprint};
-use crate::rules::{BallotReading, MarkState, Presence, QrStatus, Verdict, Vote};
+use crate::rules::{MarkState, Presence};
 
 /// What the interpreter found on the way, for the overlay.
 #[derive(Debug, Clone, Default)]
@@ -114,269 +116,10 @@ impl Interpreter {
             }
         };
         let Some(view) = PageView::new(image) else {
-            return (self.rejected(RejectReason::Unreadable, 0.0), trace);
+            return (*rejected(RejectReason::Unreadable, 0.0), trace);
         };
         let reading = self.run(&view, page.dpi, &mut trace);
         (reading, trace)
-    }
-
-    fn rejected(&self, reason: RejectReason, dpi: f64) -> Reading {
-        let mut r = empty_reading(Status::Rejected, dpi);
-        r.reasons.push(reason.code().to_string());
-        r
-    }
-
-    fn run(&self, view: &PageView<'_>, file_dpi: Option<f64>, trace: &mut Trace) -> Reading {
-        let t = &self.template;
-        let p = &self.profile;
-        let (w, h) = view.dimensions();
-        let (pw, ph) = t.page_mm;
-        // Resolution: the file's, else the profile's, else assume the sheet fills the scan.
-        let known_dpi = file_dpi.or(p.scanner_dpi);
-        let guess_dpi = known_dpi.unwrap_or_else(|| {
-            let long_px = w.max(h) as f64;
-            long_px / (pw.max(ph) / 25.4) * 0.97
-        });
-        let factor = ((guess_dpi * COARSE_MM / 25.4).round() as u32).max(1);
-        let coarse = view.downsample(factor);
-        let white = view::percentile(&coarse, 0.85);
-        if white < 60 {
-            return self.rejected(RejectReason::Unreadable, guess_dpi);
-        }
-
-        let streak_cols = streaks::find_streaks(&coarse, white, p.streak_column_fraction);
-        if !streak_cols.is_empty() {
-            trace.streaks = streak_cols
-                .iter()
-                .map(|&c| (c as f64 + 0.5) * factor as f64)
-                .collect();
-            return self.rejected(RejectReason::Streaks, guess_dpi);
-        }
-
-        let coarse_px_per_mm = guess_dpi / 25.4 / factor as f64;
-        let marks = fiducials::find_marks(
-            &coarse,
-            factor,
-            white,
-            t.mark_side_mm * coarse_px_per_mm,
-            view,
-        );
-        trace.marks = marks.iter().flatten().map(|m| m.centre).collect();
-        let found = marks.iter().filter(|m| m.is_some()).count();
-        let ink = ink_fraction(&coarse, white);
-        if found < 3 {
-            // No ballot geometry: a blank sheet, or something else entirely.
-            if ink < p.blank_ink_fraction {
-                return empty_reading(Status::Blank, guess_dpi);
-            }
-            return self.without_registration(view, guess_dpi, trace);
-        }
-        let m = complete_marks(marks);
-
-        // Which way up: compare the marks' rectangle with the layout's.
-        let (fw, fh) = t.mark_span_mm();
-        let img_w = (m[0].dist(m[1]) + m[2].dist(m[3])) / 2.0;
-        let img_h = (m[0].dist(m[2]) + m[1].dist(m[3])) / 2.0;
-        let portrait_ratio = (img_h / img_w) / (fh / fw);
-        let landscape_ratio = (img_w / img_h) / (fh / fw);
-        let (rotations, px_per_mm) = if (portrait_ratio - 1.0).abs() < 0.05 {
-            ([0u16, 180], (img_w / fw + img_h / fh) / 2.0)
-        } else if (landscape_ratio - 1.0).abs() < 0.05 {
-            ([90u16, 270], (img_w / fh + img_h / fw) / 2.0)
-        } else {
-            return self.without_registration(view, guess_dpi, trace);
-        };
-        let measured_dpi = px_per_mm * 25.4;
-        let nominal = known_dpi.unwrap_or_else(|| snap(measured_dpi, &p.standard_dpis));
-        let scale = measured_dpi / nominal;
-
-        // Try each orientation: the QR code in its expected place decides.
-        let mut chosen = None;
-        for rot in rotations {
-            let Some(hm) = t.homography(rot, &m) else {
-                continue;
-            };
-            let found = qr::read_by_grid(view, &hm, t.qr_symbol, t.qr_modules)
-                .or_else(|| qr::read_in_region(view, &hm, t.qr_region, t.qr_module_mm));
-            if let Some(found) = found {
-                chosen = Some((rot, hm, Some(found)));
-                break;
-            }
-        }
-        if chosen.is_none() {
-            if let Some(found) = qr::read_whole_page(view, nominal) {
-                // Pick the orientation that puts the expected QR region where the code is.
-                let centre = Point::new(
-                    found.corners.iter().map(|c| c.x).sum::<f64>() / 4.0,
-                    found.corners.iter().map(|c| c.y).sum::<f64>() / 4.0,
-                );
-                let best = rotations
-                    .iter()
-                    .filter_map(|&rot| t.homography(rot, &m).map(|hm| (rot, hm)))
-                    .min_by(|a, b| {
-                        let da = a.1.map(t.qr_region.centre()).dist(centre);
-                        let db = b.1.map(t.qr_region.centre()).dist(centre);
-                        da.total_cmp(&db)
-                    });
-                if let Some((rot, hm)) = best {
-                    chosen = Some((rot, hm, Some(found)));
-                }
-            }
-        }
-        let (rotation, hm, qr_found) = match chosen {
-            Some(c) => c,
-            None => match t.homography(rotations[0], &m) {
-                Some(hm) => (rotations[0], hm, None),
-                None => return self.rejected(RejectReason::Unreadable, nominal),
-            },
-        };
-        trace.homography = Some(hm);
-        trace.qr_corners = qr_found.as_ref().map(|f| f.corners);
-        let registration_mm = t.registration_error(rotation, &m) / px_per_mm;
-
-        let mut reading = empty_reading(Status::Rejected, nominal);
-        reading.rotation = rotation;
-        reading.scale = round(scale, 4);
-        reading.registration_mm = round(registration_mm, 3);
-
-        // The code says whose ballot this is.
-        let qr_status = match &qr_found {
-            None => {
-                reading.reasons.push(RejectReason::NoQr.code().into());
-                return reading;
-            }
-            Some(f) => match Payload::decode(&f.text) {
-                Err(PayloadError::UnsupportedVersion(_)) => Err(RejectReason::UnsupportedVersion),
-                Err(_) => Err(RejectReason::NoQr),
-                Ok(payload) => {
-                    reading.serial = Some(payload.serial.to_string());
-                    match payload.verify(&self.fingerprint, &self.key) {
-                        Ok(()) => Ok(QrStatus::Valid),
-                        Err(PayloadError::WrongElection) => Err(RejectReason::WrongElection),
-                        Err(_) => Err(RejectReason::Forged),
-                    }
-                }
-            },
-        };
-        let qr_status = match qr_status {
-            Ok(s) => s,
-            Err(reason) => {
-                reading.reasons.push(reason.code().into());
-                return reading;
-            }
-        };
-        if scale < p.scale_min || scale > p.scale_max {
-            reading.reasons.push(RejectReason::Scale.code().into());
-            return reading;
-        }
-        if registration_mm > p.registration_max_mm {
-            reading
-                .reasons
-                .push(RejectReason::Registration.code().into());
-            return reading;
-        }
-
-        // Marks.
-        let white_f = white as f64;
-        let mut marks_read = Vec::with_capacity(t.names.len());
-        let mut scores = BTreeMap::new();
-        for name in &t.names {
-            let score = names::measure(view, &hm, name, white_f, p);
-            marks_read.push(score.state);
-            scores.insert(name.id.clone(), score);
-        }
-        let stamp = stamp::measure(view, &hm, t.stamp_mm, &t.stamp_printed, white_f, p);
-        let boxes = t
-            .boxes
-            .as_ref()
-            .map(|bx| [0, 1].map(|i| measure_box(view, &hm, &bx[i], white_f, p)));
-        let (extra_state, extra) = extra::find(&coarse, factor, &hm, &t.page, white_f, p);
-
-        let ballot = BallotReading {
-            marks: marks_read,
-            boxes: boxes.as_ref().map(|b| (b[0].state, b[1].state)),
-            stamp: stamp.state,
-            extra_writing: extra_state,
-            qr: qr_status,
-        };
-        let verdict = rules::judge(&self.election, &ballot);
-        reading.certainty = round(certainty(&scores, &stamp, p), 3);
-        for (id, s) in &scores {
-            match s.state {
-                MarkState::Struck => reading.struck.push(id.clone()),
-                MarkState::Kept => reading.kept.push(id.clone()),
-                MarkState::Doubtful => reading.doubtful.push(id.clone()),
-            }
-        }
-        // Keep ballot order, not id order, in the lists.
-        let order: Vec<&str> = t.names.iter().map(|n| n.id.as_str()).collect();
-        for list in [
-            &mut reading.struck,
-            &mut reading.kept,
-            &mut reading.doubtful,
-        ] {
-            list.sort_by_key(|id| order.iter().position(|o| o == id));
-        }
-        reading.scores = scores;
-        reading.stamp = Some(stamp);
-        reading.boxes = boxes;
-        reading.extra_writing = extra;
-        self.apply_verdict(&mut reading, verdict);
-        reading
-    }
-
-    /// Fills status, vote and reasons from the rules' verdict.
-    fn apply_verdict(&self, reading: &mut Reading, verdict: Verdict) {
-        reading.reasons.clear();
-        match &verdict {
-            Verdict::Valid { vote } => {
-                reading.status = Status::Valid;
-                let single = self.election.is_single_candidate();
-                match vote {
-                    Vote::For(id) => reading.vote = Some(id.clone()),
-                    Vote::Approve(id) => {
-                        reading.vote = Some(id.clone());
-                        reading.approve = single.then_some(true);
-                    }
-                    Vote::Disapprove => {
-                        reading.vote = None;
-                        reading.approve = single.then_some(false);
-                    }
-                }
-            }
-            Verdict::Invalid { reasons } => {
-                reading.status = Status::Invalid;
-                reading.reasons = reasons.iter().map(|r| r.code().to_string()).collect();
-            }
-            Verdict::Review {
-                reasons,
-                suggestion,
-            } => {
-                reading.status = Status::Review;
-                reading.reasons = reasons.iter().map(|r| r.code().to_string()).collect();
-                reading.suggestion = Some((**suggestion).clone());
-            }
-        }
-        reading.verdict = Some(verdict);
-    }
-
-    /// No usable corner marks: still say whose code it is, if one can be read.
-    fn without_registration(&self, view: &PageView<'_>, dpi: f64, trace: &mut Trace) -> Reading {
-        let Some(found) = qr::read_whole_page(view, dpi) else {
-            return self.rejected(RejectReason::Unreadable, dpi);
-        };
-        trace.qr_corners = Some(found.corners);
-        let mut reading = self.rejected(RejectReason::Unreadable, dpi);
-        if let Ok(payload) = Payload::decode(&found.text) {
-            reading.serial = Some(payload.serial.to_string());
-            let reason = match payload.verify(&self.fingerprint, &self.key) {
-                Ok(()) => RejectReason::Unreadable,
-                Err(PayloadError::WrongElection) => RejectReason::WrongElection,
-                Err(_) => RejectReason::Forged,
-            };
-            reading.reasons = vec![reason.code().to_string()];
-        }
-        reading
     }
 }
 
@@ -396,7 +139,7 @@ fn measure_box(
             continue;
         }
         usable += 1;
-        if (v as f64) < threshold {
+        if f64::from(v) < threshold {
             inked += 1;
         }
     }
@@ -416,7 +159,7 @@ fn measure_box(
 
 /// Fraction of the coarse page that is thin dark structure on paper (not background).
 fn ink_fraction(coarse: &image::GrayImage, white: u8) -> f64 {
-    let threshold = (white as u32 * 60 / 100) as u8;
+    let threshold = (u32::from(white) * 60 / 100) as u8;
     let (w, h) = coarse.dimensions();
     let max_run = 24; // ~10 mm: longer dark runs are scanner background, not ink.
     let mut ink = 0u64;

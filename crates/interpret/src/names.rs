@@ -144,39 +144,16 @@ fn split_words(
     words
 }
 
-/// Measures one name on a registered scan.
-pub fn measure(
-    page: &PageView<'_>,
-    h: &Homography,
-    t: &NameTemplate,
-    white: f64,
-    profile: &Profile,
-) -> NameScore {
-    let s = SHIFT as f64 * NAME_STEP_MM;
-    let grown = MmRect::new(
-        t.region.x - s,
-        t.region.y - s,
-        t.region.w + 2.0 * s,
-        t.region.h + 2.0 * s,
-    );
-    let scan = sample_luma(page, h, grown, NAME_STEP_MM);
-    let (w, hgt) = (t.patch.w, t.patch.h);
-    let sw = scan.w as isize;
-    let at = |x: isize, y: isize, dx: isize, dy: isize| -> u32 {
-        let (sx, sy) = (x + SHIFT + dx, y + SHIFT + dy);
-        if sx < 0 || sy < 0 || sx >= sw || sy >= scan.h as isize {
-            255
-        } else {
-            scan.data[(sy * sw + sx) as usize] as u32
-        }
-    };
-    // Local alignment: the shift that puts the most scan darkness under printed
-    // pixels; coarse to fine (steps 4, 2, 1 px), the coarse steps on a subsample.
+/// Local alignment: the shift that puts the most scan darkness under printed
+/// pixels; coarse to fine (steps 4, 2, 1 px), the coarse steps on a subsample.
+/// `at(x, y, dx, dy)` is the scan's grey under template pixel (x, y) shifted.
+fn align(t: &NameTemplate, at: &impl Fn(isize, isize, isize, isize) -> u32) -> (isize, isize) {
+    let w = t.patch.w;
     let score = |dx: isize, dy: isize, stride: usize| -> u64 {
         t.dark
             .iter()
             .step_by(stride)
-            .map(|&i| 255 - at((i % w) as isize, (i / w) as isize, dx, dy) as u64)
+            .map(|&i| 255 - u64::from(at((i % w) as isize, (i / w) as isize, dx, dy)))
             .sum()
     };
     let mut best = (0isize, 0isize, score(0, 0, 3));
@@ -202,10 +179,39 @@ pub fn measure(
             }
         }
     }
-    let (dx, dy) = (best.0, best.1);
+    (best.0, best.1)
+}
+
+/// Measures one name on a registered scan.
+pub fn measure(
+    page: &PageView<'_>,
+    h: &Homography,
+    t: &NameTemplate,
+    white: f64,
+    profile: &Profile,
+) -> NameScore {
+    let s = SHIFT as f64 * NAME_STEP_MM;
+    let grown = MmRect::new(
+        t.region.x - s,
+        t.region.y - s,
+        t.region.w + 2.0 * s,
+        t.region.h + 2.0 * s,
+    );
+    let scan = sample_luma(page, h, grown, NAME_STEP_MM);
+    let (w, hgt) = (t.patch.w, t.patch.h);
+    let sw = scan.w as isize;
+    let at = |x: isize, y: isize, dx: isize, dy: isize| -> u32 {
+        let (sx, sy) = (x + SHIFT + dx, y + SHIFT + dy);
+        if sx < 0 || sy < 0 || sx >= sw || sy >= scan.h as isize {
+            255
+        } else {
+            u32::from(scan.data[(sy * sw + sx) as usize])
+        }
+    };
+    let (dx, dy) = align(t, &at);
 
     // Local paper white: the region is mostly paper; never trust a darker estimate than the page's.
-    let local_white = (scan.percentile(0.9) as f64).max(white * 0.85);
+    let local_white = f64::from(scan.percentile(0.9)).max(white * 0.85);
     let pixel = |i: usize| at((i % w) as isize, (i / w) as isize, dx, dy);
     // Firm ink decides "struck"; faint ink (light pressure, pale pens, washed-out
     // scans) only stops a name from being called "kept" without a doubt.
@@ -269,7 +275,7 @@ pub fn measure(
         .map(|(a, b)| *a || *b)
         .collect();
     let longest_gap = longest_false_run(&continuous) as f64 * NAME_STEP_MM;
-    let min_word = word_coverage.iter().cloned().fold(1.0f64, f64::min);
+    let min_word = word_coverage.iter().copied().fold(1.0f64, f64::min);
 
     // Firm ink must cross most of the letters' body; lighter stretches of the
     // same stroke (less pressure) complete the crossing of the whole name.

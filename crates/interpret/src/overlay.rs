@@ -2,10 +2,12 @@
 //! marks, QR code, each name coloured by its state, the stamp area, extra
 //! writing, and the verdict in a banner.
 
+use std::fmt::Write as _;
+
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
 use image::{DynamicImage, Rgb, RgbImage};
 
-use super::geometry::{Point, MmRect};
+use super::geometry::{MmRect, Point};
 use super::reading::{Reading, Status};
 use super::{Template, Trace};
 use crate::rules::{MarkState, Presence};
@@ -29,10 +31,10 @@ pub fn draw(
     template: &Template,
 ) -> RgbImage {
     let (w, h) = (image.width(), image.height());
-    let s = (MAX_SIDE as f64 / w.max(h) as f64).min(1.0);
+    let s = (f64::from(MAX_SIDE) / f64::from(w.max(h))).min(1.0);
     let (ow, oh) = (
-        ((w as f64 * s).round() as u32).max(1),
-        ((h as f64 * s).round() as u32).max(1),
+        ((f64::from(w) * s).round() as u32).max(1),
+        ((f64::from(h) * s).round() as u32).max(1),
     );
     let mut out = image::imageops::resize(
         &image.to_rgb8(),
@@ -42,8 +44,8 @@ pub fn draw(
     );
     // Fade the scan so the marks stand out.
     for p in out.pixels_mut() {
-        for c in p.0.iter_mut() {
-            *c = 120 + (*c as u16 * 135 / 255) as u8;
+        for c in &mut p.0 {
+            *c = 120 + (u16::from(*c) * 135 / 255) as u8;
         }
     }
     let sc = |p: Point| Point::new(p.x * s, p.y * s);
@@ -54,7 +56,7 @@ pub fn draw(
         line(
             &mut out,
             Point::new(x * s, 0.0),
-            Point::new(x * s, oh as f64),
+            Point::new(x * s, f64::from(oh)),
             RED,
             3.0,
         );
@@ -121,7 +123,7 @@ pub fn focus(
 ) -> Option<(u32, u32, u32, u32)> {
     let hm = trace.homography.as_ref()?;
     let (w, h) = image_size;
-    let s = (MAX_SIDE as f64 / w.max(h) as f64).min(1.0);
+    let s = (f64::from(MAX_SIDE) / f64::from(w.max(h))).min(1.0);
     let doubtful_name = |id: &str| {
         reading.doubtful.iter().any(|d| d == id)
             || reading.scores.get(id).map(|sc| sc.state) == Some(MarkState::Doubtful)
@@ -161,7 +163,7 @@ pub fn focus(
             y1 = y1.max(q.y * s);
         }
     }
-    let (ow, oh) = ((w as f64 * s).round(), (h as f64 * s).round());
+    let (ow, oh) = ((f64::from(w) * s).round(), (f64::from(h) * s).round());
     let (x0, y0) = (x0.clamp(0.0, ow - 1.0), y0.clamp(0.0, oh - 1.0));
     let (x1, y1) = (x1.clamp(x0 + 1.0, ow), y1.clamp(y0 + 1.0, oh));
     Some((x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32))
@@ -182,13 +184,13 @@ fn banner(out: &mut RgbImage, reading: &Reading) {
     }
     let mut text = format!("{:?}", reading.status).to_uppercase();
     if let Some(v) = &reading.vote {
-        text.push_str(&format!("  vote: {v}"));
+        let _ = write!(text, "  vote: {v}");
     }
     if let Some(a) = reading.approve {
         text.push_str(if a { "  (approve)" } else { "  (disapprove)" });
     }
     if !reading.reasons.is_empty() {
-        text.push_str(&format!("  {}", reading.reasons.join(", ")));
+        let _ = write!(text, "  {}", reading.reasons.join(", "));
     }
     draw_text(out, &text, 10.0, 31.0, 26.0, Rgb([255, 255, 255]));
 }
@@ -214,11 +216,14 @@ pub fn draw_text(
         if let Some(outlined) = font.outline_glyph(glyph) {
             let b = outlined.px_bounds();
             outlined.draw(|gx, gy, c| {
-                let (px, py) = (b.min.x as i64 + gx as i64, b.min.y as i64 + gy as i64);
+                let (px, py) = (
+                    b.min.x as i64 + i64::from(gx),
+                    b.min.y as i64 + i64::from(gy),
+                );
                 if px >= 0 && py >= 0 && (px as u32) < out.width() && (py as u32) < out.height() {
                     let p = out.get_pixel_mut(px as u32, py as u32);
                     for k in 0..3 {
-                        p.0[k] = (p.0[k] as f32 * (1.0 - c) + colour.0[k] as f32 * c) as u8;
+                        p.0[k] = (f32::from(p.0[k]) * (1.0 - c) + f32::from(colour.0[k]) * c) as u8;
                     }
                 }
             });

@@ -128,6 +128,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::float_cmp)] // parsed from the same literal: exact
     fn unknown_keys_are_refused() {
         assert!(Profile::from_toml("struck_coverag = 0.5").is_err());
         assert_eq!(

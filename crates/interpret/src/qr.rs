@@ -5,9 +5,12 @@
 //! page, and independent of the scan's resolution and skew. The whole page is
 //! searched only when that fails.
 
+// Reads data from outside the program: no unchecked numeric conversion.
+#![warn(clippy::as_conversions)]
+
 use image::GrayImage;
 
-use super::geometry::{Homography, Point, MmRect};
+use super::geometry::{Homography, MmRect, Point};
 use super::sample::sample_luma;
 use super::view::PageView;
 
@@ -32,13 +35,14 @@ fn decode_patch(w: usize, h: usize, data: &[u8]) -> Option<(String, [Point; 4])>
     if hi.saturating_sub(lo) < 40 {
         return None;
     }
-    let mid = ((lo as u16 + hi as u16) / 2) as u8;
+    let mid = lo + (hi - lo) / 2; // lo ≤ hi: the same as their midpoint rounded down
     let mut img = rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| data[y * w + x] < mid);
     for grid in img.detect_grids() {
         if let Ok((_, text)) = grid.decode() {
             return Some((
                 text,
-                grid.bounds.map(|p| Point::new(p.x as f64, p.y as f64)),
+                grid.bounds
+                    .map(|p| Point::new(f64::from(p.x), f64::from(p.y))),
             ));
         }
     }
@@ -47,7 +51,8 @@ fn decode_patch(w: usize, h: usize, data: &[u8]) -> Option<(String, [Point; 4])>
         if let Ok((_, text)) = grid.decode() {
             return Some((
                 text,
-                grid.bounds.map(|p| Point::new(p.x as f64, p.y as f64)),
+                grid.bounds
+                    .map(|p| Point::new(f64::from(p.x), f64::from(p.y))),
             ));
         }
     }
@@ -57,6 +62,7 @@ fn decode_patch(w: usize, h: usize, data: &[u8]) -> Option<(String, [Point; 4])>
 /// Reads the code by sampling each module where the layout puts it, and hands
 /// the bit grid to rqrr's decoder: no symbol detection, so it costs a few
 /// hundred samples. Small shifts absorb residual misregistration.
+#[allow(clippy::as_conversions)] // module counts of a QR symbol: at most 177
 pub fn read_by_grid(
     page: &PageView<'_>,
     h: &Homography,
@@ -102,6 +108,8 @@ pub fn read_by_grid(
 }
 
 /// Otsu's threshold of a set of grey values.
+#[allow(clippy::float_cmp)] // pixel counts: whole numbers, exact in f64
+#[allow(clippy::as_conversions)] // grey values clamped to 0..=255 and bin indices: no loss
 fn otsu(values: &[f32]) -> f32 {
     let mut hist = [0u32; 256];
     for &v in values {
@@ -111,15 +119,15 @@ fn otsu(values: &[f32]) -> f32 {
     let sum: f64 = hist
         .iter()
         .enumerate()
-        .map(|(i, &n)| i as f64 * n as f64)
+        .map(|(i, &n)| i as f64 * f64::from(n))
         .sum();
     let (mut w0, mut sum0, mut best, mut best_t) = (0.0, 0.0, 0.0, 128.0);
     for (t, &n) in hist.iter().enumerate() {
-        w0 += n as f64;
+        w0 += f64::from(n);
         if w0 == 0.0 || w0 == total {
             continue;
         }
-        sum0 += t as f64 * n as f64;
+        sum0 += t as f64 * f64::from(n);
         let m0 = sum0 / w0;
         let m1 = (sum - sum0) / (total - w0);
         let between = w0 * (total - w0) * (m0 - m1).powi(2);
@@ -155,12 +163,13 @@ pub fn read_in_region(
 }
 
 /// Searches the whole page (downsampled to about 6 px/mm); slow, for when the region failed.
+#[allow(clippy::as_conversions)] // dpi checked plausible where read; page sizes fit usize
 pub fn read_whole_page(page: &PageView<'_>, dpi: f64) -> Option<Found> {
     let factor = ((dpi / 150.0).round() as u32).max(1);
     let small: GrayImage = page.downsample(factor);
     let (w, h) = (small.width() as usize, small.height() as usize);
     let (text, corners) = decode_patch(w, h, small.as_raw())?;
-    let f = factor as f64;
+    let f = f64::from(factor);
     Some(Found {
         text,
         corners: corners.map(|p| Point::new(p.x * f, p.y * f)),

@@ -1,7 +1,7 @@
 //! Sampling a rectangle of the layout (mm) out of the scan through the
 //! homography, on a regular grid — how every fine measurement starts.
 
-use super::geometry::{Homography, Point, MmRect};
+use super::geometry::{Homography, MmRect, Point};
 use super::view::PageView;
 
 /// A small greyscale raster in layout space: `step` mm per pixel from `origin`.
@@ -101,7 +101,7 @@ pub fn dilate(mask: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
         // Prefix counts make each window test O(1).
         let mut prefix = vec![0u32; w + 1];
         for x in 0..w {
-            prefix[x + 1] = prefix[x] + row[x] as u32;
+            prefix[x + 1] = prefix[x] + u32::from(row[x]);
         }
         for x in 0..w {
             let lo = x.saturating_sub(r);
@@ -113,7 +113,7 @@ pub fn dilate(mask: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
     for x in 0..w {
         let mut prefix = vec![0u32; h + 1];
         for y in 0..h {
-            prefix[y + 1] = prefix[y] + tmp[y * w + x] as u32;
+            prefix[y + 1] = prefix[y] + u32::from(tmp[y * w + x]);
         }
         for y in 0..h {
             let lo = y.saturating_sub(r);

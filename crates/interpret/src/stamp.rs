@@ -33,7 +33,7 @@ pub fn measure(
             continue;
         }
         usable += 1;
-        ink[i] = (luma.data[i] as f64) < ink_threshold;
+        ink[i] = f64::from(luma.data[i]) < ink_threshold;
     }
     let usable = usable.max(1) as f64;
     let ink_fraction = ink.iter().filter(|&&b| b).count() as f64 / usable;

@@ -11,7 +11,7 @@ pub fn find_streaks(coarse: &GrayImage, white: u8, min_fraction: f64) -> Vec<u32
     if w < 20 || h < 20 {
         return Vec::new();
     }
-    let threshold = (white as u32 * 75 / 100) as u8;
+    let threshold = (u32::from(white) * 75 / 100) as u8;
     let mut frac = vec![0f64; w as usize];
     for y in 0..h {
         let row = &coarse.as_raw()[(y * w) as usize..((y + 1) * w) as usize];
@@ -21,7 +21,9 @@ pub fn find_streaks(coarse: &GrayImage, white: u8, min_fraction: f64) -> Vec<u32
             }
         }
     }
-    frac.iter_mut().for_each(|f| *f /= h as f64);
+    for f in &mut frac {
+        *f /= f64::from(h);
+    }
     let mut out = Vec::new();
     for x in 8..(w as usize - 8) {
         // Compare with neighbours 3..8 columns away on both sides: a streak is narrow,

@@ -2,9 +2,9 @@
 //! small renderings of the regions it measures, made once per election.
 
 use crate::ballot::layout::{BallotLayout, DrawItem, LayoutError};
-use kiemphieu_core::geometry::MmRect;
 use crate::ballot::raster::{px_per_mm, region_px, render_ballot_gray, render_region_gray};
 use crate::election::Election;
+use kiemphieu_core::geometry::MmRect;
 
 use super::extra::{PAGE_STEP_MM, PageTemplate};
 use super::geometry::{Homography, Point, affine_residual};
@@ -60,7 +60,7 @@ fn render_patch(layout: &BallotLayout, region: MmRect, step: f64) -> Patch {
     let px = region_px(layout, dpi, region);
     let img = render_region_gray(layout, None, dpi, region);
     Patch {
-        origin: Point::new(px.x as f64 / s, px.y as f64 / s),
+        origin: Point::new(f64::from(px.x) / s, f64::from(px.y) / s),
         step: 1.0 / s,
         w: img.width() as usize,
         h: img.height() as usize,
@@ -73,7 +73,7 @@ impl Template {
     pub fn new(election: &Election, profile: &Profile) -> Result<Self, LayoutError> {
         let layout = BallotLayout::for_election(election)?;
         let f = layout.fiducials_mm;
-        let marks_mm = f.map(|r| r.centre());
+        let marks_mm = f.map(kiemphieu_core::geometry::MmRect::centre);
         let qr_region = layout.qr.quiet_mm;
         let qr_modules = layout.geometry().qr_modules as usize;
         let qr_module_mm = layout.qr.symbol_mm.w / qr_modules.max(1) as f64;
@@ -180,7 +180,7 @@ impl Template {
     }
 
     /// Image marks (image order TL, TR, BL, BR) matched to layout marks for a rotation.
-    fn assign(&self, rotation: u16, m: &[Point; 4]) -> [Point; 4] {
+    fn assign(rotation: u16, m: &[Point; 4]) -> [Point; 4] {
         // For each layout mark (TL, TR, BL, BR), the image corner it lands in.
         let order = match rotation {
             0 => [0, 1, 2, 3],
@@ -193,11 +193,11 @@ impl Template {
 
     /// Layout (mm) → image (px) under a rotation.
     pub fn homography(&self, rotation: u16, m: &[Point; 4]) -> Option<Homography> {
-        Homography::from_points(&self.marks_mm, &self.assign(rotation, m))
+        Homography::from_points(&self.marks_mm, &Self::assign(rotation, m))
     }
 
     /// RMS distance (image px) of the marks from the best flat-sheet (affine) fit.
     pub fn registration_error(&self, rotation: u16, m: &[Point; 4]) -> f64 {
-        affine_residual(&self.marks_mm, &self.assign(rotation, m))
+        affine_residual(&self.marks_mm, &Self::assign(rotation, m))
     }
 }

@@ -38,7 +38,7 @@ fn stroke(
     width_mm: f64,
     colour: [u8; 3],
 ) {
-    let s = dpi as f64 / 25.4;
+    let s = f64::from(dpi) / 25.4;
     let (ax, ay, bx, by) = (a.0 * s, a.1 * s, b.0 * s, b.1 * s);
     let r = width_mm * s / 2.0;
     let n = ((bx - ax).hypot(by - ay) * 2.0) as usize + 1;
@@ -65,7 +65,7 @@ fn stroke(
 
 fn strike_name(img: &mut RgbImage, dpi: f32, layout: &BallotLayout, i: usize, colour: [u8; 3]) {
     let c = &layout.candidates[i];
-    let y = (c.x_band_mm.top + c.x_band_mm.bottom) / 2.0;
+    let y = f64::midpoint(c.x_band_mm.top, c.x_band_mm.bottom);
     stroke(
         img,
         dpi,
@@ -82,8 +82,8 @@ fn stamp(img: &mut RgbImage, dpi: f32, layout: &BallotLayout) {
     let rad = r.w.min(r.h) / 2.0 - 2.0;
     let n = 90;
     for i in 0..n {
-        let a0 = i as f64 / n as f64 * std::f64::consts::TAU;
-        let a1 = (i + 1) as f64 / n as f64 * std::f64::consts::TAU;
+        let a0 = f64::from(i) / f64::from(n) * std::f64::consts::TAU;
+        let a1 = f64::from(i + 1) / f64::from(n) * std::f64::consts::TAU;
         let red = [215, 40, 45];
         stroke(
             img,
@@ -119,7 +119,7 @@ fn clean_strike_of_one_of_two_names_is_a_valid_vote() {
         let mut img = printed(&election, &key, &layout, dpi, 1234);
         strike_name(&mut img, dpi, &layout, 0, [30, 60, 180]);
         stamp(&mut img, dpi, &layout);
-        let r = interp.interpret(&page(img, dpi as f64));
+        let r = interp.interpret(&page(img, f64::from(dpi)));
         assert_eq!(r.status, Status::Valid, "{dpi} dpi: {r:#?}");
         assert_eq!(r.vote.as_deref(), Some("c2"));
         assert_eq!(r.struck, vec!["c1"]);
@@ -156,7 +156,7 @@ fn missing_stamp_and_nothing_struck_go_to_the_officials_or_are_invalid() {
     let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
     let dpi = 200.0;
     let img = printed(&election, &key, &layout, dpi, 5);
-    let r = interp.interpret(&page(img, dpi as f64));
+    let r = interp.interpret(&page(img, f64::from(dpi)));
     // Both names kept (invalid, art. 74 c) and no stamp: the officials look at it.
     assert_eq!(r.status, Status::Review, "{r:#?}");
     assert_eq!(r.kept, vec!["c1", "c2"]);
@@ -172,7 +172,7 @@ fn other_elections_and_forgeries_are_rejected() {
     let (election, _key, interp, layout) = setup(EXAMPLE_ELECTION);
     let dpi = 200.0;
     let forged = printed(&election, &BallotKey::from_bytes([8; 32]), &layout, dpi, 5);
-    let r = interp.interpret(&page(forged, dpi as f64));
+    let r = interp.interpret(&page(forged, f64::from(dpi)));
     assert_eq!(
         (r.status, r.reasons.clone()),
         (Status::Rejected, vec!["forged".to_string()])
@@ -184,7 +184,7 @@ fn other_elections_and_forgeries_are_rejected() {
     )
     .unwrap();
     let img = printed(&other, &BallotKey::from_bytes([7; 32]), &layout, dpi, 5);
-    let r = interp.interpret(&page(img, dpi as f64));
+    let r = interp.interpret(&page(img, f64::from(dpi)));
     assert_eq!(
         (r.status, r.reasons.clone()),
         (Status::Rejected, vec!["wrong_election".to_string()])
@@ -203,13 +203,13 @@ fn blank_sheets_are_blank_and_shrunk_prints_are_rejected_for_scale() {
     let (w, h) = img.dimensions();
     let small = image::imageops::resize(
         &img,
-        (w as f64 * 0.95) as u32,
-        (h as f64 * 0.95) as u32,
+        (f64::from(w) * 0.95) as u32,
+        (f64::from(h) * 0.95) as u32,
         image::imageops::FilterType::Triangle,
     );
     let mut sheet = RgbImage::from_pixel(w, h, Rgb([255, 255, 255]));
     image::imageops::overlay(&mut sheet, &small, 20, 20);
-    let r = interp.interpret(&page(sheet, dpi as f64));
+    let r = interp.interpret(&page(sheet, f64::from(dpi)));
     assert_eq!(
         (r.status, r.reasons.clone()),
         (Status::Rejected, vec!["scale".to_string()]),
@@ -228,7 +228,7 @@ fn debug_overlay_pictures() {
     strike_name(&mut img, dpi, &layout, 0, [30, 60, 180]);
     stamp(&mut img, dpi, &layout);
     img.save(dir.join("scan.png")).unwrap();
-    let p = page(img, dpi as f64);
+    let p = page(img, f64::from(dpi));
     let (r, trace) = interp.interpret_traced(&p);
     overlay::draw(&p.image, &r, &trace, interp.template())
         .save(dir.join("overlay.png"))
@@ -242,7 +242,7 @@ fn the_qr_code_is_read_from_its_module_grid_at_every_resolution() {
     let t = interp.template();
     for dpi in [150.0f32, 200.0, 300.0, 600.0] {
         let img = DynamicImage::ImageRgb8(printed(&election, &key, &layout, dpi, 77)).to_luma8();
-        let s = dpi as f64 / 25.4;
+        let s = f64::from(dpi) / 25.4;
         let marks = t.marks_mm.map(|p| Point::new(p.x * s, p.y * s));
         let hm = t.homography(0, &marks).unwrap();
         let view = PageView::Gray(&img);

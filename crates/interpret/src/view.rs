@@ -40,7 +40,7 @@ impl<'a> PageView<'a> {
     #[inline]
     pub fn luma(&self, x: i64, y: i64) -> u8 {
         let (w, h) = self.dimensions();
-        if x < 0 || y < 0 || x >= w as i64 || y >= h as i64 {
+        if x < 0 || y < 0 || x >= i64::from(w) || y >= i64::from(h) {
             return 255;
         }
         match self {
@@ -48,7 +48,8 @@ impl<'a> PageView<'a> {
             PageView::Rgb(c) => {
                 let i = (y as usize * w as usize + x as usize) * 3;
                 let p = &c.as_raw()[i..i + 3];
-                ((299 * p[0] as u32 + 587 * p[1] as u32 + 114 * p[2] as u32) / 1000) as u8
+                ((299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2])) / 1000)
+                    as u8
             }
         }
     }
@@ -57,7 +58,7 @@ impl<'a> PageView<'a> {
     #[inline]
     pub fn rgb(&self, x: i64, y: i64) -> [u8; 3] {
         let (w, h) = self.dimensions();
-        if x < 0 || y < 0 || x >= w as i64 || y >= h as i64 {
+        if x < 0 || y < 0 || x >= i64::from(w) || y >= i64::from(h) {
             return [255; 3];
         }
         match self {
@@ -75,17 +76,18 @@ impl<'a> PageView<'a> {
 
     /// Bilinear luminance at a sub-pixel position (pixel centres at integer + 0.5).
     #[inline]
+    #[allow(clippy::float_cmp)] // exact on purpose: is `fx` a whole number?
     pub fn luma_bilinear(&self, p: Point) -> f32 {
         // Truncation toward zero is floor for x ≥ 0; correct it below zero.
         // (f64::floor is a libm call on baseline x86-64, too slow here.)
         let fx = p.x - 0.5;
         let fy = p.y - 0.5;
-        let x0 = fx as i64 - (fx < 0.0 && fx != (fx as i64) as f64) as i64;
-        let y0 = fy as i64 - (fy < 0.0 && fy != (fy as i64) as f64) as i64;
+        let x0 = fx as i64 - i64::from(fx < 0.0 && fx != (fx as i64) as f64);
+        let y0 = fy as i64 - i64::from(fy < 0.0 && fy != (fy as i64) as f64);
         let ax = (fx - x0 as f64) as f32;
         let ay = (fy - y0 as f64) as f32;
         let (w, h) = self.dimensions();
-        let (a, b, c, d) = if x0 >= 0 && y0 >= 0 && x0 + 1 < w as i64 && y0 + 1 < h as i64 {
+        let (a, b, c, d) = if x0 >= 0 && y0 >= 0 && x0 + 1 < i64::from(w) && y0 + 1 < i64::from(h) {
             // Fast path: the 2×2 block is inside the page.
             let i = y0 as usize * w as usize + x0 as usize;
             let wu = w as usize;
@@ -93,25 +95,25 @@ impl<'a> PageView<'a> {
                 PageView::Gray(g) => {
                     let r = g.as_raw();
                     (
-                        r[i] as f32,
-                        r[i + 1] as f32,
-                        r[i + wu] as f32,
-                        r[i + wu + 1] as f32,
+                        f32::from(r[i]),
+                        f32::from(r[i + 1]),
+                        f32::from(r[i + wu]),
+                        f32::from(r[i + wu + 1]),
                     )
                 }
                 PageView::Rgb(_) => (
-                    self.luma(x0, y0) as f32,
-                    self.luma(x0 + 1, y0) as f32,
-                    self.luma(x0, y0 + 1) as f32,
-                    self.luma(x0 + 1, y0 + 1) as f32,
+                    f32::from(self.luma(x0, y0)),
+                    f32::from(self.luma(x0 + 1, y0)),
+                    f32::from(self.luma(x0, y0 + 1)),
+                    f32::from(self.luma(x0 + 1, y0 + 1)),
                 ),
             }
         } else {
             (
-                self.luma(x0, y0) as f32,
-                self.luma(x0 + 1, y0) as f32,
-                self.luma(x0, y0 + 1) as f32,
-                self.luma(x0 + 1, y0 + 1) as f32,
+                f32::from(self.luma(x0, y0)),
+                f32::from(self.luma(x0 + 1, y0)),
+                f32::from(self.luma(x0, y0 + 1)),
+                f32::from(self.luma(x0 + 1, y0 + 1)),
             )
         };
         (a * (1.0 - ax) + b * ax) * (1.0 - ay) + (c * (1.0 - ax) + d * ax) * ay
@@ -131,21 +133,24 @@ impl<'a> PageView<'a> {
         let mut acc = vec![0u32; w as usize];
         let mut out = GrayImage::new(cw, ch);
         for cy in 0..ch {
-            acc.iter_mut().for_each(|a| *a = 0);
+            acc.fill(0);
             let y_end = ((cy + 1) * factor).min(h);
             for y in cy * factor..y_end {
                 match self {
                     PageView::Gray(g) => {
                         let row = &g.as_raw()[(y * w) as usize..((y + 1) * w) as usize];
                         for (a, &v) in acc.iter_mut().zip(row) {
-                            *a += v as u32;
+                            *a += u32::from(v);
                         }
                     }
                     PageView::Rgb(c) => {
                         let row = &c.as_raw()[(y * w * 3) as usize..((y + 1) * w * 3) as usize];
                         for (a, p) in acc.iter_mut().zip(row.chunks_exact(3)) {
                             // BT.601 weights scaled to 1024: a shift instead of a division.
-                            *a += (306 * p[0] as u32 + 601 * p[1] as u32 + 117 * p[2] as u32) >> 10;
+                            *a += (306 * u32::from(p[0])
+                                + 601 * u32::from(p[1])
+                                + 117 * u32::from(p[2]))
+                                >> 10;
                         }
                     }
                 }

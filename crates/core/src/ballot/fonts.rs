@@ -73,8 +73,8 @@ struct LoadedFont {
 }
 
 impl LoadedFont {
+    #[allow(clippy::expect_used)] // the fonts are compiled in: a parse failure is a build defect
     fn load(data: &'static [u8]) -> Self {
-        // The fonts are compiled in; failing to parse them is a build defect.
         let face = ttf_parser::Face::parse(data, 0).expect("bundled font parses");
         let outlines = FontRef::try_from_slice(data).expect("bundled font parses");
         let upem = f64::from(face.units_per_em());

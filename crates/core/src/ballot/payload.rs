@@ -7,6 +7,9 @@
 //! The MAC is HMAC-SHA256 over `KP1` ‖ fingerprint prefix ‖ serial with the
 //! election's secret key, truncated to 64 bits.
 
+// Reads data from outside the program: no unchecked numeric conversion.
+#![warn(clippy::as_conversions)]
+
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -89,7 +92,7 @@ impl Payload {
     /// Builds the signed payload for a serial.
     pub fn sign(fingerprint: &Fingerprint, serial: Serial, key: &BallotKey) -> Self {
         let fingerprint = fingerprint.short();
-        let mac = compute_mac(&fingerprint, serial, key);
+        let mac = compute_mac(fingerprint, serial, key);
         Payload {
             fingerprint,
             serial,
@@ -151,21 +154,21 @@ impl Payload {
         }
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
             .map_err(|_| PayloadError::Forged)?;
-        mac_input(&mut mac, &self.fingerprint, self.serial);
+        mac_input(&mut mac, self.fingerprint, self.serial);
         // Constant-time comparison of the truncated tag.
         mac.verify_truncated_left(&self.mac)
             .map_err(|_| PayloadError::Forged)
     }
 }
 
-fn mac_input(mac: &mut Hmac<Sha256>, fingerprint: &[u8; 8], serial: Serial) {
+fn mac_input(mac: &mut Hmac<Sha256>, fingerprint: [u8; 8], serial: Serial) {
     mac.update(PAYLOAD_PREFIX.as_bytes());
-    mac.update(fingerprint);
+    mac.update(&fingerprint);
     mac.update(&serial.0.to_be_bytes());
 }
 
-fn compute_mac(fingerprint: &[u8; 8], serial: Serial, key: &BallotKey) -> [u8; 8] {
-    // HMAC accepts keys of any length, so this cannot fail for a 32-byte key.
+#[allow(clippy::expect_used)] // HMAC takes keys of any length: this cannot fail
+fn compute_mac(fingerprint: [u8; 8], serial: Serial, key: &BallotKey) -> [u8; 8] {
     let mut mac =
         <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()).expect("HMAC takes any key length");
     mac_input(&mut mac, fingerprint, serial);

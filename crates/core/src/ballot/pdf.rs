@@ -16,8 +16,8 @@ use krilla::{Data, Document, SerializeSettings};
 
 use crate::ballot::fonts::FontStyle;
 use crate::ballot::layout::{BallotLayout, DrawItem};
-use crate::geometry::MmRect;
 use crate::ballot::qr::{QrError, QrMatrix};
+use crate::geometry::MmRect;
 
 /// PostScript points per millimetre.
 const PT_PER_MM: f32 = 72.0 / 25.4;
@@ -80,17 +80,16 @@ pub fn render_ballots_pdf(
         let mut surface = page.surface();
         // Draw in millimetres, y down, like the layout.
         surface.push_transform(&Transform::from_scale(PT_PER_MM, PT_PER_MM));
-        let graphic = match &statics {
-            Some(g) => g.clone(),
-            None => {
-                let mut builder = surface.stream_builder();
-                let mut inner = builder.surface();
-                draw_static(&mut inner, layout, &font_of);
-                inner.finish();
-                let g = Graphic::new(builder.finish(), false);
-                statics = Some(g.clone());
-                g
-            }
+        let graphic = if let Some(g) = &statics {
+            g.clone()
+        } else {
+            let mut builder = surface.stream_builder();
+            let mut inner = builder.surface();
+            draw_static(&mut inner, layout, &font_of);
+            inner.finish();
+            let g = Graphic::new(builder.finish(), false);
+            statics = Some(g.clone());
+            g
         };
         surface.draw_graphic(graphic);
         draw_qr(&mut surface, layout.qr.symbol_mm, code);

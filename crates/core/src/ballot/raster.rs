@@ -14,8 +14,8 @@ use image::GrayImage;
 
 use crate::ballot::fonts;
 use crate::ballot::layout::{BallotLayout, DrawItem, TextRun};
-use crate::geometry::MmRect;
 use crate::ballot::qr::QrMatrix;
+use crate::geometry::MmRect;
 
 /// A rectangle of page pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,6 +134,7 @@ fn render_px(
         .iter()
         .map(|v| v.round().clamp(0.0, 255.0) as u8)
         .collect();
+    #[allow(clippy::expect_used)] // `pixels` has one value per pixel of `region`
     GrayImage::from_raw(region.w, region.h, pixels).expect("buffer matches the region")
 }
 
@@ -174,7 +175,7 @@ impl Canvas {
         let Some(first) = rects.first() else {
             return;
         };
-        let bounds = rects.iter().fold(*first, |a, r| a.union(r));
+        let bounds = rects.iter().fold(*first, MmRect::union);
         let (bx0, by0) = self.px(bounds.x, bounds.y);
         let (bx1, by1) = self.px(bounds.right(), bounds.bottom());
         let ix0 = bx0.floor().max(0.0) as usize;

@@ -1,5 +1,8 @@
 //! The election's secret key for ballot MACs, kept beside the election file.
 
+// Reads data from outside the program: no unchecked numeric conversion.
+#![warn(clippy::as_conversions)]
+
 use std::fs::OpenOptions;
 use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt;

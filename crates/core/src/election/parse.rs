@@ -3,6 +3,9 @@
 //! Every error names the file, the line and the field, so that the person who
 //! typed the file can fix it without reading code.
 
+// Reads a file typed by people: no unchecked conversion of what it holds.
+#![warn(clippy::as_conversions)]
+
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -144,12 +147,7 @@ pub fn read_election_source(path: &Path) -> Result<String, ElectionFileError> {
 
 /// Parses and validates election TOML; `file` is only used in error messages.
 pub fn parse_election(source: &str, file: &Path) -> Result<Election, ElectionFileError> {
-    let err = |span: Range<usize>, field: &str, message: String| ElectionFileError::Invalid {
-        file: file.to_path_buf(),
-        line: line_of(source, span.start),
-        field: field.to_string(),
-        message,
-    };
+    let src = Source { text: source, file };
     let raw: RawFile = toml::from_str(source).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().trim().to_string();
@@ -160,141 +158,180 @@ pub fn parse_election(source: &str, file: &Path) -> Result<Election, ElectionFil
             key_at(source, span.start)
         }
         .unwrap_or_else(|| "(syntax)".to_string());
-        err(span, &field, message)
+        src.err(span, &field, message)
     })?;
-
     let info_span = raw.election.span();
-    let info = raw.election.into_inner();
-    let text = |value: Spanned<String>, field: &str| -> Result<String, ElectionFileError> {
+    let election = src.info(raw.election.into_inner())?;
+    let candidates = src.candidates(raw.candidates, info_span, election.marking)?;
+    let settings = src.settings(raw.settings)?;
+    Ok(Election {
+        election,
+        candidates,
+        settings,
+    })
+}
+
+/// The file being parsed, for error messages that name its line and field.
+struct Source<'a> {
+    text: &'a str,
+    file: &'a Path,
+}
+
+impl Source<'_> {
+    fn err(&self, span: Range<usize>, field: &str, message: String) -> ElectionFileError {
+        ElectionFileError::Invalid {
+            file: self.file.to_path_buf(),
+            line: line_of(self.text, span.start),
+            field: field.to_string(),
+            message,
+        }
+    }
+
+    /// A text field: trimmed, NFC, not empty, not too long, no control characters.
+    fn text(&self, value: Spanned<String>, field: &str) -> Result<String, ElectionFileError> {
         let span = value.span();
         let s: String = value.into_inner().trim().nfc().collect();
         if s.is_empty() {
-            return Err(err(span, field, "must not be empty".into()));
+            return Err(self.err(span, field, "must not be empty".into()));
         }
         if s.chars().count() > MAX_TEXT_CHARS {
-            return Err(err(
+            return Err(self.err(
                 span,
                 field,
                 format!("is longer than {MAX_TEXT_CHARS} characters"),
             ));
         }
         if s.chars().any(char::is_control) {
-            return Err(err(span, field, "contains a control character".into()));
+            return Err(self.err(span, field, "contains a control character".into()));
         }
         Ok(s)
-    };
-
-    let households_span = info.households.span();
-    let households = *info.households.get_ref();
-    if !(1..=1_000_000).contains(&households) {
-        return Err(err(
-            households_span,
-            "election.households",
-            format!("must be a whole number from 1 to 1000000 (got {households})"),
-        ));
     }
-    let date_span = info.date.span();
-    let date = info.date.get_ref().to_date().ok_or_else(|| {
-        err(
-            date_span,
-            "election.date",
-            "must be a date written YYYY-MM-DD".into(),
-        )
-    })?;
-    let term = text(info.term, "election.term")?;
-    let marking = info.marking.unwrap_or(Marking::Strike);
 
-    let election_info = ElectionInfo {
-        title: text(info.title, "election.title")?,
-        office: text(info.office, "election.office")?,
-        unit: text(info.unit, "election.unit")?,
-        commune: text(info.commune, "election.commune")?,
-        district: info
-            .district
-            .map(|d| text(d, "election.district"))
-            .transpose()?,
-        province: text(info.province, "election.province")?,
-        term,
-        date,
-        households: households as u32,
-        mode: info.mode.unwrap_or(Mode::Meeting),
-        marking,
-        paper: info.paper.unwrap_or_default(),
-    };
+    /// The `[election]` table.
+    fn info(&self, info: RawInfo) -> Result<ElectionInfo, ElectionFileError> {
+        let households_span = info.households.span();
+        let households = *info.households.get_ref();
+        let out_of_range = || {
+            self.err(
+                households_span.clone(),
+                "election.households",
+                format!("must be a whole number from 1 to 1000000 (got {households})"),
+            )
+        };
+        if !(1..=1_000_000).contains(&households) {
+            return Err(out_of_range());
+        }
+        let households = u32::try_from(households).map_err(|_| out_of_range())?;
+        let date_span = info.date.span();
+        let date = info.date.get_ref().to_date().ok_or_else(|| {
+            self.err(
+                date_span,
+                "election.date",
+                "must be a date written YYYY-MM-DD".into(),
+            )
+        })?;
+        let term = self.text(info.term, "election.term")?;
+        Ok(ElectionInfo {
+            title: self.text(info.title, "election.title")?,
+            office: self.text(info.office, "election.office")?,
+            unit: self.text(info.unit, "election.unit")?,
+            commune: self.text(info.commune, "election.commune")?,
+            district: info
+                .district
+                .map(|d| self.text(d, "election.district"))
+                .transpose()?,
+            province: self.text(info.province, "election.province")?,
+            term,
+            date,
+            households,
+            mode: info.mode.unwrap_or(Mode::Meeting),
+            marking: info.marking.unwrap_or(Marking::Strike),
+            paper: info.paper.unwrap_or_default(),
+        })
+    }
 
-    let Some(raw_candidates) = raw.candidates else {
-        return Err(err(
-            info_span,
-            "candidates",
-            "at least one [[candidates]] entry is required".into(),
-        ));
-    };
-    let list_span = raw_candidates.span();
-    let raw_candidates = raw_candidates.into_inner();
-    if raw_candidates.is_empty() {
-        return Err(err(
-            list_span,
-            "candidates",
-            "at least one candidate is required".into(),
-        ));
-    }
-    if raw_candidates.len() > MAX_CANDIDATES {
-        return Err(err(
-            list_span,
-            "candidates",
-            format!(
-                "{} candidates; a ballot holds at most {MAX_CANDIDATES}",
-                raw_candidates.len()
-            ),
-        ));
-    }
-    let mut candidates = Vec::with_capacity(raw_candidates.len());
-    let mut ids = HashSet::new();
-    let mut names = HashSet::new();
-    for (i, c) in raw_candidates.into_iter().enumerate() {
-        let c = c.into_inner();
-        let id_span = c.id.span();
-        let id_field = format!("candidates[{}].id", i + 1);
-        let id = text(c.id, &id_field)?;
-        if !id
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
-            || id.len() > 16
-        {
-            return Err(err(
-                id_span,
-                &id_field,
-                format!("`{id}`: use 1-16 ASCII letters, digits, '-' or '_'"),
+    /// The `[[candidates]]` list: one to [`MAX_CANDIDATES`], ids and names unique.
+    fn candidates(
+        &self,
+        raw: Option<Spanned<Vec<Spanned<RawCandidate>>>>,
+        info_span: Range<usize>,
+        marking: Marking,
+    ) -> Result<Vec<Candidate>, ElectionFileError> {
+        let Some(raw_candidates) = raw else {
+            return Err(self.err(
+                info_span,
+                "candidates",
+                "at least one [[candidates]] entry is required".into(),
+            ));
+        };
+        let list_span = raw_candidates.span();
+        let raw_candidates = raw_candidates.into_inner();
+        if raw_candidates.is_empty() {
+            return Err(self.err(
+                list_span,
+                "candidates",
+                "at least one candidate is required".into(),
             ));
         }
-        if !ids.insert(id.clone()) {
-            return Err(err(id_span, &id_field, format!("duplicate id `{id}`")));
-        }
-        let name_span = c.name.span();
-        let name_field = format!("candidates[{}].name", i + 1);
-        let name = text(c.name, &name_field)?;
-        if !names.insert(name.to_lowercase()) {
-            return Err(err(
-                name_span,
-                &name_field,
-                format!("duplicate name `{name}`"),
+        if raw_candidates.len() > MAX_CANDIDATES {
+            return Err(self.err(
+                list_span,
+                "candidates",
+                format!(
+                    "{} candidates; a ballot holds at most {MAX_CANDIDATES}",
+                    raw_candidates.len()
+                ),
             ));
         }
-        candidates.push(Candidate { id, name });
-    }
-    if marking == Marking::ApproveBoxes && candidates.len() != 1 {
-        return Err(err(
-            list_span,
-            "election.marking",
-            format!(
-                "approve_boxes needs exactly one candidate (the file has {})",
-                candidates.len()
-            ),
-        ));
+        let mut candidates = Vec::with_capacity(raw_candidates.len());
+        let mut ids = HashSet::new();
+        let mut names = HashSet::new();
+        for (i, c) in raw_candidates.into_iter().enumerate() {
+            let c = c.into_inner();
+            let id_span = c.id.span();
+            let id_field = format!("candidates[{}].id", i + 1);
+            let id = self.text(c.id, &id_field)?;
+            if !id
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+                || id.len() > 16
+            {
+                return Err(self.err(
+                    id_span,
+                    &id_field,
+                    format!("`{id}`: use 1-16 ASCII letters, digits, '-' or '_'"),
+                ));
+            }
+            if !ids.insert(id.clone()) {
+                return Err(self.err(id_span, &id_field, format!("duplicate id `{id}`")));
+            }
+            let name_span = c.name.span();
+            let name_field = format!("candidates[{}].name", i + 1);
+            let name = self.text(c.name, &name_field)?;
+            if !names.insert(name.to_lowercase()) {
+                return Err(self.err(name_span, &name_field, format!("duplicate name `{name}`")));
+            }
+            candidates.push(Candidate { id, name });
+        }
+        if marking == Marking::ApproveBoxes && candidates.len() != 1 {
+            return Err(self.err(
+                list_span,
+                "election.marking",
+                format!(
+                    "approve_boxes needs exactly one candidate (the file has {})",
+                    candidates.len()
+                ),
+            ));
+        }
+        Ok(candidates)
     }
 
-    let mut settings = Settings::default();
-    if let Some(s) = raw.settings {
+    /// The optional `[settings]` table; holidays sorted, without repeats.
+    fn settings(&self, raw: Option<RawSettings>) -> Result<Settings, ElectionFileError> {
+        let mut settings = Settings::default();
+        let Some(s) = raw else {
+            return Ok(settings);
+        };
         if let Some(v) = s.require_stamp {
             settings.require_stamp = v;
         }
@@ -307,7 +344,7 @@ pub fn parse_election(source: &str, file: &Path) -> Result<Election, ElectionFil
         for (i, h) in s.holidays.unwrap_or_default().into_iter().enumerate() {
             let span = h.span();
             let day = h.get_ref().to_date().ok_or_else(|| {
-                err(
+                self.err(
                     span,
                     &format!("settings.holidays[{}]", i + 1),
                     "must be a date written YYYY-MM-DD".into(),
@@ -317,16 +354,12 @@ pub fn parse_election(source: &str, file: &Path) -> Result<Election, ElectionFil
         }
         settings.holidays.sort();
         settings.holidays.dedup();
+        Ok(settings)
     }
-
-    Ok(Election {
-        election: election_info,
-        candidates,
-        settings,
-    })
 }
 
 /// 1-based line number of a byte offset.
+#[allow(clippy::naive_bytecount)] // once per error message: not worth a crate
 fn line_of(source: &str, offset: usize) -> usize {
     let end = offset.min(source.len());
     source.as_bytes()[..end]

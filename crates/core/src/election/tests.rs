@@ -1,5 +1,6 @@
 //! Tests of election file parsing, validation and fingerprint.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use super::*;
@@ -141,9 +142,7 @@ fn absurd_sizes_are_refused_not_accepted() {
         .unwrap()
         .to_string();
     for i in 0..10_000 {
-        many.push_str(&format!(
-            "[[candidates]]\nid = \"c{i}\"\nname = \"Người {i}\"\n"
-        ));
+        writeln!(many, "[[candidates]]\nid = \"c{i}\"\nname = \"Người {i}\"").unwrap();
     }
     let (_, field, message) = located(&many);
     assert_eq!(field, "candidates");

@@ -257,9 +257,9 @@ mod tests {
     #[test]
     fn boxes() {
         // rules.md §3: exactly one marked box is valid; none or both invalid.
+        use Presence::{Absent as A, Doubtful as Q, Present as P};
         let e = election_boxes();
         let j = |a, d| judge(&e, &BallotReading::boxes(a, d));
-        use Presence::{Absent as A, Doubtful as Q, Present as P};
         assert_eq!(j(P, A), valid(Vote::Approve("c1".into())));
         assert_eq!(j(A, P), valid(Vote::Disapprove));
         assert_eq!(j(A, A), Verdict::invalid([InvalidReason::NoBoxMarked]));

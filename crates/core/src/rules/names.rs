@@ -119,7 +119,7 @@ mod tests {
     use super::*;
 
     fn sorted(names: &[&str]) -> Vec<String> {
-        let mut v: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        let mut v: Vec<String> = names.iter().map(std::string::ToString::to_string).collect();
         v.sort_by(|a, b| vietnamese_cmp(a, b));
         v
     }

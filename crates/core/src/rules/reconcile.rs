@@ -69,9 +69,6 @@ pub fn reconcile(election: &Election, counts: &Counts, tally: &Tally) -> Vec<Che
     let approve = tally.total_votes();
     let disapprove = u64::from(tally.disapprove);
 
-    // The relation as it actually stands, so a failing line reads "314 ≠ 308 + 5".
-    let eq = |holds: bool| if holds { "=" } else { "≠" };
-    let le = |holds: bool| if holds { "≤" } else { ">" };
     let mut checks = Vec::with_capacity(5);
 
     let holds = returned == valid + invalid;
@@ -90,43 +87,7 @@ pub fn reconcile(election: &Election, counts: &Counts, tally: &Tally) -> Vec<Che
         ),
     });
 
-    // One candidate: every valid ballot approves or disapproves. Several: every
-    // valid ballot is exactly one vote, so a disapproval there breaks the sum.
-    let (left, text_vi, text_en) = if election.is_single_candidate() {
-        let holds = approve + disapprove == valid;
-        (
-            approve + disapprove,
-            format!(
-                "Số phiếu đồng ý + số phiếu không đồng ý {op} số phiếu hợp lệ: {approve} + {disapprove} {op} {valid}",
-                op = eq(holds)
-            ),
-            format!(
-                "Approve + disapprove {op} valid ballots: {approve} + {disapprove} {op} {valid}",
-                op = eq(holds)
-            ),
-        )
-    } else {
-        let holds = approve == valid;
-        (
-            approve,
-            format!(
-                "Tổng số phiếu bầu cho các người ứng cử {op} số phiếu hợp lệ: {approve} {op} {valid}",
-                op = eq(holds)
-            ),
-            format!(
-                "Sum of the candidates' votes {op} valid ballots: {approve} {op} {valid}",
-                op = eq(holds)
-            ),
-        )
-    };
-    checks.push(Check {
-        identity: Identity::VotesSumToValid,
-        holds: left == valid,
-        left,
-        right: valid,
-        text_vi,
-        text_en,
-    });
+    checks.push(votes_sum_to_valid(election, approve, disapprove, valid));
 
     let holds = returned <= issued;
     checks.push(Check {
@@ -187,6 +148,55 @@ pub fn reconcile(election: &Election, counts: &Counts, tally: &Tally) -> Vec<Che
     });
 
     checks
+}
+
+// The relation as it actually stands, so a failing line reads "314 ≠ 308 + 5".
+fn eq(holds: bool) -> &'static str {
+    if holds { "=" } else { "≠" }
+}
+
+fn le(holds: bool) -> &'static str {
+    if holds { "≤" } else { ">" }
+}
+
+/// One candidate: every valid ballot approves or disapproves. Several: every
+/// valid ballot is exactly one vote, so a disapproval there breaks the sum.
+fn votes_sum_to_valid(election: &Election, approve: u64, disapprove: u64, valid: u64) -> Check {
+    let (left, text_vi, text_en) = if election.is_single_candidate() {
+        let holds = approve + disapprove == valid;
+        (
+            approve + disapprove,
+            format!(
+                "Số phiếu đồng ý + số phiếu không đồng ý {op} số phiếu hợp lệ: {approve} + {disapprove} {op} {valid}",
+                op = eq(holds)
+            ),
+            format!(
+                "Approve + disapprove {op} valid ballots: {approve} + {disapprove} {op} {valid}",
+                op = eq(holds)
+            ),
+        )
+    } else {
+        let holds = approve == valid;
+        (
+            approve,
+            format!(
+                "Tổng số phiếu bầu cho các người ứng cử {op} số phiếu hợp lệ: {approve} {op} {valid}",
+                op = eq(holds)
+            ),
+            format!(
+                "Sum of the candidates' votes {op} valid ballots: {approve} {op} {valid}",
+                op = eq(holds)
+            ),
+        )
+    };
+    Check {
+        identity: Identity::VotesSumToValid,
+        holds: left == valid,
+        left,
+        right: valid,
+        text_vi,
+        text_en,
+    }
 }
 
 /// The text with its first letter in upper case, to start a sentence.

@@ -25,6 +25,7 @@ pub fn election_with(names: &[&str], marking: Marking, households: u32) -> Elect
             district: None,
             province: "Tỉnh Bắc Ninh".into(),
             term: "2024-2027".into(),
+            #[allow(clippy::expect_used)] // a constant, valid date
             date: NaiveDate::from_ymd_opt(2024, 10, 13).expect("valid date"),
             households,
             mode: Mode::Meeting,
