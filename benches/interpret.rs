@@ -15,9 +15,7 @@ use image::DynamicImage;
 use kiemphieu_core::ballot::raster::render_ballot_gray;
 use kiemphieu_core::ballot::{BallotLayout, Payload, Serial};
 use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, Fingerprint, parse_election};
-use kiemphieu_interpret::{
-    DEFAULT_PIXEL_BUDGET, Interpreter, Page, Profile, Status, decode_pages,
-};
+use kiemphieu_interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Page, Profile, Status, decode_pages};
 
 fn bench(c: &mut Criterion) {
     let election =

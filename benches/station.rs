@@ -12,9 +12,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use kiemphieu::source::open_source;
 use kiemphieu_core::ballot::BallotLayout;
 use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
-use kiemphieu::source::open_source;
 use kiemphieu_devices::scanner::ScanSettings;
 use kiemphieu_station::station::{Setup, Station};
 use kiemphieu_synth::{FileFormat, Generator, GeneratorMix};

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use image::GrayImage;
-use kiemphieu_core::geometry::MmRect;
 use kiemphieu_core::ballot::raster::{
     page_size_px, px_per_mm, region_px, render_ballot_gray, render_region_gray,
 };
@@ -15,6 +14,7 @@ use kiemphieu_core::ballot::{BallotLayout, Payload, Serial, render_ballots_pdf};
 use kiemphieu_core::election::{
     BallotKey, Candidate, EXAMPLE_ELECTION, Election, Fingerprint, Marking, Paper, parse_election,
 };
+use kiemphieu_core::geometry::MmRect;
 
 const DPI: f32 = 300.0;
 /// A name given with combining diacritics; it must print (and extract) as NFC.
@@ -23,7 +23,11 @@ const DECOMPOSED_NFC: &str = "Đỗ Thị Ngọc Diệp";
 
 fn tool(name: &str) -> bool {
     let found = Command::new(name).arg("-v").output().is_ok();
-    let package = if name == "zbarimg" { "zbar-tools" } else { "poppler-utils" };
+    let package = if name == "zbarimg" {
+        "zbar-tools"
+    } else {
+        "poppler-utils"
+    };
     assert!(
         found,
         "`{name}` is not installed: apt-get install {package} (scripts/test does it)"

@@ -16,7 +16,11 @@ fn text(o: &Output) -> (String, String) {
 
 fn have(tool: &str) -> bool {
     let ok = Command::new(tool).arg("-v").output().is_ok();
-    let package = if tool == "zbarimg" { "zbar-tools" } else { "poppler-utils" };
+    let package = if tool == "zbarimg" {
+        "zbar-tools"
+    } else {
+        "poppler-utils"
+    };
     assert!(
         ok,
         "`{tool}` is not installed: apt-get install {package} (scripts/test does it)"

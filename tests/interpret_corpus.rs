@@ -18,10 +18,10 @@ use std::path::Path;
 
 use kiemphieu_core::ballot::BallotLayout;
 use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, Election, parse_election};
+use kiemphieu_core::rules::{MarkState, Presence};
 use kiemphieu_interpret::{
     DEFAULT_PIXEL_BUDGET, Interpreter, Profile, Reading, Status, decode_pages,
 };
-use kiemphieu_core::rules::{MarkState, Presence};
 use kiemphieu_synth::{self as synth, Expect, Generator, GeneratorMix};
 use rayon::prelude::*;
 

@@ -232,7 +232,10 @@ fn tape_of_a_closed_session_decodes_to_the_rendered_image() {
     );
     for c in &facts.election.candidates {
         let v = facts.tally.votes_for(&c.id);
-        let want = format!("{v} – {}%", kiemphieu_core::rules::percent(v.into(), h.into()));
+        let want = format!(
+            "{v} – {}%",
+            kiemphieu_core::rules::percent(v.into(), h.into())
+        );
         assert!(
             texts
                 .iter()

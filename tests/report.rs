@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use kiemphieu_core::election::{EXAMPLE_ELECTION, Fingerprint};
-use kiemphieu_station::result::{PublicKey, SignedCompact};
 use kiemphieu_core::rules::{InvalidReason, Verdict, Vote};
+use kiemphieu_station::result::{PublicKey, SignedCompact};
 use kiemphieu_station::store::{SessionState, Store};
 
 mod common;

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, Once};
 
 use image::GenericImageView;
+use kiemphieu::source::open_source;
 use kiemphieu_core::ballot::BallotLayout;
 use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
-use kiemphieu::source::open_source;
 use kiemphieu_devices::scanner::sane::{OptionValue, SaneScanner};
 use kiemphieu_devices::scanner::{
     PaperSource, ScanColour, ScanError, ScanSettings, ScanStatus, ScannedPage, Scanner,

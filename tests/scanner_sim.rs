@@ -6,12 +6,12 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use image::GenericImageView;
-use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
-use kiemphieu_interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Profile, Status, decode_pages};
 use kiemphieu::source::open_source;
+use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
 use kiemphieu_devices::scanner::{
     ScanColour, ScanError, ScanSettings, ScanStatus, ScannedPage, Scanner, Side,
 };
+use kiemphieu_interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Profile, Status, decode_pages};
 use kiemphieu_synth::scanner::SimContext;
 
 fn ctx() -> SimContext {

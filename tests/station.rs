@@ -284,7 +284,9 @@ fn kill_nine_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     // No serial is counted twice.
     let mut counted: HashMap<String, u32> = HashMap::new();
     for s in &states {
-        if recorded.sheets.get(&s.sheet.id) == Some(&kiemphieu_station::station::SheetOutcome::Counted) {
+        if recorded.sheets.get(&s.sheet.id)
+            == Some(&kiemphieu_station::station::SheetOutcome::Counted)
+        {
             if let Some(serial) = &s.serial {
                 *counted.entry(serial.clone()).or_default() += 1;
             }
