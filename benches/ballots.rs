@@ -1,5 +1,9 @@
 //! Printing ballots: 1,000 ballots to PDF (names are added on the day, then
 //! ballots are printed, so this must take seconds).
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 // criterion's macros generate undocumented functions.
 #![allow(missing_docs)]
 

@@ -4,6 +4,10 @@
 //! `qr_only_vs_zbarimg`: the same pages as PNG files, read in full by kiemphieu
 //! (decode + every check) and by an independent decoder that only finds the QR
 //! code (`zbarimg` from zbar-tools, one process per page); the ratio is printed.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 // criterion's macros generate undocumented functions.
 #![allow(missing_docs)]
 

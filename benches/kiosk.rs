@@ -7,6 +7,10 @@
 //! reported per iteration is the **longest gap** of that loop (the longest
 //! frame's work, during which a touch would wait) over the whole batch
 //! (target ≤ 50 ms on a 2-core machine), not the batch's duration.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 // criterion's macros generate undocumented functions.
 #![allow(missing_docs)]
 

@@ -5,6 +5,10 @@
 //! samples), through the real binary: 10,000 sheets from a hot folder to the final
 //! tally (pages/s, peak RSS of `kiemphieu scan`), and the whole session of a
 //! 2,000-household unit (open, scan, review, tally, close, confirm).
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 // criterion's macros generate undocumented functions.
 #![allow(missing_docs)]
 

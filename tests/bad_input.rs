@@ -3,6 +3,12 @@
 //! or read-only disk and a second station process. Each case ends with a clear
 //! error naming the file (and page), and in a session every page fed is
 //! accounted for: stored as a sheet, or reported by name.
+// Over 600 lines on purpose: each file under tests/ is one binary to build and
+// link, so the scenarios of one entry point stay together.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 
 use std::io::Cursor;
 use std::path::Path;

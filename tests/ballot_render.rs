@@ -2,6 +2,10 @@
 //! `pdftotext`) and ZBar (`zbarimg`), plus rqrr.
 //!
 //! Each check skips with a loud message when a tool is missing, never silently.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -169,6 +173,7 @@ fn decode_zbar(dir: &Path, img: &GrayImage, page: usize) -> String {
 }
 
 /// Runs checks (a)–(d) on one election.
+#[allow(clippy::too_many_lines)] // every check of one printed election, in the order of the ballot
 fn check_election(e: &Election, pages: u64) {
     if !(tool("pdftoppm") && tool("pdftotext")) {
         return;

@@ -2,6 +2,10 @@
 //! real scanned sessions: an untouched bundle verifies; each kind of tampering
 //! (an image byte, a record, the result, the signature, the audit log) fails,
 //! naming what changed; aggregate refuses a tampered bundle.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -96,6 +100,7 @@ fn verify_tampered(
     )
 }
 
+#[allow(clippy::too_many_lines)] // one bundle, then each kind of tampering in turn; the list reads best whole
 #[test]
 fn verify_passes_untouched_and_names_each_kind_of_tampering() {
     let dir = tempfile::tempdir().unwrap();

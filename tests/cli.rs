@@ -1,5 +1,9 @@
 //! The real binary on real files: election file → ballots PDF → rasterised
 //! pages → interpreter, and the errors a user meets on the way.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

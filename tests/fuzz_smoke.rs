@@ -3,6 +3,10 @@
 //! inserted and deleted runs, truncation, spliced tokens) and random bytes, and must
 //! return an error or a value, never panic. Runs in CI; `fuzz/run.sh` goes further.
 //! Crashes found by the fuzzer are added to `regressions()` below.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};

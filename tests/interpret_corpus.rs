@@ -12,6 +12,10 @@
 //! approve box, two straight strokes along the baseline of the last word).
 //! Both targets are asserted by the one corpus test, so the corpus is
 //! generated and interpreted once per run.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 
 use std::collections::HashMap;
 use std::path::Path;

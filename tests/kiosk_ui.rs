@@ -3,6 +3,10 @@
 //! (with an undo) → reconcile → every member confirms → tally sheet; then the
 //! window is reopened on the same database and resumes where it was. Each
 //! screen is rendered to `target/screenshots/` in both languages.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -129,6 +133,7 @@ fn demo_election(dir: &Path, households: u32) -> PathBuf {
     path
 }
 
+#[allow(clippy::too_many_lines)] // one count from set-up to reopening, step by step as the officials go
 #[test]
 fn whole_count_through_accessible_labels() {
     init_headless();

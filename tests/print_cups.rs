@@ -5,6 +5,10 @@
 //! killed when the test ends (Drop guard). Needs Debian `cups`, `cups-client`,
 //! `cups-ipp-utils`, `printer-driver-cups-pdf`, poppler-utils and zbar-tools
 //! (.ci/run installs them); without them the test fails, saying so.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

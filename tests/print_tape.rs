@@ -3,6 +3,10 @@
 //! byte) while the real binary, or the library, writes to the slave side as
 //! it would to /dev/ttyUSB0. The bytes are decoded back to the printed image
 //! and compared with the pure renderer's, dot for dot.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 
 use std::io::{Read, Write};
 use std::path::Path;

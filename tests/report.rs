@@ -3,6 +3,12 @@
 //! rendered page and verified), and text snapshots of the sheet for a winner,
 //! no winner at exactly 50 %, one candidate, household-ballot mode and clusters
 //! (sessions filled through the library API so the counts are exact).
+// Over 600 lines on purpose: each file under tests/ is one binary to build and
+// link, so the scenarios of one entry point stay together.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -479,6 +485,7 @@ fn qr_texts(png: &Path) -> Vec<String> {
         .collect()
 }
 
+#[allow(clippy::too_many_lines)] // one session from draft to final sheet, checked line by line
 #[test]
 fn scanned_session_draft_then_final_with_a_verified_qr_code() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,5 +1,9 @@
 //! The scanner module's public contract: source specs, statuses and their instructions,
 //! and a trait object the station can move to its scanning thread.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 
 use std::path::PathBuf;
 

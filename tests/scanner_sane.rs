@@ -6,6 +6,10 @@
 //! A private SANE config dir (`SANE_CONFIG_DIR`, `dll.conf` listing `test` and `pnm`)
 //! keeps /etc untouched. Without libsane1 the tests are skipped with a loud message
 //! (`apt-get install libsane1`; `.ci/run` installs it).
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, Once};

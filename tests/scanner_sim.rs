@@ -1,5 +1,9 @@
 //! The simulated feeder (`sim:`): deterministic ballots of the loaded election at a
 //! set pace, with injected faults after which every ballot still arrives exactly once.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 
 use std::collections::HashMap;
 use std::path::Path;

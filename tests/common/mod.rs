@@ -1,4 +1,8 @@
 //! Helpers shared by the integration tests that run the real binary.
+// Test code: a panic is how it reports, and the pedantic style lints serve the
+// product's code; long scenarios still say why they read better whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
+#![warn(clippy::too_many_lines)]
 // Each test crate uses only some of them.
 #![allow(dead_code)]
 
