@@ -453,3 +453,28 @@ fn complaints_need_a_board_member_and_every_field() {
     assert_eq!(tally["complaints"].as_array().unwrap().len(), 1);
     assert_eq!(tally["complaints"][0]["recorded_by"], "Lê Văn Ba");
 }
+
+/// The README's main command, `demo`, on a small batch: the whole count from the
+/// simulated scanner to a closed session, with every reconciliation check holding.
+#[test]
+fn demo_counts_a_small_batch_to_a_closed_session() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("demo");
+    let out = ok(&kp(
+        d.path(),
+        &[
+            "demo",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--sheets",
+            "24",
+            "--terminal",
+        ],
+    ));
+    assert!(out.contains("result (session closed)"), "{out}");
+    assert!(!out.contains("[FAIL]"), "{out}");
+    assert!(dir.join("station.db").exists());
+    // A second demo in the same folder is refused as bad input.
+    let again = kp(d.path(), &["demo", "--dir", dir.to_str().unwrap(), "--terminal"]);
+    assert!(!again.status.success());
+}
