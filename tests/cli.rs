@@ -475,6 +475,9 @@ fn demo_counts_a_small_batch_to_a_closed_session() {
     assert!(!out.contains("[FAIL]"), "{out}");
     assert!(dir.join("station.db").exists());
     // A second demo in the same folder is refused: it would mix two counts.
-    let again = kp(d.path(), &["demo", "--dir", dir.to_str().unwrap(), "--terminal"]);
+    let again = kp(
+        d.path(),
+        &["demo", "--dir", dir.to_str().unwrap(), "--terminal"],
+    );
     assert!(!again.status.success());
 }

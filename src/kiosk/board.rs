@@ -8,7 +8,7 @@ use kiemphieu_core::rules::Verdict;
 use kiemphieu_station::station::{Setup, Station};
 
 use super::messages::{Notice, ScannerState, Update};
-use super::scanning::current_batch;
+use super::scan_thread::current_batch;
 use super::service::Worker;
 
 impl Worker {

@@ -17,6 +17,7 @@ mod election_files;
 mod export;
 mod messages;
 mod print_sheet;
+mod scan_thread;
 mod scanning;
 mod snapshot;
 mod test_scan;

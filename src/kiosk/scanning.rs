@@ -4,13 +4,11 @@
 //! operator continues.
 #![warn(clippy::as_conversions)]
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use kiemphieu_devices::scanner::{ScanError, ScannedPage, Scanner};
@@ -18,6 +16,7 @@ use kiemphieu_station::station::{Event, RunSummary, Station};
 use kiemphieu_station::store::SessionState;
 
 use super::messages::{Notice, ScannerState, Update};
+use super::scan_thread::{Scan, batch_name};
 use super::service::{Msg, Worker};
 use crate::source::open_source;
 
@@ -57,22 +56,6 @@ impl Scanner for Holdable {
 
     fn cancel(&mut self) {
         self.inner.cancel();
-    }
-}
-
-/// A scan in progress.
-pub(super) struct Scan {
-    hold: Arc<AtomicBool>,
-    stop: Arc<AtomicBool>,
-    fault: bool,
-    thread: JoinHandle<()>,
-}
-
-impl Scan {
-    /// Stops the scan before the next sheet and waits for its thread.
-    pub(super) fn stop(self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = self.thread.join();
     }
 }
 
@@ -236,28 +219,4 @@ fn scan_batch(
     drop(station);
     let _ = forward.join();
     result
-}
-
-/// The batch scanning continues into after a restart: the latest one used.
-pub(super) fn current_batch(st: &Station) -> String {
-    let batches: BTreeMap<String, _> = st.batches().unwrap_or_default();
-    let latest = st
-        .sheets()
-        .ok()
-        .and_then(|s| s.last().map(|s| s.sheet.batch.clone()));
-    latest.unwrap_or_else(|| batch_name(batches.len() + 1))
-}
-
-/// The name of the n-th batch (ballot box).
-pub fn batch_name(n: usize) -> String {
-    format!("hòm phiếu {n}")
-}
-
-/// Sources to offer: the SANE scanners attached, then the simulated scanner.
-pub(super) fn scanner_sources() -> Vec<String> {
-    let mut v: Vec<String> = kiemphieu_devices::scanner::list_devices()
-        .map(|d| d.into_iter().map(|d| format!("sane:{}", d.name)).collect())
-        .unwrap_or_default();
-    v.push("sim:40".into());
-    v
 }

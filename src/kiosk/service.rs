@@ -18,13 +18,13 @@ use kiemphieu_devices::scanner::ScanSettings;
 use kiemphieu_station::station::{Event, RunSummary, Station, StationError, key_path};
 use kiemphieu_synth::scanner::SimContext;
 
-use super::scanning::{Scan, current_batch, scanner_sources};
+use super::scan_thread::{Scan, current_batch, scanner_sources};
 use super::snapshot::{ReviewCache, build_snapshot, fit};
 use super::{export, print_sheet, test_scan};
 
 pub use super::election_files::find_election_files;
 pub use super::messages::{Command, Notice, ScannerState, TestResult, Update};
-pub use super::scanning::batch_name;
+pub use super::scan_thread::batch_name;
 pub use super::snapshot::{LastDecision, ReviewItem, Snapshot};
 
 /// How the service is set up.

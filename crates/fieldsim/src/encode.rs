@@ -281,11 +281,8 @@ mod tests {
             let want: Vec<bool> = b.iter().map(|&v| v < 128).collect();
             assert_eq!(got, want, "white_is_zero={wiz}");
         }
-        let img = image::load_from_memory(&pnm_bytes(&grey_scan()));
-        assert!(
-            img.is_err(),
-            "image built without pnm; check header instead"
-        );
+        // Whether `image` reads PNM depends on the workspace's features: check the header.
+        assert!(pnm_bytes(&grey_scan()).starts_with(b"P5\n"));
         assert!(pnm_bytes(&s).starts_with(b"P4\n13 5\n"));
         Ok(())
     }

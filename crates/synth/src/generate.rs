@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 use image::GrayImage;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde::{Deserialize, Serialize};
 
 use crate::ballot::layout::{BallotLayout, PAGE_MARGIN_MM};
 use crate::ballot::raster::{region_px, render_ballot_gray, render_region_gray};
@@ -17,65 +16,19 @@ use kiemphieu_core::geometry::MmRect;
 use super::encode::encode;
 use super::geom::px_per_mm;
 use super::ink::{InkLay, Raster, composite};
-use super::marks::{BoxMark, MarkSpec, Pen, box_paths, mark_paths};
+use super::marks::{BoxMark, box_paths, mark_paths};
 use super::mix::{GeneratorMix, sample_spec};
 use super::rnd::{PixelNoise, uniform};
-use super::scan::{ColourMode, ScanSpec, scan};
+use super::scan::{ColourMode, scan};
 use super::sheet::Sheet;
+use super::spec::BallotSpec;
 use super::stamp::{Seal, StampSpec, draw_seal, place_seal};
 use super::stroke::{PenPath, rasterize};
 use super::truth::{
-    BoxSpec, BoxTruth, CandidateTruth, PageKind, Presence, Truth, expect_for, extra_expect,
-    ink_visible,
+    BoxTruth, CandidateTruth, PageKind, Presence, Truth, expect_for, extra_expect, ink_visible,
 };
 use super::writing::{ExtraWriting, WritingPlan, writing_paths};
 use super::{SynthError, SyntheticBallot};
-
-/// Everything that decides one generated page; rendering it is deterministic.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BallotSpec {
-    /// Kind of page. For `WrongElection` and `Forged` the foreign fingerprint or key is
-    /// drawn from `seed`.
-    pub kind: PageKind,
-    /// Ballot serial in the QR code (unused on blank pages).
-    pub serial: Serial,
-    /// One mark per candidate in ballot order (ignored on blank pages).
-    pub marks: Vec<MarkSpec>,
-    /// Marks in the approve boxes; `Some` exactly on approve-box ballots.
-    pub boxes: Option<BoxSpec>,
-    /// The voter's pen.
-    pub pen: Pen,
-    /// The seal.
-    pub stamp: StampSpec,
-    /// Other writing on the ballot.
-    pub extra: ExtraWriting,
-    /// How the page is scanned.
-    pub scan: ScanSpec,
-    /// Seed of the hand: stroke shapes, seal placement, noise.
-    pub seed: u64,
-}
-
-impl BallotSpec {
-    /// A genuine ballot with every name kept (boxes unmarked), seal present, no other
-    /// writing, a firm blue pen and a perfect grey PNG scan at `dpi`.
-    pub fn clean(election: &Election, serial: Serial, dpi: u32, seed: u64) -> Self {
-        let boxes_mode = election.election.marking == crate::election::Marking::ApproveBoxes;
-        BallotSpec {
-            kind: PageKind::Genuine,
-            serial,
-            marks: vec![MarkSpec::Keep; election.candidates.len()],
-            boxes: boxes_mode.then_some(BoxSpec {
-                mark: BoxMark::None,
-                glyph: super::marks::BoxGlyph::Cross,
-            }),
-            pen: Pen::BLUE,
-            stamp: StampSpec::Present,
-            extra: ExtraWriting::None,
-            scan: ScanSpec::clean(dpi),
-            seed,
-        }
-    }
-}
 
 /// Generates pages for one election and layout; keeps the printed template per dpi so
 /// that only the QR code is rendered per page.

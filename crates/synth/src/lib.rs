@@ -28,6 +28,7 @@ mod mix;
 mod rnd;
 mod scan;
 mod sheet;
+mod spec;
 mod stamp;
 mod stroke;
 mod truth;
@@ -36,12 +37,13 @@ mod writing;
 #[cfg(test)]
 mod tests;
 
-pub use generate::{BallotSpec, Generator, generate};
+pub use generate::{Generator, generate};
 pub use geom::Affine;
 pub use ink::InkColour;
 pub use marks::{Borderline, BoxGlyph, BoxMark, MarkSpec, NamePart, Pen, StrikeStyle};
 pub use mix::GeneratorMix;
 pub use scan::{Background, ColourMode, FileFormat, Lighting, ScanSpec, Streak};
+pub use spec::BallotSpec;
 pub use stamp::StampSpec;
 pub use truth::{
     BoxSpec, BoxTruth, CandidateTruth, Expect, PageKind, Presence, Truth, expect_for, extra_expect,

@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use crate::ballot::Serial;
 use crate::election::{Election, Marking};
 
-use super::generate::BallotSpec;
 use super::ink::InkColour;
 use super::marks::{Borderline, BoxGlyph, BoxMark, MarkSpec, NamePart, Pen, StrikeStyle};
 use super::rnd::{chance, uniform, weighted};
 use super::scan::{Background, ColourMode, FileFormat, Lighting, ScanSpec, Streak};
+use super::spec::BallotSpec;
 use super::stamp::StampSpec;
 use super::truth::{BoxSpec, PageKind};
 use super::writing::ExtraWriting;

@@ -3,8 +3,8 @@
 use image::{GrayImage, Luma};
 
 use super::content::{Align, TapeContent, TapeLine};
-use super::raster::Canvas;
-use crate::ballot::fonts::{self, FontStyle};
+use super::raster::{Canvas, shape_lossy};
+use crate::ballot::fonts::FontStyle;
 use crate::print::escpos::TapeWidth;
 
 /// Type size of body text in dots (≈ 2.8 mm at 203 dpi).
@@ -23,17 +23,6 @@ pub struct TapeImage {
     pub image: GrayImage,
     /// Lines of text drawn (after wrapping).
     pub text_lines: u32,
-}
-
-/// Shapes text, drawing any character the bundled font lacks as '?'.
-pub(super) fn shape_lossy(style: FontStyle, s: &str) -> fonts::ShapedText {
-    let mut s = s.to_string();
-    loop {
-        match fonts::shape(style, &s) {
-            Ok(t) => return t,
-            Err(c) => s = s.replace(c, "?"),
-        }
-    }
 }
 
 pub(super) fn width_px(style: FontStyle, s: &str, px: f32) -> f32 {

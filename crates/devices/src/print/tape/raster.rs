@@ -2,8 +2,18 @@
 
 use ab_glyph::{Glyph, GlyphId, OutlinedGlyph, PxScale, PxScaleFactor, point};
 
-use super::layout::shape_lossy;
-use crate::ballot::fonts::FontStyle;
+use crate::ballot::fonts::{self, FontStyle};
+
+/// Shapes text, drawing any character the bundled font lacks as '?'.
+pub(super) fn shape_lossy(style: FontStyle, s: &str) -> fonts::ShapedText {
+    let mut s = s.to_string();
+    loop {
+        match fonts::shape(style, &s) {
+            Ok(t) => return t,
+            Err(c) => s = s.replace(c, "?"),
+        }
+    }
+}
 
 /// Grows downwards as lines are drawn; coverage 0..1 per dot.
 pub(super) struct Canvas {
