@@ -233,20 +233,26 @@ fn free_spot(layout: &Layout, size: f64, r: &mut Rand) -> Option<(f64, f64)> {
     None
 }
 
+/// The pixel ranges (x, y) covering a disc of radius `rad` mm around (`cx`, `cy`),
+/// with a millimetre to spare, clipped to the canvas.
+fn disc_box(c: &Canvas, cx: f64, cy: f64, rad: f64) -> ((usize, usize), (usize, usize)) {
+    let k = c.px_per_mm;
+    let span = |centre: f64, len: usize| {
+        (
+            ((centre - rad - 1.0) * k).max(0.0) as usize,
+            (((centre + rad + 1.0) * k) as usize).min(len),
+        )
+    };
+    (span(cx, c.w), span(cy, c.h))
+}
+
 /// A coffee ring: pale inside, darker at the rim where the liquid dried.
 fn stain(c: &mut Canvas, cx: f64, cy: f64, rad: f64, r: &mut Rand) {
     let salt: u64 = r.random();
     let k = c.px_per_mm;
     let brown = [0.1f32, 0.22, 0.42];
     let strength = uni(r, 0.3, 0.8) as f32;
-    let (x0, x1) = (
-        ((cx - rad - 1.0) * k).max(0.0) as usize,
-        (((cx + rad + 1.0) * k) as usize).min(c.w),
-    );
-    let (y0, y1) = (
-        ((cy - rad - 1.0) * k).max(0.0) as usize,
-        (((cy + rad + 1.0) * k) as usize).min(c.h),
-    );
+    let ((x0, x1), (y0, y1)) = disc_box(c, cx, cy, rad);
     for y in y0..y1 {
         for x in x0..x1 {
             let (dx, dy) = (x as f64 / k - cx, y as f64 / k - cy);
@@ -285,14 +291,7 @@ pub fn seal(c: &mut Canvas, area: &Rect, kind: Seal, r: &mut Rand) {
     let salt: u64 = r.random();
     let red = SEAL_RED;
     let k = c.px_per_mm;
-    let (x0, x1) = (
-        ((cx - rad - 1.0) * k).max(0.0) as usize,
-        (((cx + rad + 1.0) * k) as usize).min(c.w),
-    );
-    let (y0, y1) = (
-        ((cy - rad - 1.0) * k).max(0.0) as usize,
-        (((cy + rad + 1.0) * k) as usize).min(c.h),
-    );
+    let ((x0, x1), (y0, y1)) = disc_box(c, cx, cy, rad);
     for y in y0..y1 {
         for x in x0..x1 {
             let (dx, dy) = (x as f64 / k - cx, y as f64 / k - cy);
