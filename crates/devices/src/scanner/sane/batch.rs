@@ -171,6 +171,8 @@ impl Feeder {
             ),
             Fault::Unsupported(why) => (None, true, format!("unusable image: {why}")),
         };
+        // The backend's reader may still be starting or finishing (frame::READER_SETTLE).
+        std::thread::sleep(super::frame::READER_SETTLE);
         dev.cancel();
         let at = if self.duplex {
             format!("sheet {s} {}", side.as_str())

@@ -14,6 +14,15 @@ use super::ffi::{self, Parameters, Status};
 /// (≈ 210 MB), well below what a bogus `lines` value would make us allocate.
 const MAX_FRAME_BYTES: usize = 1 << 30;
 
+/// Time given to a backend's reader thread to start, and to finish, before a call that
+/// may kill it (a read that fails, the EOF read, `sane_cancel`). Backends built on sanei_thread (SANE's `test`, and
+/// many real drivers) stop their reader with an asynchronous `pthread_cancel`; landing
+/// while the reader is inside malloc/free leaves the allocator locked and the process
+/// hangs at the reader's exit (seen with the `test` backend in 1 run of 20). A reader
+/// with no more to write ends within microseconds, and one still writing is blocked in
+/// `write`, where an asynchronous cancel is harmless.
+pub(super) const READER_SETTLE: Duration = Duration::from_millis(20);
+
 /// How long a backend may return "no data yet" before we call it an I/O fault.
 const STALL_LIMIT: Duration = Duration::from_secs(120);
 
@@ -121,6 +130,9 @@ pub(crate) fn acquire(dev: &mut dyn FrameDevice) -> Result<RawImage, Fault> {
                 _ => Fault::Read(st),
             });
         }
+        // The reader thread a backend starts here allocates as it begins; a read that
+        // fails at once would kill it mid-allocation (READER_SETTLE).
+        std::thread::sleep(READER_SETTLE);
         let p = dev.parameters().map_err(Fault::Read)?;
         let frame = read_frame(dev, &p, first)?;
         first = false;
@@ -162,7 +174,14 @@ fn read_frame(dev: &mut dyn FrameDevice, p: &Parameters, first: bool) -> Result<
     let mut data = Vec::with_capacity(expected.unwrap_or(1 << 20).min(64 << 20));
     let mut buf = vec![0u8; 256 * 1024];
     let mut stalled_since: Option<Instant> = None;
+    let mut settled = false;
     loop {
+        if !settled && expected.is_some_and(|e| data.len() >= e) {
+            // Every byte is here; the read that returns EOF makes a sanei_thread
+            // backend kill its reader. Let the reader finish first (see READER_SETTLE).
+            settled = true;
+            std::thread::sleep(READER_SETTLE);
+        }
         let (st, n) = dev.read(&mut buf);
         match st {
             ffi::STATUS_GOOD => {
