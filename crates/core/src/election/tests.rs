@@ -92,7 +92,7 @@ fn duplicate_id_is_named_at_its_line() {
     let text = EXAMPLE_ELECTION.replace("id = \"c2\"", "id = \"c1\"");
     let (line, field, message) = located(&text);
     assert_eq!(field, "candidates[2].id");
-    assert_eq!(line, 25);
+    assert_eq!(line, 26);
     assert!(message.contains("duplicate"));
 }
 
@@ -100,7 +100,7 @@ fn duplicate_id_is_named_at_its_line() {
 fn empty_name_is_refused() {
     let text = EXAMPLE_ELECTION.replace("\"Trần Thị Bình\"", "\"  \"");
     let (line, field, _) = located(&text);
-    assert_eq!((line, field.as_str()), (26, "candidates[2].name"));
+    assert_eq!((line, field.as_str()), (27, "candidates[2].name"));
 }
 
 #[test]
