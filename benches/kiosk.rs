@@ -72,6 +72,7 @@ fn one_batch(
             attendance: 320,
         }),
         election_dirs: vec![root.clone()],
+        demo: true,
         ..Default::default()
     })
     .unwrap();

@@ -72,8 +72,12 @@ fn bench(c: &mut Criterion) {
                 let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let db = work.path().join(format!("run-{n}-{run}.db"));
                 let start = Instant::now();
+                let opening = kiemphieu_station::station::Opening {
+                    setup: setup.clone(),
+                    ..Default::default()
+                };
                 let mut station =
-                    Station::create(&db, &election_file, &setup, None).expect("session");
+                    Station::create(&db, &election_file, &opening).expect("session");
                 let scanner = open_source(&format!("folder:{}", scans.display()), &settings, None)
                     .expect("folder");
                 station.run(scanner, "1").expect("run");
@@ -210,7 +214,7 @@ fn large(_c: &mut Criterion) {
                     "--returned",
                     &counted,
                     "--note",
-                    "pages rejected by the machine are counted by hand",
+                    "ballots the machine could not read are counted by hand",
                 ],
             ),
         ));

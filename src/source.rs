@@ -3,9 +3,12 @@
 
 use std::path::PathBuf;
 
+use kiemphieu_core::election::BallotKey;
 use kiemphieu_devices::scanner::{FolderScanner, SaneScanner};
 use kiemphieu_station::scan::{ScanError, ScanSettings, Scanner};
-use kiemphieu_synth::scanner::{SimContext, SimOptions, SimScanner};
+use kiemphieu_station::station::{Station, StationError, round_key_path};
+use kiemphieu_station::store::StationMode;
+use kiemphieu_synth::scanner::{SimContext, SimOptions, SimScanner, SimTruths};
 
 /// A parsed source spec.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,4 +113,56 @@ pub fn open_source(
             Ok(Box::new(SimScanner::new(opts, settings, ctx)?))
         }
     }
+}
+
+/// Why a source cannot feed a station.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The spec is wrong, or the scanner cannot be opened (bad input).
+    #[error(transparent)]
+    Scan(#[from] ScanError),
+    /// The simulator offered to a real count (bad input), or the station failed.
+    #[error(transparent)]
+    Station(#[from] StationError),
+}
+
+/// A source opened for a station, and what the simulator drew on its pages.
+pub struct Opened {
+    /// The scanner.
+    pub scanner: Box<dyn Scanner>,
+    /// The simulator's record of each page (only for `sim:`).
+    pub truths: Option<SimTruths>,
+}
+
+/// Opens a source to scan into `station` (database `db`): the simulator only
+/// in a demo database, where its tray is first recorded as a simulated print run.
+pub fn open_for_station(
+    spec: &str,
+    settings: &ScanSettings,
+    station: &mut Station,
+    db: &std::path::Path,
+) -> Result<Opened, SourceError> {
+    let parsed = SourceSpec::parse(spec)?;
+    let SourceSpec::Sim(opts) = parsed else {
+        return Ok(Opened {
+            scanner: open_source(spec, settings, None)?,
+            truths: None,
+        });
+    };
+    if station.mode() != StationMode::Demo {
+        station.require_source(kiemphieu_station::scan::SourceKind::Simulator)?;
+    }
+    let key = BallotKey::load(&round_key_path(db, station.round()))
+        .map_err(|e| SourceError::Station(e.into()))?;
+    let ctx = SimContext {
+        election: station.election().clone(),
+        key,
+    };
+    let sim = SimScanner::new(opts, settings, ctx)?;
+    station.record_simulated_print_run(sim.serials())?;
+    let truths = sim.truths();
+    Ok(Opened {
+        scanner: Box::new(sim),
+        truths: Some(truths),
+    })
 }

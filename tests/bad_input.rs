@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use image::{DynamicImage, GrayImage, ImageFormat, Luma};
 use kiemphieu_core::ballot::{BallotLayout, Serial};
 use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
-use kiemphieu_station::station::{SheetOutcome, Station};
+use kiemphieu_station::station::{Destination, NotBallot, Place, Station};
 use kiemphieu_synth::{BallotSpec, Generator, GeneratorMix, SyntheticBallot};
 
 mod common;
@@ -332,6 +332,14 @@ fn open_session(d: &Path, db: &str) -> Output {
     common::open_session(d, db, "e.toml", 300)
 }
 
+/// A demo session: the simulated scanner runs only in a demo database.
+fn open_demo(d: &Path, db: &str) -> Output {
+    let mut args = vec!["session", "open", "--db", db, "--election", "e.toml", "--demo"];
+    args.extend(common::BOARD);
+    args.extend(["--attendance", "300"]);
+    kp(d, &args)
+}
+
 fn scan_folder(d: &Path, db: &str, folder: &str) -> Output {
     scan(d, db, &format!("folder:{folder}"), &[])
 }
@@ -347,6 +355,14 @@ fn folder_session_accounts_for_every_page_fed() {
     // Office scanners often write PDF: such a file is named, not silently ignored.
     std::fs::write(d.join("scans/15-scan.pdf"), b"%PDF-1.7\n%%EOF\n").unwrap();
     ok(&open_session(d, "st.db"));
+    // The genuine ballots of the campaign were printed for this count.
+    let original = pages.with(|g| g.sample(23, &GeneratorMix::clear_only().with_dpi(150)).serial);
+    let printed: Vec<Serial> = [0x1111, 0x2222, 0x3333, 0x4444, 0x5555]
+        .into_iter()
+        .map(Serial)
+        .chain([original])
+        .collect();
+    common::record_printed(d, "st.db", &printed);
     let o = scan_folder(d, "st.db", "scans");
     let (out, err) = text(&o);
     assert!(o.status.success(), "{out}\n{err}");
@@ -380,13 +396,14 @@ fn folder_session_accounts_for_every_page_fed() {
             .filter(|s| s.sheet.source.contains(file.as_str()))
             .collect();
         assert_eq!(of_file.len(), *n, "{file}");
-        assert!(of_file.iter().all(|s| s.status.is_some()), "{file} read");
+        assert!(of_file.iter().all(|s| s.reading.is_some()), "{file} read");
     }
     let status_of = |file: &str| {
         sheets
             .iter()
             .find(|s| s.sheet.source.contains(file))
-            .and_then(|s| s.status.clone())
+            .and_then(|s| s.reading.as_ref())
+            .map(|r| kiemphieu_station::station::status_code(r.status).to_string())
             .unwrap()
     };
     for bad in ["05-huge.png", "06-huge.pgm", "09-document.png"] {
@@ -396,7 +413,8 @@ fn folder_session_accounts_for_every_page_fed() {
         sheets
             .iter()
             .find(|s| s.sheet.source.contains(file))
-            .and_then(|s| s.reading.clone())
+            .and_then(|s| s.reading.as_ref())
+            .map(|r| r.reasons.join(" "))
             .unwrap()
     };
     assert!(reading("05-huge.png").contains("over the budget"));
@@ -413,11 +431,20 @@ fn folder_session_accounts_for_every_page_fed() {
             .id;
         count.sheets[&id].clone()
     };
-    assert_eq!(outcome_of(files[11].0), SheetOutcome::Counted);
-    assert_eq!(outcome_of(files[12].0), SheetOutcome::Duplicate);
-    // The count lists what it does not count.
-    let listed: u32 = count.by_status.values().sum();
-    assert_eq!(listed as usize, expected, "{:?}", count.by_status);
+    assert_eq!(
+        outcome_of(files[11].0).destination(),
+        Some(Destination::Ballot)
+    );
+    assert!(matches!(
+        outcome_of(files[12].0),
+        Place::Awaiting {
+            destination: Destination::NotABallot(NotBallot::SecondScan),
+            ..
+        }
+    ));
+    // Every page has its place.
+    let listed: u32 = count.places.values().sum();
+    assert_eq!(listed as usize, expected, "{:?}", count.places);
 }
 
 /// The example election with `n` candidates, or with a candidate's name `name_chars` long.
@@ -576,7 +603,7 @@ fn full_disk_stops_the_scan_with_the_reason_and_loses_nothing() {
     let Some(vol) = Tmpfs::mount(&d.join("vol"), "32m") else {
         return;
     };
-    ok(&open_session(d, "vol/st.db"));
+    ok(&open_demo(d, "vol/st.db"));
     // Fill the volume, then free a little: room for a few pages only.
     let mut chunks = Vec::new();
     for i in 0.. {
@@ -617,7 +644,7 @@ fn full_disk_stops_the_scan_with_the_reason_and_loses_nothing() {
     ok(&o);
     assert_eq!(check_nothing_damaged(&d.join("vol/st.db")), 12);
     let station = Station::open(&d.join("vol/st.db")).unwrap();
-    assert!(station.sheets().unwrap().iter().all(|s| s.status.is_some()));
+    assert!(station.sheets().unwrap().iter().all(|s| s.reading.is_some()));
     drop(station);
     drop(vol);
 }
@@ -630,7 +657,7 @@ fn read_only_disk_is_named_and_nothing_changes() {
     let Some(vol) = Tmpfs::mount(&d.join("vol"), "32m") else {
         return;
     };
-    ok(&open_session(d, "vol/st.db"));
+    ok(&open_demo(d, "vol/st.db"));
     ok(&scan_sim(d, "vol/st.db", "sim:3,rate=0,seed=4"));
     vol.remount("ro");
     let o = scan_sim(d, "vol/st.db", "sim:6,rate=0,seed=4");
@@ -647,7 +674,7 @@ fn read_only_disk_is_named_and_nothing_changes() {
     eprintln!("tally on a read-only disk: {:?} {err}", o.status.code());
     if o.status.success() {
         let t: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let n: u64 = t["statuses"]
+        let n: u64 = t["places"]
             .as_object()
             .unwrap()
             .values()
@@ -668,7 +695,7 @@ fn a_second_station_process_on_the_same_database_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     election_here(d);
-    ok(&open_session(d, "st.db"));
+    ok(&open_demo(d, "st.db"));
     // A slow feeder: 8 sheets at 120 a minute keep the first process busy ~4 s.
     let mut first = Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
         .args([
@@ -724,7 +751,7 @@ fn a_database_locked_by_another_program_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     election_here(d);
-    ok(&open_session(d, "st.db"));
+    ok(&open_demo(d, "st.db"));
     // Another program (a sqlite3 shell, a backup tool) holds the write lock.
     let conn = rusqlite::Connection::open(d.join("st.db")).unwrap();
     conn.execute_batch("BEGIN EXCLUSIVE").unwrap();

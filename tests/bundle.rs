@@ -13,15 +13,19 @@ use std::process::Command;
 use kiemphieu_core::election::EXAMPLE_ELECTION;
 
 mod common;
-use common::{accept_suggestions, kp, ok, open_session, scan};
+use common::{BOARD, accept_suggestions, decide_by_hand, kp, ok, scan};
 
-/// A scanned, reviewed, reconciled and confirmed session in `d/NAME.db`.
+/// A scanned, reviewed, reconciled and confirmed session of the simulated
+/// scanner in the demo database `d/NAME.db`.
 fn closed_session(d: &Path, name: &str, unit: &str, sheets: u32, seed: u32) -> PathBuf {
     let toml = EXAMPLE_ELECTION.replace("Khu phố Đông Sơn", unit);
     let election = format!("{name}.toml");
     let db = format!("{name}.db");
     std::fs::write(d.join(&election), toml).unwrap();
-    ok(&open_session(d, &db, &election, 300));
+    let mut args = vec!["session", "open", "--db", &db, "--election", &election, "--demo"];
+    args.extend(BOARD);
+    args.extend(["--attendance", "300"]);
+    ok(&kp(d, &args));
     ok(&scan(
         d,
         &db,
@@ -29,6 +33,7 @@ fn closed_session(d: &Path, name: &str, unit: &str, sheets: u32, seed: u32) -> P
         &[],
     ));
     accept_suggestions(d, &db);
+    decide_by_hand(d, &db);
     ok(&kp(
         d,
         &[
@@ -115,6 +120,8 @@ fn verify_passes_untouched_and_names_each_kind_of_tampering() {
     for f in [
         "election.toml",
         "election.key",
+        "print-runs.json",
+        "DEMO.txt",
         "result.json",
         "result.sig",
         "station.pub",
@@ -250,22 +257,14 @@ fn verify_passes_untouched_and_names_each_kind_of_tampering() {
             .as_array_mut()
             .unwrap()
             .iter_mut()
-            .find(|r| {
-                r["kiemphieu"]["machine_verdict"]
-                    .as_str()
-                    .is_some_and(|m| m.contains("\"for\":\"c1\""))
-            })
+            .find(|r| r["kiemphieu"]["reading"]["verdict"]["valid"]["vote"]["for"] == "c1")
             .expect("a valid vote for c1");
-        let m = rec["kiemphieu"]["machine_verdict"]
-            .as_str()
-            .unwrap()
-            .replace("c1", "c2");
-        rec["kiemphieu"]["machine_verdict"] = serde_json::json!(m);
+        rec["kiemphieu"]["reading"]["verdict"]["valid"]["vote"]["for"] = serde_json::json!("c2");
         std::fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
     });
     assert_eq!(code, 1, "{text}");
     assert!(
-        text.contains("reads as valid") && text.contains("but the record says valid"),
+        text.contains("reads as") && text.contains("but the record says"),
         "{text}"
     );
 
@@ -275,8 +274,10 @@ fn verify_passes_untouched_and_names_each_kind_of_tampering() {
         let mut v: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
         let rec = &mut v["CVR"][0]["kiemphieu"];
-        rec["human_verdict"] = serde_json::json!("{\"invalid\":{\"reasons\":[\"no_stamp\"]}}");
-        rec["official"] = serde_json::json!("Lê Văn Ba");
+        rec["decision"] = serde_json::json!({
+            "id": 1, "decision": {"ballot": {"invalid": {"reasons": ["no_stamp"]}}},
+            "official": "Lê Văn Ba", "reason": "", "at": ""
+        });
         std::fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
     });
     assert_eq!(code, 1, "{text}");
@@ -376,7 +377,7 @@ fn aggregate_lists_units_and_refuses_a_tampered_bundle() {
         )
         .unwrap();
         let row = format!(
-            "{unit} 412 {} {} {} Không có người trúng cử",
+            "{unit} (DEMO) 412 {} {} {} Không có người trúng cử",
             r["returned"], r["valid"], r["invalid"]
         );
         assert!(text.contains(&row), "missing `{row}` in\n{text}");

@@ -184,7 +184,7 @@ fn ballots_print_decode_and_interpret() {
                 .unwrap();
             let code = String::from_utf8_lossy(&o.stdout);
             assert!(
-                code.trim().starts_with("KP1") && code.trim().len() == 42,
+                code.trim().starts_with("KP2") && code.trim().len() == 43,
                 "{p}: {code}"
             );
         }
@@ -473,6 +473,7 @@ fn demo_counts_a_small_batch_to_a_closed_session() {
     ));
     assert!(out.contains("result (session closed)"), "{out}");
     assert!(!out.contains("[FAIL]"), "{out}");
+    assert!(out.contains("DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"), "{out}");
     assert!(dir.join("station.db").exists());
     // A second demo in the same folder is refused: it would mix two counts.
     let again = kp(

@@ -369,7 +369,7 @@ fn prints_a_ballot_pdf_on_a_cups_pdf_queue() {
     assert_eq!(pages(out), 2, "page count of the printed PDF");
     // Text does not survive Ghostscript (Type 3 fonts); the QR code does.
     let want = first_page_qr(&file, w);
-    assert!(want.starts_with("KP1"), "QR of the original: {want:?}");
+    assert!(want.starts_with("KP2"), "QR of the original: {want:?}");
     assert_eq!(first_page_qr(out, w), want, "QR of the printed page");
     for p in printed {
         let _ = std::fs::remove_file(p);

@@ -22,13 +22,14 @@ use kiemphieu_station::station::Station;
 use serialport::{SerialPort, TTYPort};
 
 mod common;
-use common::{accept_suggestions, kp, ok, open_example_session, scan};
+use common::{accept_suggestions, decide_by_hand, kp, ok, open_demo_session, scan};
 
-/// A counted, reconciled and confirmed session of 16 simulated ballots in `d/st.db`.
+/// A counted, reconciled and confirmed demo session of 16 simulated ballots in `d/st.db`.
 fn closed_session(d: &Path) {
-    open_example_session(d);
+    open_demo_session(d);
     ok(&scan(d, "st.db", "sim:16,rate=0,seed=5", &[]));
     accept_suggestions(d, "st.db");
+    decide_by_hand(d, "st.db");
     let t: serde_json::Value =
         serde_json::from_str(&ok(&kp(d, &["tally", "--db", "st.db", "--json"]))).unwrap();
     let returned = (t["valid"].as_u64().unwrap() + t["invalid"].as_u64().unwrap()).to_string();
@@ -229,6 +230,7 @@ fn tape_of_a_closed_session_decodes_to_the_rendered_image() {
     let content = TapeContent::from_facts(&facts, at());
     let texts = content.texts();
     assert!(!texts.iter().any(|t| t.contains("NHÁP")), "{texts:#?}");
+    assert_eq!(texts[0], "DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ", "a demo says so first");
     let h = facts.election.election.households;
     assert!(
         texts.contains(&format!("Tổng số hộ gia đình (H): {h}")),

@@ -13,13 +13,16 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use kiemphieu_core::ballot::Serial;
 use kiemphieu_core::election::{EXAMPLE_ELECTION, Fingerprint};
 use kiemphieu_core::rules::{InvalidReason, Verdict, Vote};
+use kiemphieu_interpret::Reading;
 use kiemphieu_station::result::{PublicKey, SignedCompact};
-use kiemphieu_station::store::{SessionState, Store};
+use kiemphieu_station::scan::SourceKind;
+use kiemphieu_station::store::{RunOrigin, SessionState, Store};
 
 mod common;
-use common::{accept_suggestions, kp, ok, open_example_session, scan};
+use common::{accept_suggestions, decide_by_hand, kp, ok, open_demo_session, scan};
 
 /// pdftotext -layout of a PDF, with runs of spaces collapsed per line.
 fn pdf_text(pdf: &Path) -> (String, String) {
@@ -97,8 +100,9 @@ fn session_with_complaints(
     let db = dir.join("st.db");
     let mut store = Store::open(&db).unwrap();
     let election = store.bind_election(toml, Path::new("e.toml")).unwrap();
+    let fingerprint = Fingerprint::of(&election);
     let s = store
-        .create_session(&Fingerprint::of(&election), None)
+        .create_session(&fingerprint, 1, toml, None)
         .unwrap();
     store
         .set_session_setup(
@@ -110,29 +114,31 @@ fn session_with_complaints(
     store
         .set_session_state(s, SessionState::Counting, "station")
         .unwrap();
+    let total: u32 = ballots.iter().map(|b| b.n).sum();
+    let serials: Vec<Serial> = (1..=u64::from(total)).map(Serial).collect();
+    store
+        .record_print_run(&fingerprint, 1, &serials, true, RunOrigin::Printed)
+        .unwrap();
     let mut i = 0u32;
     for b in ballots {
         for _ in 0..b.n {
             i += 1;
             let sha = format!("{:064x}", i);
             let (id, _) = store
-                .add_sheet(s, b.batch, &sha, &format!("{sha}.png"), "test")
+                .add_sheet(s, b.batch, &sha, &format!("{sha}.png"), "test", SourceKind::Device)
                 .unwrap();
             let status = match b.verdict {
                 Verdict::Valid { .. } => "valid",
                 _ => "invalid",
             };
-            store
-                .add_reading(
-                    id,
-                    Some(&format!("{:016X}", i)),
-                    status,
-                    "{}",
-                    Some(&serde_json::to_string(&b.verdict).unwrap()),
-                    1.0,
-                    None,
-                )
-                .unwrap();
+            let reading: Reading = serde_json::from_value(serde_json::json!({
+                "status": status, "vote": null, "struck": [], "kept": [], "doubtful": [],
+                "reasons": [], "serial": format!("{:016X}", i), "code": "verified", "round": 1,
+                "verdict": b.verdict, "scores": {}, "extra_writing": [], "rotation": 0,
+                "dpi": 300.0, "scale": 1.0, "registration_mm": 0.0, "certainty": 1.0
+            }))
+            .unwrap();
+            store.add_reading(id, &reading).unwrap();
         }
     }
     store.add_reconciliation(s, issued, i, 0, None).unwrap();
@@ -490,7 +496,7 @@ fn qr_texts(png: &Path) -> Vec<String> {
 fn scanned_session_draft_then_final_with_a_verified_qr_code() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    open_example_session(d);
+    open_demo_session(d);
     // The station key is made when the station first starts, private.
     {
         use std::os::unix::fs::PermissionsExt;
@@ -499,6 +505,7 @@ fn scanned_session_draft_then_final_with_a_verified_qr_code() {
     }
     ok(&scan(d, "st.db", "sim:20,rate=0,seed=11", &[]));
     accept_suggestions(d, "st.db");
+    decide_by_hand(d, "st.db");
     // Open session: a draft.
     let out = ok(&kp(d, &["report", "--db", "st.db", "--out", "draft.pdf"]));
     assert!(out.contains("DRAFT"), "{out}");

@@ -16,27 +16,38 @@ use kiemphieu_core::ballot::BallotLayout;
 use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
 use kiemphieu_interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Profile, decode_pages};
 use kiemphieu_station::station::{ImageStore, Station, count_sheets, images_dir};
-use kiemphieu_station::store::SheetState;
+use kiemphieu_station::store::SheetRecord;
 use kiemphieu_synth::{Generator, GeneratorMix};
 
 mod common;
-use common::{accept_suggestions, kp, ok, open_example_session, scan};
+use common::{
+    accept_suggestions, decide_by_hand, kp, ok, open_demo_session, open_example_session,
+    record_printed, scan,
+};
 
 /// The session's tally as JSON.
 fn tally_json(d: &Path) -> serde_json::Value {
-    serde_json::from_str(&ok(&kp(d, &["tally", "--db", "st.db", "--json"]))).unwrap()
+    common::tally_json(d, "st.db")
+}
+
+/// Pages per place: they add up to the pages stored.
+fn total(t: &serde_json::Value) -> u64 {
+    t["places"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum()
 }
 
 #[test]
 fn simulated_batch_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    open_example_session(d);
+    open_demo_session(d);
     ok(&scan(d, "st.db", "sim:24,rate=0,seed=5", &[]));
     let tally: serde_json::Value = tally_json(d);
-    let statuses = tally["statuses"].as_object().unwrap();
-    let total: u64 = statuses.values().map(|v| v.as_u64().unwrap()).sum();
-    assert_eq!(total, 24, "every sheet accounted for: {tally}");
+    assert_eq!(total(&tally), 24, "every sheet accounted for: {tally}");
     let votes = tally["candidates"]["c1"]["votes"].as_u64().unwrap()
         + tally["candidates"]["c2"]["votes"].as_u64().unwrap();
     assert_eq!(
@@ -48,7 +59,7 @@ fn simulated_batch_end_to_end() {
     // Scanning the same batch again stores nothing new and counts nothing twice.
     ok(&scan(d, "st.db", "sim:24,rate=0,seed=5", &[]));
     let again: serde_json::Value = tally_json(d);
-    assert_eq!(again["statuses"], tally["statuses"]);
+    assert_eq!(again["places"], tally["places"]);
 
     // Closing needs every doubtful ballot decided.
     let waiting = tally["awaiting_review"].as_u64().unwrap();
@@ -68,6 +79,7 @@ fn simulated_batch_end_to_end() {
         assert_eq!(o.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&o.stderr).contains("wait for the officials"));
         accept_suggestions(d, "st.db");
+        decide_by_hand(d, "st.db");
     }
     let counted: serde_json::Value = tally_json(d);
     assert_eq!(counted["awaiting_review"], 0);
@@ -129,6 +141,8 @@ fn simulated_batch_end_to_end() {
 }
 
 /// Writes `n` generated ballot images into `dir` (what a scanner's software would).
+/// Generated ballots as a scanner's software writes them; their serials are
+/// recorded as printed for the session in `dir/../st.db`.
 fn generated_folder(dir: &Path, n: u64) -> Vec<(Vec<u8>, &'static str)> {
     use rayon::prelude::*;
     let election = parse_election(EXAMPLE_ELECTION, Path::new("e.toml")).unwrap();
@@ -136,6 +150,8 @@ fn generated_folder(dir: &Path, n: u64) -> Vec<(Vec<u8>, &'static str)> {
     let layout = BallotLayout::for_election(&election).unwrap();
     let generator = Generator::new(&election, &layout, &key).unwrap();
     let mix = GeneratorMix::realistic().with_dpi(150);
+    let serials: Vec<_> = (0..n).map(|i| generator.sample(1000 + i, &mix).serial).collect();
+    record_printed(&dir.join(".."), "st.db", &serials);
     (0..n)
         .into_par_iter()
         .map(|i| {
@@ -176,7 +192,7 @@ fn hot_folder_written_slowly() {
     assert!(
         sheets
             .iter()
-            .all(|s| s.status.is_some() && s.sheet.batch == "cụm 1")
+            .all(|s| s.reading.is_some() && s.sheet.batch == "cụm 1")
     );
     for s in &sheets {
         // Stored bytes are the scanner's file, byte for byte.
@@ -253,7 +269,7 @@ fn kill_nine_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     assert_eq!(states.len() as u64, sheets, "one sheet per file");
     assert_eq!(shas.len() as u64, sheets);
     assert!(
-        states.iter().all(|s| s.status.is_some()),
+        states.iter().all(|s| s.reading.is_some()),
         "every sheet interpreted after resume"
     );
     // The count equals a fresh re-interpretation of the stored images.
@@ -261,7 +277,7 @@ fn kill_nine_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     let key = BallotKey::load(&d.join("st.db.key")).unwrap();
     let interp = Interpreter::new(&election, key, Profile::default()).unwrap();
     let images = ImageStore::new(images_dir(&d.join("st.db")));
-    let fresh: Vec<SheetState> = states
+    let fresh: Vec<SheetRecord> = states
         .iter()
         .map(|s| {
             let bytes = images
@@ -270,31 +286,26 @@ fn kill_nine_at_random_moments_loses_nothing_and_counts_nothing_twice() {
             let page = decode_pages(&bytes, DEFAULT_PIXEL_BUDGET)
                 .unwrap()
                 .remove(0);
-            let r = interp.interpret(&page);
-            SheetState {
-                status: Some(kiemphieu_station::station::status_code(r.status).to_string()),
-                serial: r.serial.clone(),
-                machine_verdict: r
-                    .verdict
-                    .as_ref()
-                    .map(|v| serde_json::to_string(v).unwrap()),
-                reading: Some(serde_json::to_string(&r).unwrap()),
+            SheetRecord {
+                reading: Some(interp.interpret(&page)),
                 ..s.clone()
             }
         })
         .collect();
     let recorded = station.count().unwrap();
-    let recount = count_sheets(&election, &fresh);
+    let recount = count_sheets(&election, &fresh, &station.printed().unwrap());
     assert_eq!(recorded.tally, recount.tally);
-    assert_eq!(recorded.by_status, recount.by_status);
-    // No serial is counted twice.
+    assert_eq!(recorded.places, recount.places);
+    // No serial is counted twice as a ballot.
     let mut counted: HashMap<String, u32> = HashMap::new();
     for s in &states {
-        if recorded.sheets.get(&s.sheet.id)
-            == Some(&kiemphieu_station::station::SheetOutcome::Counted)
+        if let Some(kiemphieu_station::station::Place::Counted {
+            destination: kiemphieu_station::station::Destination::Ballot,
+            ..
+        }) = recorded.sheets.get(&s.sheet.id)
         {
-            if let Some(serial) = &s.serial {
-                *counted.entry(serial.clone()).or_default() += 1;
+            if let Some(serial) = s.serial() {
+                *counted.entry(serial.to_string()).or_default() += 1;
             }
         }
     }
@@ -344,7 +355,7 @@ fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing()
         .unwrap_or(160);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    open_example_session(d);
+    open_demo_session(d);
     let source = format!("sim:{sheets},rate=0,seed=17");
     ok(&scan(d, "st.db", &source, &["--dpi", "150"]));
     let before = tally_json(d);
@@ -360,6 +371,7 @@ fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing()
         "--official",
         "Lê Văn Ba",
         "--accept-suggestions",
+        "--confirm-blank",
     ];
     let mut interrupted = 0;
     for _ in 0..12 {
@@ -375,42 +387,42 @@ fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing()
     }
     eprintln!("review: {interrupted} kills landed between two decisions");
     ok(&kp(d, &review));
+    let by_hand = decide_by_hand(d, "st.db") as u64;
     let decided = tally_json(d);
     assert_eq!(decided["awaiting_review"], 0);
     // One decision per waiting sheet: none lost, none taken twice.
     assert_eq!(
         query_i64(
             d,
-            "SELECT COUNT(*) FROM decisions WHERE human_verdict IS NOT NULL"
+            "SELECT COUNT(*) FROM decisions WHERE action = 'decided'"
         ) as u64,
         waiting
     );
     assert_eq!(
         query_i64(
             d,
-            "SELECT COUNT(*) FROM (SELECT sheet_id FROM decisions WHERE human_verdict IS NOT NULL GROUP BY sheet_id HAVING COUNT(*) > 1)"
+            "SELECT COUNT(*) FROM (SELECT sheet_id FROM decisions WHERE action = 'decided' GROUP BY sheet_id HAVING COUNT(*) > 1)"
         ),
         0
     );
-    // Nothing else moved: every sheet still there, the unreviewed statuses the same.
-    let total = |t: &serde_json::Value| -> u64 {
-        t["statuses"]
+    eprintln!("review: {by_hand} ballots read by eye");
+    // Nothing else moved: every sheet still there.
+    assert_eq!(total(&decided), sheets);
+    assert_eq!(total(&before), sheets);
+    let set_aside = |t: &serde_json::Value| -> u64 {
+        t["set_aside"]
             .as_object()
             .unwrap()
             .values()
             .map(|v| v.as_u64().unwrap())
             .sum()
     };
-    assert_eq!(total(&decided), sheets);
-    assert_eq!(total(&before), sheets);
     assert_eq!(
-        decided["statuses"]["rejected"],
-        before["statuses"]["rejected"]
-    );
-    assert_eq!(
-        decided["valid"].as_u64().unwrap() + decided["invalid"].as_u64().unwrap(),
+        decided["valid"].as_u64().unwrap()
+            + decided["invalid"].as_u64().unwrap()
+            + set_aside(&decided),
         before["valid"].as_u64().unwrap() + before["invalid"].as_u64().unwrap() + waiting,
-        "each decided ballot counted once"
+        "each decided page counted or set aside once"
     );
     let returned =
         (decided["valid"].as_u64().unwrap() + decided["invalid"].as_u64().unwrap()).to_string();
@@ -485,7 +497,7 @@ fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing()
     assert_eq!(query_i64(d, "SELECT COUNT(*) FROM confirmations"), 2);
     let after = tally_json(d);
     assert_eq!(after["candidates"], decided["candidates"]);
-    assert_eq!(after["statuses"], decided["statuses"]);
+    assert_eq!(after["places"], decided["places"]);
     assert_eq!(after["valid"], decided["valid"]);
     assert_eq!(after["invalid"], decided["invalid"]);
     let store = kiemphieu_station::store::Store::open(&d.join("st.db")).unwrap();
@@ -504,7 +516,7 @@ fn long_run_with_a_scanner_fault_every_50_sheets_accounts_for_every_sheet() {
         .unwrap_or(400);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    open_example_session(d);
+    open_demo_session(d);
     let o = scan(
         d,
         "st.db",
@@ -533,13 +545,13 @@ fn long_run_with_a_scanner_fault_every_50_sheets_accounts_for_every_sheet() {
     let sheets = station.sheets().unwrap();
     // Every ballot in the tray is stored once and read; no ballot twice, none lost.
     assert_eq!(sheets.len() as u64, n);
-    assert!(sheets.iter().all(|s| s.status.is_some()));
+    assert!(sheets.iter().all(|s| s.reading.is_some()));
     let sources: HashSet<&str> = sheets.iter().map(|s| s.sheet.source.as_str()).collect();
     assert_eq!(sources.len() as u64, n, "one sheet per feeder position");
     let count = station.count().unwrap();
-    assert_eq!(count.by_status.values().sum::<u32>() as u64, n);
+    assert_eq!(count.places.values().sum::<u32>() as u64, n);
     assert_eq!(count.pending, 0);
-    let serials: Vec<&str> = sheets.iter().filter_map(|s| s.serial.as_deref()).collect();
+    let serials: Vec<&str> = sheets.iter().filter_map(|s| s.serial()).collect();
     let distinct: HashSet<&str> = serials.iter().copied().collect();
     assert_eq!(serials.len(), distinct.len(), "no ballot fed twice");
 }
@@ -576,7 +588,7 @@ fn power_cut_while_writing_images_and_the_wal_is_noticed_and_recovered() {
     for round in 0..rounds {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        open_example_session(d);
+        open_demo_session(d);
         let source = format!("sim:{n},rate=0,seed={}", 31 + round);
         let scan = [
             "scan",
@@ -672,13 +684,14 @@ fn power_cut_while_writing_images_and_the_wal_is_noticed_and_recovered() {
         );
         assert!(station.damaged_images().unwrap().is_empty());
         assert!(
-            sheets.iter().all(|s| s.status.is_some()),
+            sheets.iter().all(|s| s.reading.is_some()),
             "round {round}: every sheet read"
         );
         assert!(
-            sheets
-                .iter()
-                .all(|s| !s.reading.as_deref().unwrap_or("").contains("altered")),
+            sheets.iter().all(|s| !s
+                .reading
+                .as_ref()
+                .is_some_and(|r| r.reasons.iter().any(|x| x.contains("altered")))),
             "no reading of a damaged image kept"
         );
         let shas: HashSet<&str> = sheets

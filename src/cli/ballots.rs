@@ -7,7 +7,9 @@ use anyhow::Context;
 use clap::Args;
 use kiemphieu_core::ballot::{BallotLayout, Payload, Serial, render_ballots_pdf};
 use kiemphieu_core::election::{BallotKey, Fingerprint};
-use kiemphieu_station::store::Store;
+use kiemphieu_station::print_run::PrintRunFile;
+use kiemphieu_station::station::round_key_path;
+use kiemphieu_station::store::{RunOrigin, SessionState, StationMode, Store};
 use rand::SeedableRng;
 
 use super::{BadInput, default_db_for};
@@ -24,7 +26,8 @@ pub struct BallotsArgs {
     /// How many ballots to print.
     #[arg(long)]
     count: u32,
-    /// Output folder; receives ballots.pdf and layout.json.
+    /// Output folder; receives ballots.pdf, layout.json and print-run.json (the
+    /// serials, for a counting station on another PC: `session open --print-run`).
     #[arg(long)]
     out: PathBuf,
     /// Station database recording the printed serials [default: the election file with .db].
@@ -50,16 +53,51 @@ pub fn run(args: &BallotsArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| default_db_for(&args.election));
     let mut store = Store::open(&db)?;
-    let election = store.bind_election(&source, &args.election)?;
+    if store.mode()? == StationMode::Demo {
+        return Err(BadInput(format!(
+            "{}: a demo station database; ballots for a real election are printed into a real one",
+            db.display()
+        ))
+        .into());
+    }
+    let election = kiemphieu_core::election::parse_election(&source, &args.election)?;
     let fingerprint = Fingerprint::of(&election);
-    let key = BallotKey::load_or_create(&args.election)?;
+    let round = election.election.round;
+    // A closed round's key is disclosed in its bundle: it never prints again.
+    if let Some(closed) = store
+        .sessions()?
+        .into_iter()
+        .find(|s| s.fingerprint == fingerprint.to_hex() && s.round == round && s.state == SessionState::Closed)
+    {
+        return Err(BadInput(format!(
+            "{}: round {round} of this election was counted and closed in session {}; no ballot is printed for a closed round (a re-election is `round = {}` in the election file, with a new key)",
+            args.election.display(),
+            closed.id,
+            round + 1
+        ))
+        .into());
+    }
+    let key = BallotKey::load_or_create_at(&BallotKey::path_for_round(&args.election, round))?;
+    for r in store.sessions()?.iter().filter(|s| s.state == SessionState::Closed) {
+        if BallotKey::load(&round_key_path(&db, r.round)).is_ok_and(|k| k == key) {
+            return Err(BadInput(format!(
+                "{}: this key is the key of round {} (session {}), disclosed when it closed; remove it so that round {round} gets a new one",
+                BallotKey::path_for_round(&args.election, round).display(),
+                r.round,
+                r.id
+            ))
+            .into());
+        }
+    }
+    store.set_mode(StationMode::Real)?;
+    store.bind_election(&source, &args.election)?;
     let layout = BallotLayout::for_election(&election)
         .with_context(|| format!("{}: the ballot cannot be laid out", args.election.display()))?;
 
     let serials = draw_serials(&store, args.count, args.seed)?;
     let texts: Vec<String> = serials
         .iter()
-        .map(|s| Payload::sign(&fingerprint, *s, &key).encode())
+        .map(|s| Payload::sign_round(&fingerprint, round, *s, &key).encode())
         .collect();
     let pdf = render_ballots_pdf(&layout, &texts).context("rendering the ballots PDF")?;
 
@@ -67,11 +105,20 @@ pub fn run(args: &BallotsArgs) -> anyhow::Result<()> {
         .with_context(|| format!("{}: cannot create folder", args.out.display()))?;
     let pdf_path = args.out.join("ballots.pdf");
     let layout_path = args.out.join("layout.json");
+    let run_path = args.out.join("print-run.json");
     // Write both files fully before recording the serials, so the database never
     // counts ballots that were not produced; rename makes each file appear whole.
     write_atomically(&pdf_path, &pdf)?;
     write_atomically(&layout_path, layout.to_json().as_bytes())?;
-    store.record_print_run(&fingerprint, &serials, args.seed.is_some())?;
+    let run = PrintRunFile::new(&fingerprint, round, &serials, args.seed.is_some(), &key);
+    write_atomically(&run_path, run.to_json().as_bytes())?;
+    store.record_print_run(
+        &fingerprint,
+        round,
+        &serials,
+        args.seed.is_some(),
+        RunOrigin::Printed,
+    )?;
 
     if args.seed.is_some() {
         eprintln!(
@@ -85,9 +132,10 @@ pub fn run(args: &BallotsArgs) -> anyhow::Result<()> {
         layout_path.display()
     );
     println!(
-        "recorded in {} ({} ballots printed for this election in all)",
+        "recorded in {} ({} ballots printed for round {round} in all); the serials are in {} for a station on another PC",
         db.display(),
-        store.printed_count()?
+        store.printed_serials(&fingerprint, round)?.len(),
+        run_path.display()
     );
     Ok(())
 }

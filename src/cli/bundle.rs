@@ -19,6 +19,9 @@ pub struct ExportArgs {
     /// Output folder (new or empty), or a new FILE.zip.
     #[arg(long)]
     out: PathBuf,
+    /// The session (round) to export [default: the latest].
+    #[arg(long)]
+    session: Option<i64>,
 }
 
 /// Writes the bundle.
@@ -33,7 +36,7 @@ pub fn run_export(a: &ExportArgs) -> anyhow::Result<()> {
         // Written as a folder beside the zip, packed, then removed.
         let staging = PathBuf::from(format!("{}.partial", a.out.display()));
         let _ = std::fs::remove_dir_all(&staging);
-        let s = export(&a.db, &staging);
+        let s = export(&a.db, a.session, &staging);
         let packed = s.as_ref().ok().map(|_| archive::pack(&staging, &a.out));
         let _ = std::fs::remove_dir_all(&staging);
         if let Some(Err(e)) = packed {
@@ -42,7 +45,7 @@ pub fn run_export(a: &ExportArgs) -> anyhow::Result<()> {
         }
         s?
     } else {
-        export(&a.db, &a.out)?
+        export(&a.db, a.session, &a.out)?
     };
     println!(
         "{}: {} records, {} images, {} audit rows; {} result {}",
@@ -120,14 +123,23 @@ pub fn run_verify(a: &VerifyArgs) -> anyhow::Result<()> {
         r.images,
         r.reinterpreted
     );
+    for n in &r.notes {
+        println!("NOTE: {n}");
+    }
     if r.problems.is_empty() {
         if let Some(doc) = &r.result {
             println!(
-                "OK: signature, audit chain, images, records and re-count agree (session {}, station {}, {}, {} complaint(s) recorded)",
+                "OK: signature, audit chain, images, records and re-count agree (session {}, round {}, station {}, {}, {} complaint(s) recorded){}",
                 doc.session,
+                doc.round,
                 doc.station,
                 if doc.is_final { "final" } else { "draft" },
-                doc.complaints.len()
+                doc.complaints.len(),
+                if doc.demo {
+                    format!(" — {}", kiemphieu_station::store::DEMO_MARK)
+                } else {
+                    String::new()
+                }
             );
         }
         return Ok(());

@@ -7,12 +7,17 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use kiemphieu::source::open_source;
-use kiemphieu_core::election::EXAMPLE_ELECTION;
+use kiemphieu::source::open_for_station;
+use kiemphieu_core::election::{EXAMPLE_ELECTION, Election};
+use kiemphieu_core::rules::{BallotReading, MarkState, Presence, QrStatus, Verdict, judge};
 use kiemphieu_devices::scanner::ScanSettings;
-use kiemphieu_station::station::{Setup, Station};
+use kiemphieu_station::station::{Opening, Setup, Station};
+use kiemphieu_station::store::{DEMO_MARK, Decision};
+use kiemphieu_synth::scanner::SimTruths;
+use kiemphieu_synth::{BoxMark, Expect, Truth};
 
-use super::session::{print_count, sim_context};
+use super::review::proposal;
+use super::session::print_count;
 
 /// Who decides doubtful ballots in the demo; the name says it is a script.
 pub const DEMO_OFFICIAL: &str = "Máy demo (kịch bản) / scripted demo official";
@@ -72,11 +77,18 @@ pub fn run(a: DemoArgs) -> anyhow::Result<()> {
             scanner: Some(format!("sim:{},rate={}", a.sheets, a.rate)),
             prefill: Some(setup),
             election_dirs: vec![dir],
+            demo: true,
             ..Default::default()
         };
         return kiemphieu::kiosk::run(&options, true).context("kiosk");
     }
-    let mut station = Station::create(&db, &election_file, &setup, None)?;
+    let opening = Opening {
+        setup: setup.clone(),
+        demo: true,
+        ..Opening::default()
+    };
+    let mut station = Station::create(&db, &election_file, &opening)?;
+    println!("{DEMO_MARK}");
     println!(
         "counting board: {} (Tổ trưởng), {}; witnesses {}",
         setup.leader,
@@ -86,11 +98,8 @@ pub fn run(a: DemoArgs) -> anyhow::Result<()> {
 
     println!("\n1. scanning {} simulated sheets …", a.sheets);
     let spec = format!("sim:{},rate={}", a.sheets, a.rate);
-    let scanner = open_source(
-        &spec,
-        &ScanSettings::default(),
-        Some(sim_context(&station, &db)?),
-    )?;
+    let opened = open_for_station(&spec, &ScanSettings::default(), &mut station, &db)?;
+    let truths = opened.truths.clone();
     let events = station.subscribe();
     let progress = std::thread::spawn(move || {
         let mut read = 0;
@@ -103,7 +112,7 @@ pub fn run(a: DemoArgs) -> anyhow::Result<()> {
             }
         }
     });
-    let summary = station.run(scanner, "hòm phiếu 1")?;
+    let summary = station.run(opened.scanner, "hòm phiếu 1")?;
     drop(station);
     let _ = progress.join();
     let mut station = Station::open(&db)?;
@@ -113,38 +122,12 @@ pub fn run(a: DemoArgs) -> anyhow::Result<()> {
     );
     print_count(&station, &station.count()?);
 
-    let queue = station.review_queue()?;
-    println!(
-        "\n2. review: {} doubtful ballots, decided by a scripted official as the machine suggests",
-        queue.len()
-    );
-    for s in &queue {
-        let reading: serde_json::Value = s
-            .reading
-            .as_deref()
-            .and_then(|r| serde_json::from_str(r).ok())
-            .unwrap_or_default();
-        if let Ok(v) =
-            serde_json::from_value::<kiemphieu_core::rules::Verdict>(reading["suggestion"].clone())
-        {
-            station.decide(
-                s.sheet.id,
-                &v,
-                "demo: machine suggestion accepted by script",
-                DEMO_OFFICIAL,
-            )?;
-        }
-    }
+    scripted_review(&mut station, truths.as_ref())?;
 
     let count = station.count()?;
     let returned = count.tally.returned;
     println!("\n3. reconciliation: issued {returned}, returned {returned}");
-    let checks = station.close(
-        returned,
-        returned,
-        0,
-        Some("demo: issued = returned = ballots counted"),
-    )?;
+    let checks = station.close(returned, returned, 0, None)?;
     for c in &checks {
         println!("   [{}] {}", if c.holds { "ok" } else { "FAIL" }, c.text_vi);
     }
@@ -156,4 +139,75 @@ pub fn run(a: DemoArgs) -> anyhow::Result<()> {
     print_count(&station, &station.count()?);
     println!("\nfiles: {}", dir.display());
     Ok(())
+}
+
+/// The scripted official: blank pages confirmed together, every other page
+/// decided as the machine proposes, and a ballot the machine could not read at
+/// all read from the simulator's record of what was drawn on it.
+fn scripted_review(station: &mut Station, truths: Option<&SimTruths>) -> anyhow::Result<()> {
+    let blanks = station.confirm_blank_pages(DEMO_OFFICIAL)?;
+    let queue = station.review_queue()?;
+    println!(
+        "\n2. review: {blanks} blank pages confirmed together; {} pages decided by a scripted official (the machine's proposal, or the simulator's record for a ballot it could not read)",
+        queue.len()
+    );
+    let states = station.sheets()?;
+    let count = station.count_of(&states)?;
+    for s in &queue {
+        let Some(place) = count.sheets.get(&s.sheet.id) else {
+            continue;
+        };
+        let (decision, reason) = match proposal(place, s) {
+            Some(d) => (d, "demo: machine proposal accepted by script"),
+            None => {
+                let truth = truths.and_then(|t| {
+                    t.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .get(&s.sheet.source)
+                        .cloned()
+                });
+                let Some(v) = truth.map(|t| read_by_script(station.election(), &t)) else {
+                    continue;
+                };
+                (
+                    Decision::Ballot(v),
+                    "demo: read by script from the simulator's record of the ballot",
+                )
+            }
+        };
+        station.decide(s.sheet.id, &decision, reason, DEMO_OFFICIAL)?;
+    }
+    Ok(())
+}
+
+/// What the simulator drew on a ballot, judged as the rules judge a reading;
+/// where the law leaves it to the officials, the machine's suggestion stands.
+fn read_by_script(election: &Election, truth: &Truth) -> Verdict {
+    let presence = |p: kiemphieu_synth::Presence| match p {
+        kiemphieu_synth::Presence::Present => Presence::Present,
+        kiemphieu_synth::Presence::Absent => Presence::Absent,
+        kiemphieu_synth::Presence::Either => Presence::Doubtful,
+    };
+    let reading = BallotReading {
+        marks: truth
+            .candidates
+            .iter()
+            .map(|c| match c.expect {
+                Expect::Struck => MarkState::Struck,
+                Expect::Kept => MarkState::Kept,
+                Expect::Either => MarkState::Doubtful,
+            })
+            .collect(),
+        boxes: truth.boxes.map(|b| match b.expect {
+            Some(BoxMark::Agree) => (Presence::Present, Presence::Absent),
+            Some(BoxMark::Disagree) => (Presence::Absent, Presence::Present),
+            Some(BoxMark::None) => (Presence::Absent, Presence::Absent),
+            Some(BoxMark::Both) => (Presence::Present, Presence::Present),
+            None => (Presence::Doubtful, Presence::Doubtful),
+        }),
+        stamp: presence(truth.stamp_expect),
+        extra_writing: presence(truth.extra_expect),
+        qr: QrStatus::Valid,
+    };
+    judge(election, &reading).decided_or_suggestion().clone()
 }

@@ -10,6 +10,7 @@ mod interpret;
 mod kiosk;
 mod print;
 mod report;
+mod review;
 mod session;
 
 use std::path::{Path, PathBuf};
@@ -45,8 +46,8 @@ enum Command {
     Session(session::SessionCommand),
     /// Scan a batch into the open session, interpreting as pages arrive.
     Scan(session::ScanArgs),
-    /// Decide the ballots waiting for the officials (text mode).
-    Review(session::ReviewArgs),
+    /// Decide the pages waiting for the officials, with their images (text mode).
+    Review(review::ReviewArgs),
     /// Show the count so far.
     Tally(session::TallyArgs),
     /// Enter issued/returned and check they reconcile (then each member confirms).
@@ -95,6 +96,10 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
         {
             return 2;
         }
+        if let Some(kiemphieu_station::station::StationError::Simulated(_)) = cause.downcast_ref()
+        {
+            return 2;
+        }
         if let Some(kiemphieu_station::station::StationError::Store(
             kiemphieu_station::store::StoreError::Election(
                 kiemphieu_core::election::ElectionFileError::Invalid { .. },
@@ -118,7 +123,7 @@ pub fn run() -> ExitCode {
         Command::Interpret(args) => interpret::run(&args),
         Command::Session(cmd) => session::run_session(cmd),
         Command::Scan(args) => session::run_scan(&args),
-        Command::Review(args) => session::run_review(args),
+        Command::Review(args) => review::run_review(args),
         Command::Tally(args) => session::run_tally(&args),
         Command::Close(args) => session::run_close(&args),
         Command::Confirm(args) => session::run_confirm(&args),

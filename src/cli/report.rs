@@ -22,6 +22,9 @@ pub struct ReportArgs {
     /// Copies (the law asks for 03: UBND cấp xã, Ủy ban MTTQ cấp xã, the unit).
     #[arg(long, default_value_t = 1)]
     copies: u32,
+    /// The session (round) to report [default: the latest].
+    #[arg(long)]
+    session: Option<i64>,
 }
 
 /// Writes the sheet of the latest session: final when confirmed and closed, else a draft.
@@ -32,7 +35,7 @@ pub fn run(a: &ReportArgs) -> anyhow::Result<()> {
     if a.copies == 0 || a.copies > 20 {
         return Err(BadInput(format!("--copies {}: between 1 and 20", a.copies)).into());
     }
-    let signed = match sign_session(&a.db) {
+    let signed = match sign_session(&a.db, a.session) {
         Err(e @ ResultError::Missing { .. }) => return Err(BadInput(e.to_string()).into()),
         other => other?,
     };

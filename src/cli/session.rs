@@ -1,17 +1,15 @@
 //! Counting-session commands: `session open`, `scan`, `review`, `tally`, `close`.
 #![warn(clippy::as_conversions)]
 
-use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
-use kiemphieu::source::open_source;
-use kiemphieu_core::election::BallotKey;
-use kiemphieu_core::rules::{self, InvalidReason, Verdict, Vote};
+use kiemphieu::source::{SourceError, SourceSpec, open_for_station};
+use kiemphieu_core::rules;
 use kiemphieu_devices::scanner::ScanSettings;
-use kiemphieu_station::station::{Count, Event, Setup, Station, key_path};
-use kiemphieu_synth::scanner::SimContext;
+use kiemphieu_station::station::{Count, Event, Opening, Setup, Station, StationError};
+use kiemphieu_station::store::{DEMO_MARK, StationMode};
 
 use super::BadInput;
 
@@ -43,9 +41,18 @@ pub struct OpenArgs {
     /// A: household representatives present.
     #[arg(long)]
     pub attendance: u32,
-    /// Link to an earlier (closed) session: this count is a re-election.
+    /// The closed count a re-election follows (the election file says `round = 2`
+    /// or more) [default: the latest closed count of the round before].
     #[arg(long)]
     pub previous: Option<i64>,
+    /// A print-run file written by `kiemphieu ballots` (ballots printed on another
+    /// PC); repeat for several runs. Only printed serials are the issued form.
+    #[arg(long = "print-run")]
+    pub print_runs: Vec<PathBuf>,
+    /// Make this new database a demo station: the simulated scanner is allowed,
+    /// and everything it prints says "DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ", for good.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 /// Arguments of `scan`.
@@ -54,7 +61,7 @@ pub struct ScanArgs {
     /// Station database.
     #[arg(long)]
     pub db: PathBuf,
-    /// sane:DEVICE | folder:DIR | sim:N[,rate=R][,fault-every=K][,seed=S]
+    /// sane:DEVICE | folder:DIR | sim:N[,rate=R][,fault-every=K][,seed=S] (sim: demo databases only)
     #[arg(long)]
     pub source: String,
     /// Batch name (ballot box or cluster, cụm dân cư).
@@ -66,20 +73,6 @@ pub struct ScanArgs {
     /// Scan resolution (SANE, sim).
     #[arg(long, default_value_t = 300)]
     pub dpi: u32,
-}
-
-/// Arguments of `review`.
-#[derive(Args)]
-pub struct ReviewArgs {
-    /// Station database.
-    #[arg(long)]
-    pub db: PathBuf,
-    /// The deciding official (asked for when absent).
-    #[arg(long)]
-    pub official: Option<String>,
-    /// Decide every waiting ballot as the machine suggests (recorded as such).
-    #[arg(long)]
-    pub accept_suggestions: bool,
 }
 
 /// Arguments of `tally`.
@@ -129,24 +122,52 @@ pub fn run_session(cmd: SessionCommand) -> anyhow::Result<()> {
                 ))
                 .into());
             }
-            let setup = Setup {
-                leader: a.leader,
-                members: a.members,
-                witnesses: a.witnesses,
-                attendance: a.attendance,
+            let opening = Opening {
+                setup: Setup {
+                    leader: a.leader,
+                    members: a.members,
+                    witnesses: a.witnesses,
+                    attendance: a.attendance,
+                },
+                previous: a.previous,
+                print_runs: a.print_runs,
+                demo: a.demo,
             };
-            let station = Station::create(&a.db, &a.election, &setup, a.previous)?;
+            let station = Station::create(&a.db, &a.election, &opening).map_err(|e| match e {
+                e @ (StationError::State(_) | StationError::PrintRun(_)) => {
+                    anyhow::Error::from(BadInput(format!("{}: {e}", a.db.display())))
+                }
+                e => e.into(),
+            })?;
             let h = station.election().election.households;
             println!(
-                "session {} open in {} for {}",
+                "session {} open in {} for {}{}",
                 station.session(),
                 a.db.display(),
-                station.election().election.unit
+                station.election().election.unit,
+                match station.election().re_election() {
+                    Some(n) => format!(", re-election {n} (round {})", station.round()),
+                    None => String::new(),
+                }
             );
-            if rules::quorum_warning(h, setup.attendance) {
+            if station.mode() == StationMode::Demo {
+                println!("{DEMO_MARK}: a demo station database, for the simulated scanner only");
+            }
+            let printed = station.printed()?.len();
+            if printed == 0 && station.mode() == StationMode::Real {
+                eprintln!(
+                    "warning: no ballot printed for round {} is recorded in {}: every ballot will wait for the officials as not the issued form. Print with `kiemphieu ballots --db {}` or give --print-run FILE",
+                    station.round(),
+                    a.db.display(),
+                    a.db.display()
+                );
+            } else {
+                println!("{printed} ballots printed for this round are recorded");
+            }
+            if rules::quorum_warning(h, opening.setup.attendance) {
                 eprintln!(
                     "warning: attendance {} is not more than half of the {h} households: nobody can be elected at this meeting (consider household ballots, Mẫu 04)",
-                    setup.attendance
+                    opening.setup.attendance
                 );
             }
             Ok(())
@@ -154,18 +175,25 @@ pub fn run_session(cmd: SessionCommand) -> anyhow::Result<()> {
     }
 }
 
-/// Opens the simulated-scanner context from the station's election and key.
-pub fn sim_context(station: &Station, db: &Path) -> anyhow::Result<SimContext> {
-    let key = BallotKey::load(&key_path(db))?;
-    Ok(SimContext {
-        election: station.election().clone(),
-        key,
-    })
+/// A source-opening error as the CLI reports it: the simulator on a real
+/// database and a bad spec are bad input (exit 2).
+fn source_error(spec: &str, e: SourceError) -> anyhow::Error {
+    match e {
+        SourceError::Station(StationError::Simulated(m)) => BadInput(format!("--source {spec}: {m}")).into(),
+        SourceError::Scan(e) => BadInput(format!("--source {spec}: {e}")).into(),
+        SourceError::Station(e) => e.into(),
+    }
 }
 
 /// Runs `scan`.
 pub fn run_scan(a: &ScanArgs) -> anyhow::Result<()> {
     let mut station = Station::open(&a.db)?;
+    // Refused before anything is opened or stored.
+    if matches!(SourceSpec::parse(&a.source), Ok(SourceSpec::Sim(_))) {
+        station
+            .require_source(kiemphieu_station::scan::SourceKind::Simulator)
+            .map_err(|e| source_error(&a.source, SourceError::Station(e)))?;
+    }
     let mut settings = ScanSettings {
         dpi: a.dpi,
         ..ScanSettings::default()
@@ -174,11 +202,11 @@ pub fn run_scan(a: &ScanArgs) -> anyhow::Result<()> {
         // Without --until-idle a hot folder is watched until Ctrl-C.
         settings.folder_idle = std::time::Duration::from_secs(u64::from(u32::MAX));
     }
-    let scanner = open_source(&a.source, &settings, Some(sim_context(&station, &a.db)?))
-        .map_err(|e| BadInput(format!("--source {}: {e}", a.source)))?;
+    let opened = open_for_station(&a.source, &settings, &mut station, &a.db)
+        .map_err(|e| source_error(&a.source, e))?;
     let events = station.subscribe();
     let printer = std::thread::spawn(move || print_events(events));
-    let summary = station.run(scanner, &a.batch);
+    let summary = station.run(opened.scanner, &a.batch);
     drop(station);
     let _ = printer.join();
     let summary = summary?;
@@ -232,9 +260,15 @@ fn print_events(events: std::sync::mpsc::Receiver<Event>) {
 pub fn print_count(station: &Station, count: &Count) {
     let e = station.election();
     let h = e.election.households;
+    if station.mode() == StationMode::Demo {
+        println!("{DEMO_MARK}");
+    }
     println!(
-        "{} — H = {h}, a winner needs {} votes",
+        "{}{} — H = {h}, a winner needs {} votes",
         e.election.unit,
+        e.re_election()
+            .map(|n| format!(" (bầu lại lần {n})"))
+            .unwrap_or_default(),
         rules::votes_needed(h)
     );
     for c in &e.candidates {
@@ -253,16 +287,21 @@ pub fn print_count(station: &Station, count: &Count) {
         );
     }
     println!(
-        "  valid {}, invalid {}, waiting for review {}, not yet read {}",
-        count.tally.valid, count.tally.invalid, count.awaiting_review, count.pending
+        "  returned {} = valid {} + invalid {}; waiting for the officials {}, not yet read {}",
+        count.tally.returned,
+        count.tally.valid,
+        count.tally.invalid,
+        count.awaiting_review,
+        count.pending
     );
     for (reason, n) in &count.tally.invalid_by_reason {
         println!("    invalid, {}: {n}", reason.label_en());
     }
-    for key in ["blank", "rejected", "duplicate"] {
-        if let Some(n) = count.by_status.get(key) {
-            println!("  {key}: {n} (listed, not counted)");
-        }
+    for (kind, n) in &count.not_issued {
+        println!("      of which not the issued form, {}: {n}", kind.label_en());
+    }
+    for (kind, n) in &count.set_aside {
+        println!("  set aside, {}: {n} (listed, not counted)", kind.label_en());
     }
     match &count.outcome {
         rules::Outcome::Elected { candidate, votes } => {
@@ -298,7 +337,12 @@ pub fn run_tally(a: &TallyArgs) -> anyhow::Result<()> {
             "valid": count.tally.valid,
             "invalid": count.tally.invalid,
             "invalid_by_reason": count.tally.invalid_by_reason.iter().map(|(r, n)| (r.code().to_string(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
-            "statuses": count.by_status,
+            "returned": count.tally.returned,
+            "places": count.places,
+            "not_issued": count.not_issued.iter().map(|(k, n)| (k.code(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
+            "set_aside": count.set_aside.iter().map(|(k, n)| (k.code(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
+            "round": station.round(),
+            "demo": station.mode() == StationMode::Demo,
             "awaiting_review": count.awaiting_review,
             "pending": count.pending,
             "outcome": count.outcome,
@@ -317,153 +361,6 @@ pub fn run_tally(a: &TallyArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Runs `review`.
-pub fn run_review(a: ReviewArgs) -> anyhow::Result<()> {
-    let mut station = Station::open(&a.db)?;
-    let queue = station.review_queue()?;
-    if queue.is_empty() {
-        println!("no ballot waits for review");
-        return Ok(());
-    }
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
-    let official = if let Some(o) = a.official {
-        o
-    } else {
-        print!("deciding official's name: ");
-        std::io::stdout().flush()?;
-        lines
-            .next()
-            .transpose()?
-            .unwrap_or_default()
-            .trim()
-            .to_string()
-    };
-    if official.is_empty() {
-        return Err(BadInput("--official: the deciding official must be named".into()).into());
-    }
-    let candidates = station.election().candidates.clone();
-    for s in queue {
-        let reading: serde_json::Value = s
-            .reading
-            .as_deref()
-            .and_then(|r| serde_json::from_str(r).ok())
-            .unwrap_or_default();
-        let suggestion: Option<Verdict> =
-            serde_json::from_value(reading["suggestion"].clone()).ok();
-        println!(
-            "\nsheet {} ({}): reasons {}; struck {}, kept {}, doubtful {}",
-            s.sheet.id,
-            s.sheet.source,
-            reading["reasons"],
-            reading["struck"],
-            reading["kept"],
-            reading["doubtful"]
-        );
-        println!(
-            "  image: {}",
-            station.images().dir().join(&s.sheet.image_path).display()
-        );
-        if let Some(sg) = &suggestion {
-            println!("  machine suggests: {}", describe(sg, &candidates));
-        }
-        let verdict = if a.accept_suggestions {
-            suggestion
-                .clone()
-                .context("no suggestion recorded for this ballot")?
-        } else {
-            println!(
-                "  [enter] accept suggestion · v ID: valid for candidate · a: approve · d: disapprove · i CODE: invalid (not_issued_form, no_stamp, too_many_kept, all_struck, extra_writing) · s: skip"
-            );
-            print!("  > ");
-            std::io::stdout().flush()?;
-            let line = lines.next().transpose()?.unwrap_or_default();
-            match parse_decision(line.trim(), suggestion.as_ref(), &candidates) {
-                Some(Decision::Decide(v)) => v,
-                Some(Decision::Skip) => continue,
-                None => {
-                    eprintln!("  not understood; skipped");
-                    continue;
-                }
-            }
-        };
-        let reason = if a.accept_suggestions {
-            "machine suggestion accepted"
-        } else {
-            "decided at the table"
-        };
-        station.decide(s.sheet.id, &verdict, reason, &official)?;
-        println!("  recorded: {}", describe(&verdict, &candidates));
-    }
-    Ok(())
-}
-
-fn describe(v: &Verdict, candidates: &[kiemphieu_core::election::Candidate]) -> String {
-    let name = |id: &str| {
-        candidates
-            .iter()
-            .find(|c| c.id == id)
-            .map_or_else(|| id.to_string(), |c| c.name.clone())
-    };
-    match v {
-        Verdict::Valid {
-            vote: Vote::For(id),
-        } => format!("valid, for {}", name(id)),
-        Verdict::Valid {
-            vote: Vote::Approve(id),
-        } => format!("valid, approve {}", name(id)),
-        Verdict::Valid {
-            vote: Vote::Disapprove,
-        } => "valid, disapprove".into(),
-        Verdict::Invalid { reasons } => format!(
-            "invalid ({})",
-            reasons
-                .iter()
-                .map(kiemphieu_core::rules::InvalidReason::code)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Verdict::Review { .. } => "review".into(),
-    }
-}
-
-/// What an official typed at the review prompt.
-enum Decision {
-    /// Leave the ballot for later.
-    Skip,
-    /// Decide it so.
-    Decide(Verdict),
-}
-
-/// The decision typed; None when it is not understood.
-fn parse_decision(
-    line: &str,
-    suggestion: Option<&Verdict>,
-    candidates: &[kiemphieu_core::election::Candidate],
-) -> Option<Decision> {
-    let mut words = line.split_whitespace();
-    match (words.next(), words.next()) {
-        (None, _) => suggestion.cloned().map(Decision::Decide),
-        (Some("s"), _) => Some(Decision::Skip),
-        (Some("a"), _) if candidates.len() == 1 => Some(Decision::Decide(Verdict::Valid {
-            vote: Vote::Approve(candidates[0].id.clone()),
-        })),
-        (Some("d"), _) if candidates.len() == 1 => Some(Decision::Decide(Verdict::Valid {
-            vote: Vote::Disapprove,
-        })),
-        (Some("v"), Some(id)) if candidates.iter().any(|c| c.id == id) => {
-            Some(Decision::Decide(Verdict::Valid {
-                vote: Vote::For(id.to_string()),
-            }))
-        }
-        (Some("i"), Some(code)) => InvalidReason::ALL
-            .iter()
-            .find(|r| r.code() == code)
-            .map(|r| Decision::Decide(Verdict::invalid([*r]))),
-        _ => None,
-    }
 }
 
 /// Arguments of `confirm`.

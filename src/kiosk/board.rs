@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use kiemphieu_core::rules::Verdict;
-use kiemphieu_station::station::{Setup, Station};
+use kiemphieu_station::station::{Opening, Setup, Station};
+use kiemphieu_station::store::Decision;
 
 use super::messages::{Notice, ScannerState, Update};
 use super::scan_thread::current_batch;
@@ -38,7 +38,13 @@ impl Worker {
             self.notice(Notice::SetupIncomplete);
             return;
         }
-        match Station::create(&self.config.db, election, setup, None) {
+        let opening = Opening {
+            setup: setup.clone(),
+            demo: self.config.demo,
+            print_runs: print_runs_beside(election),
+            ..Opening::default()
+        };
+        match Station::create(&self.config.db, election, &opening) {
             Ok(st) => {
                 self.batch = current_batch(&st);
                 self.station = Some(st);
@@ -52,10 +58,21 @@ impl Worker {
         }
     }
 
-    /// Records an official's decision on a doubtful ballot.
-    pub(super) fn decide(&mut self, sheet: i64, verdict: &Verdict, official: &str) {
-        let r = self.with_station(|st| st.decide(sheet, verdict, "decided at the kiosk", official));
+    /// Records an official's decision on a page waiting for the officials.
+    pub(super) fn decide(&mut self, sheet: i64, decision: &Decision, official: &str) {
+        let r =
+            self.with_station(|st| st.decide(sheet, decision, "decided at the kiosk", official));
         if let Err(e) = r {
+            self.notice(Notice::CannotDecide {
+                reason: e.to_string(),
+            });
+        }
+        self.snapshot();
+    }
+
+    /// Confirms every blank page waiting as not a ballot, together.
+    pub(super) fn confirm_blank_pages(&mut self, official: &str) {
+        if let Err(e) = self.with_station(|st| st.confirm_blank_pages(official)) {
             self.notice(Notice::CannotDecide {
                 reason: e.to_string(),
             });
@@ -134,4 +151,38 @@ impl Worker {
         self.notice(notice);
         self.snapshot();
     }
+}
+
+/// The print-run files `kiemphieu ballots` wrote for this election and round
+/// beside the election file (its folder and the folders in it): the ballots
+/// they list are the issued forms of the count.
+fn print_runs_beside(election: &Path) -> Vec<PathBuf> {
+    let Ok(e) = kiemphieu_core::election::load_election(election) else {
+        return Vec::new();
+    };
+    let fingerprint = kiemphieu_core::election::Fingerprint::of(&e).to_hex();
+    let folder = match election.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut candidates = vec![folder.join("print-run.json")];
+    if let Ok(dir) = std::fs::read_dir(&folder) {
+        candidates.extend(
+            dir.flatten()
+                .filter(|d| d.path().is_dir())
+                .map(|d| d.path().join("print-run.json")),
+        );
+    }
+    candidates
+        .into_iter()
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .is_some_and(|v| {
+                    v["fingerprint"] == fingerprint.as_str()
+                        && v["round"].as_u64() == Some(u64::from(e.election.round))
+                })
+        })
+        .collect()
 }

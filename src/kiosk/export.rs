@@ -8,7 +8,7 @@ use super::messages::Notice;
 
 /// Writes the bundle of the station database `db` to `out`; what to tell the operator.
 pub(super) fn export(db: &Path, out: PathBuf) -> Notice {
-    match kiemphieu_station::bundle::export(db, &out) {
+    match kiemphieu_station::bundle::export(db, None, &out) {
         Ok(sum) => Notice::ExportDone {
             path: out,
             records: sum.records,

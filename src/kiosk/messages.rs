@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use image::RgbImage;
 
 use kiemphieu_core::election::Election;
-use kiemphieu_core::rules::Verdict;
 use kiemphieu_station::station::Setup;
+use kiemphieu_station::store::Decision;
 
 use super::snapshot::Snapshot;
 
@@ -38,12 +38,17 @@ pub enum Command {
     Pause,
     /// End the current batch; the next start opens a new one.
     NewBatch,
-    /// Record an official's decision on a doubtful ballot.
+    /// Record an official's decision on a page waiting for the officials.
     Decide {
         /// Sheet id.
         sheet: i64,
         /// The decision.
-        verdict: Verdict,
+        decision: Decision,
+        /// The deciding official.
+        official: String,
+    },
+    /// Confirm every blank page waiting as not a ballot, together.
+    ConfirmBlankPages {
         /// The deciding official.
         official: String,
     },

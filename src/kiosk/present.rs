@@ -3,7 +3,8 @@
 
 use kiemphieu_core::election::{Election, Marking};
 use kiemphieu_core::rules::{self, InvalidReason, Outcome, Verdict, Vote};
-use kiemphieu_station::station::Count;
+use kiemphieu_station::station::{Count, Destination, NotBallot, Place, ballot_allowed};
+use kiemphieu_station::store::Decision;
 
 /// One line of the live tally.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +169,109 @@ pub fn verdict_options(election: &Election, en: bool) -> Vec<(Verdict, String)> 
     v
 }
 
+/// A choice the officials have for a page waiting for them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReviewChoice {
+    /// Decide this page so.
+    Decide(Decision),
+    /// Confirm every blank page waiting, together.
+    ConfirmBlankPages,
+}
+
+/// The choices for a waiting page, each with its label, the valid votes first
+/// (the screen shows them green); returns them and how many are valid votes.
+pub fn review_choices(
+    election: &Election,
+    place: &Place,
+    en: bool,
+) -> (Vec<(ReviewChoice, String)>, usize) {
+    let Some(destination) = place.destination() else {
+        return (Vec::new(), 0);
+    };
+    let mut out = Vec::new();
+    let mut valid = 0;
+    if ballot_allowed(destination) {
+        for (v, label) in verdict_options(election, en) {
+            if v == Verdict::invalid([InvalidReason::NotIssuedForm]) {
+                continue;
+            }
+            valid += usize::from(matches!(v, Verdict::Valid { .. }));
+            out.push((ReviewChoice::Decide(Decision::Ballot(v)), label));
+        }
+    }
+    let not_issued = (
+        ReviewChoice::Decide(Decision::NotIssuedForm),
+        tr(
+            en,
+            "Không theo mẫu do Tổ bầu cử phát ra — không hợp lệ (điều 74 a)",
+            "Not the issued form — invalid (art. 74 a)",
+        )
+        .to_string(),
+    );
+    let not_ballot = (
+        ReviewChoice::Decide(Decision::NotABallot),
+        tr(
+            en,
+            "Không phải phiếu bầu — không tính",
+            "Not a ballot — not counted",
+        )
+        .to_string(),
+    );
+    match destination {
+        Destination::NotABallot(NotBallot::SecondScan) => {
+            out.push((
+                ReviewChoice::Decide(Decision::NotABallot),
+                tr(
+                    en,
+                    "Cùng một lá phiếu quét hai lần — không tính",
+                    "The same paper scanned twice — not counted",
+                )
+                .to_string(),
+            ));
+            out.push((
+                ReviewChoice::Decide(Decision::NotIssuedForm),
+                tr(
+                    en,
+                    "Bản sao của phiếu — không hợp lệ (điều 74 a)",
+                    "A copy — invalid (art. 74 a)",
+                )
+                .to_string(),
+            ));
+        }
+        Destination::NotABallot(NotBallot::Blank) => {
+            out.push((
+                ReviewChoice::ConfirmBlankPages,
+                tr(
+                    en,
+                    "Xác nhận mọi trang trắng — không tính",
+                    "Confirm every blank page — not counted",
+                )
+                .to_string(),
+            ));
+            out.push(not_ballot);
+        }
+        _ => {
+            out.push(not_issued);
+            out.push(not_ballot);
+        }
+    }
+    (out, valid)
+}
+
+/// A decision in words.
+pub fn decision_text(election: &Election, decision: &Decision, en: bool) -> String {
+    match decision {
+        Decision::Ballot(v) => verdict_text(election, v, en),
+        Decision::NotIssuedForm => tr(
+            en,
+            "Không theo mẫu phát ra — không hợp lệ (điều 74 a)",
+            "Not the issued form — invalid (art. 74 a)",
+        )
+        .to_string(),
+        Decision::NotABallot => tr(en, "Không phải phiếu bầu", "Not a ballot").to_string(),
+    }
+}
+
 /// A reason short enough for a button (the tally sheet prints the legal wording).
 pub fn short_reason(reason: InvalidReason, en: bool) -> &'static str {
     match reason {
@@ -276,16 +380,16 @@ pub fn status_label(status: &str, en: bool) -> &'static str {
         "valid" => tr(en, "hợp lệ", "valid"),
         "invalid" => tr(en, "không hợp lệ", "invalid"),
         "review" => tr(en, "chờ xem xét", "waiting for review"),
-        "blank" => tr(en, "trang trắng", "blank page"),
+        "blank" => tr(en, "trang trắng (chờ xác nhận)", "blank page (to confirm)"),
         "duplicate" => tr(
             en,
-            "trùng số sê-ri (không đếm)",
-            "duplicate serial (not counted)",
+            "trùng số sê-ri (chờ xem xét)",
+            "repeated serial (waiting for review)",
         ),
         "rejected" => tr(
             en,
-            "bị loại (không phải phiếu của cuộc bầu này)",
-            "rejected (not a ballot of this election)",
+            "không phải phiếu do Tổ bầu cử phát ra (chờ xác nhận)",
+            "not the issued form (to confirm)",
         ),
         _ => tr(en, "chưa đọc", "not read yet"),
     }
@@ -334,7 +438,7 @@ mod tests {
     #[test]
     fn empty_count_needs_more_than_half_of_h() {
         let e = example();
-        let count = count_sheets(&e, &[]);
+        let count = count_sheets(&e, &[], &std::collections::HashSet::new());
         let lines = tally_lines(&e, &count, false);
         assert_eq!(lines.len(), e.candidates.len());
         let need = rules::votes_needed(e.election.households);

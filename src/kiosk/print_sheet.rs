@@ -37,7 +37,7 @@ pub(super) fn print_sheet(db: &Path, copies: u32, out: &Sender<Update>) -> Resul
 
 /// Signs the session and writes its biên bản (final when confirmed, else a draft).
 fn write_sheet(db: &Path, copies: u32) -> Result<(PathBuf, bool), String> {
-    let signed = kiemphieu_station::result::sign_session(db).map_err(|e| e.to_string())?;
+    let signed = kiemphieu_station::result::sign_session(db, None).map_err(|e| e.to_string())?;
     let doc = &signed.result.doc;
     let machine = report::MachinePart::of(&signed.result, &signed.qr_text);
     let pages = report::layout(doc, &signed.data.election, &machine, copies.max(1))

@@ -39,11 +39,23 @@ pub fn batch_name(n: usize) -> String {
     format!("hòm phiếu {n}")
 }
 
-/// Sources to offer: the SANE scanners attached, then the simulated scanner.
-pub(super) fn scanner_sources() -> Vec<String> {
+/// Sources to offer: the SANE scanners attached, then the hot folder beside
+/// the database; the simulated scanner only in a demo (never in a real count).
+pub(super) fn scanner_sources(db: &std::path::Path, demo: bool) -> Vec<String> {
     let mut v: Vec<String> = kiemphieu_devices::scanner::list_devices()
         .map(|d| d.into_iter().map(|d| format!("sane:{}", d.name)).collect())
         .unwrap_or_default();
-    v.push("sim:40".into());
+    v.push(format!("folder:{}", hot_folder(db).display()));
+    if demo {
+        v.push("sim:40".into());
+    }
     v
+}
+
+/// The hot folder offered: `scans/` beside the database.
+pub(super) fn hot_folder(db: &std::path::Path) -> std::path::PathBuf {
+    match db.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join("scans"),
+        _ => std::path::PathBuf::from("scans"),
+    }
 }

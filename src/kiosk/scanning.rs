@@ -11,14 +11,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use kiemphieu_devices::scanner::{ScanError, ScannedPage, Scanner};
+use kiemphieu_devices::scanner::{ScanError, ScannedPage, Scanner, SourceKind};
 use kiemphieu_station::station::{Event, RunSummary, Station};
 use kiemphieu_station::store::SessionState;
 
 use super::messages::{Notice, ScannerState, Update};
 use super::scan_thread::{Scan, batch_name};
 use super::service::{Msg, Worker};
-use crate::source::open_source;
+use crate::source::open_for_station;
 
 /// A scanner the operator can hold: while held, the feeder waits before the
 /// next sheet; a fault holds it until the operator continues.
@@ -31,6 +31,10 @@ struct Holdable {
 impl Scanner for Holdable {
     fn describe(&self) -> String {
         self.inner.describe()
+    }
+
+    fn source_kind(&self) -> SourceKind {
+        self.inner.source_kind()
     }
 
     fn start_batch(&mut self) -> Result<(), ScanError> {
@@ -85,12 +89,16 @@ impl Worker {
         // Each simulated run is a fresh box of ballots, not the same one again.
         let mut spec = source.trim().to_string();
         if spec.starts_with("sim:") && !spec.contains("seed=") {
-            let n = st.store().sheet_states(st.session()).map_or(0, |s| s.len());
+            let n = st.store().sheet_records(st.session()).map_or(0, |s| s.len());
             let n = i64::try_from(n).unwrap_or(i64::MAX);
             let _ = write!(spec, ",seed={}", 1000 + st.session() * 100_000 + n);
         }
-        let scanner = match open_source(&spec, &self.config.scan, self.sim_context()) {
-            Ok(s) => s,
+        let opened = match self.station.as_mut() {
+            Some(st) => open_for_station(&spec, &self.config.scan, st, &self.config.db),
+            None => return,
+        };
+        let scanner = match opened {
+            Ok(s) => s.scanner,
             Err(e) => {
                 self.send(Update::Scanner(ScannerState::Failed {
                     message: format!("{source}: {e}"),

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use kiemphieu_core::election::{BallotKey, Election};
 use kiemphieu_devices::scanner::ScanSettings;
-use kiemphieu_station::station::{Event, RunSummary, Station, StationError, key_path};
+use kiemphieu_station::station::{Event, RunSummary, Station, StationError, round_key_path};
+use kiemphieu_station::store::StationMode;
 use kiemphieu_synth::scanner::SimContext;
 
 use super::scan_thread::{Scan, current_batch, scanner_sources};
@@ -40,6 +41,8 @@ pub struct ServiceConfig {
     pub scan: ScanSettings,
     /// Shortest time between two snapshots while pages flow.
     pub snapshot_interval: Duration,
+    /// A demo: a new database is made a demo station, and the simulator is offered.
+    pub demo: bool,
 }
 
 impl ServiceConfig {
@@ -51,6 +54,7 @@ impl ServiceConfig {
             election_dirs: vec![PathBuf::from("/media"), PathBuf::from(".")],
             scan: ScanSettings::default(),
             snapshot_interval: Duration::from_millis(250),
+            demo: false,
         }
     }
 }
@@ -181,8 +185,9 @@ impl Worker {
     fn start(&mut self) {
         // Asking SANE for its devices can take seconds (network backends): not on this thread.
         let out = self.out.clone();
+        let (db, demo) = (self.config.db.clone(), self.demo());
         std::thread::spawn(move || {
-            let _ = out.send(Update::ScannerSources(scanner_sources()));
+            let _ = out.send(Update::ScannerSources(scanner_sources(&db, demo)));
         });
         self.send(Update::ElectionFiles(find_election_files(
             &self.config.election_dirs,
@@ -220,16 +225,18 @@ impl Worker {
             Command::OpenSession { election, setup } => self.open_session(&election, &setup),
             Command::TestScan { source } => {
                 let sim = self.sim_context();
-                self.send(test_scan::test_scan(&source, &self.config.scan, sim));
+                let demo = self.demo();
+                self.send(test_scan::test_scan(&source, &self.config.scan, sim, demo));
             }
             Command::StartScan { source } => self.start_scan(&source),
             Command::Pause => self.pause(),
             Command::NewBatch => self.new_batch(),
             Command::Decide {
                 sheet,
-                verdict,
+                decision,
                 official,
-            } => self.decide(sheet, &verdict, &official),
+            } => self.decide(sheet, &decision, &official),
+            Command::ConfirmBlankPages { official } => self.confirm_blank_pages(&official),
             Command::Undo { official } => self.undo(&official),
             Command::Reconcile {
                 issued,
@@ -267,14 +274,34 @@ impl Worker {
         }
     }
 
-    /// The election and key a simulated scanner prints ballots for.
+    /// Whether this kiosk runs a demo: a demo database, or a new one the demo
+    /// will make. A real database never offers the simulator.
+    pub(super) fn demo(&self) -> bool {
+        match &self.station {
+            Some(st) => st.mode() == StationMode::Demo,
+            None => {
+                self.config.demo
+                    || (self.config.db.exists()
+                        && kiemphieu_station::store::Store::open(&self.config.db)
+                            .and_then(|s| s.mode())
+                            .is_ok_and(|m| m == StationMode::Demo))
+            }
+        }
+    }
+
+    /// The election and the round's key the test sheet is read with (and, in a
+    /// demo, that the simulated scanner prints ballots for).
     pub(super) fn sim_context(&self) -> Option<SimContext> {
         let (election, key) = match (&self.station, &self.election) {
             (Some(st), _) => (
                 st.election().clone(),
-                BallotKey::load(&key_path(&self.config.db)).ok()?,
+                BallotKey::load(&round_key_path(&self.config.db, st.round())).ok()?,
             ),
-            (None, Some((path, e))) => (e.clone(), BallotKey::load_or_create(path).ok()?),
+            (None, Some((path, e))) => (
+                e.clone(),
+                BallotKey::load_or_create_at(&BallotKey::path_for_round(path, e.election.round))
+                    .ok()?,
+            ),
             _ => return None,
         };
         Some(SimContext { election, key })
@@ -307,8 +334,12 @@ impl Worker {
                 if let Ok((picture, _)) = st.sheet_picture(state) {
                     self.send(Update::LastSheet {
                         sheet,
-                        status: state.status.clone().unwrap_or_default(),
-                        serial: state.serial.clone(),
+                        status: state
+                            .reading
+                            .as_ref()
+                            .map(|r| kiemphieu_station::station::status_code(r.status).to_string())
+                            .unwrap_or_default(),
+                        serial: state.serial().map(str::to_string),
                         picture: fit(picture, 640),
                     });
                 }

@@ -6,23 +6,26 @@
 use image::RgbImage;
 
 use kiemphieu_core::election::Election;
-use kiemphieu_core::rules::{Check, Counts, Verdict};
-use kiemphieu_station::station::{Count, Setup, Station, StationError};
-use kiemphieu_station::store::{Reconciliation, SessionState, SheetState};
+use kiemphieu_core::rules::{Check, Counts};
+use kiemphieu_station::station::{Count, Place, Setup, Station, StationError};
+use kiemphieu_station::store::{Decision, Reconciliation, SessionState, SheetRecord, StationMode};
 
 /// The pictures of the doubtful ballot last shown: its sheet, picture and zoom.
 pub(super) type ReviewCache = Option<(i64, Option<RgbImage>, Option<RgbImage>)>;
 
-/// A doubtful ballot shown to the officials.
+/// A page waiting for the officials, as shown to them.
 #[derive(Debug, Clone)]
 pub struct ReviewItem {
     /// The sheet.
-    pub sheet: SheetState,
+    pub sheet: SheetRecord,
+    /// Where the machine puts it and why it waits.
+    pub place: Place,
     /// The machine's reading.
     pub reading: Option<kiemphieu_interpret::Reading>,
-    /// The whole ballot with the overlay.
+    /// The whole page with the overlay.
     pub picture: Option<RgbImage>,
-    /// The doubtful part, enlarged.
+    /// The doubtful part, enlarged — or, for a repeated serial, the first paper
+    /// that carries it, shown beside the second.
     pub zoom: Option<RgbImage>,
 }
 
@@ -31,8 +34,8 @@ pub struct ReviewItem {
 pub struct LastDecision {
     /// Sheet id.
     pub sheet: i64,
-    /// The verdict decided.
-    pub verdict: Option<Verdict>,
+    /// The decision.
+    pub decision: Decision,
     /// Who decided.
     pub official: String,
 }
@@ -42,6 +45,8 @@ pub struct LastDecision {
 pub struct Snapshot {
     /// The election counted.
     pub election: Election,
+    /// Real or demo (a demo says so on every screen).
+    pub mode: StationMode,
     /// Session id.
     pub session: i64,
     /// Session state.
@@ -71,11 +76,11 @@ pub struct Snapshot {
 /// The snapshot of the session from one read of its sheets.
 pub(super) fn build_snapshot(
     st: &Station,
-    states: &[SheetState],
+    states: &[SheetRecord],
     batch: &str,
     cache: &mut ReviewCache,
 ) -> Result<Snapshot, StationError> {
-    let count = kiemphieu_station::station::count_sheets(st.election(), states);
+    let count = st.count_of(states)?;
     let setup = st.setup()?;
     let store = st.store();
     let reconciliation = store.reconciliation(st.session())?;
@@ -98,36 +103,51 @@ pub(super) fn build_snapshot(
     let review = kiemphieu_station::station::review_queue_of(states, &count)
         .first()
         .map(|s| {
+            let place = count
+                .sheets
+                .get(&s.sheet.id)
+                .cloned()
+                .unwrap_or(Place::Pending);
             let (picture, zoom) = match cache {
                 Some((id, p, z)) if *id == s.sheet.id => (p.clone(), z.clone()),
                 _ => {
-                    let (p, z) = match st.sheet_picture(s) {
+                    let (p, mut z) = match st.sheet_picture(s) {
                         Ok((p, z)) => (Some(fit(p, 900)), z.map(|z| fit(z, 900))),
                         Err(_) => (None, None),
                     };
+                    // A repeated serial: the first paper beside the second.
+                    if let Place::Awaiting {
+                        first: Some(first), ..
+                    } = &place
+                    {
+                        z = states
+                            .iter()
+                            .find(|f| f.sheet.id == *first)
+                            .and_then(|f| st.sheet_picture(f).ok())
+                            .map(|(p, _)| fit(p, 900));
+                    }
                     *cache = Some((s.sheet.id, p.clone(), z.clone()));
                     (p, z)
                 }
             };
             ReviewItem {
                 sheet: (*s).clone(),
-                reading: s
-                    .reading
-                    .as_deref()
-                    .and_then(|r| serde_json::from_str(r).ok()),
+                reading: s.reading.clone(),
+                place,
                 picture,
                 zoom,
             }
         });
     let last_decision = store
         .last_decision(st.session())?
-        .map(|(sheet, verdict, official)| LastDecision {
+        .map(|(sheet, d)| LastDecision {
             sheet,
-            verdict: serde_json::from_str(&verdict).ok(),
-            official,
+            decision: d.decision,
+            official: d.official,
         });
     Ok(Snapshot {
         election: st.election().clone(),
+        mode: st.mode(),
         session: st.session(),
         state: st.state()?,
         setup,

@@ -13,7 +13,21 @@ use crate::source::open_source;
 
 /// Scans and reads one sheet from `source`; `sim` is the election and key
 /// loaded (none when neither is).
-pub(super) fn test_scan(source: &str, settings: &ScanSettings, sim: Option<SimContext>) -> Update {
+pub(super) fn test_scan(
+    source: &str,
+    settings: &ScanSettings,
+    sim: Option<SimContext>,
+    demo: bool,
+) -> Update {
+    if source.trim().starts_with("sim:") && !demo {
+        return Update::TestSheet {
+            result: TestResult::Failed {
+                reason: "the simulated scanner runs only in a demo database, never in a real count"
+                    .into(),
+            },
+            picture: None,
+        };
+    }
     match scan_one(source, settings, sim) {
         Ok((result, picture)) => Update::TestSheet {
             result,

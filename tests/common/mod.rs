@@ -6,6 +6,8 @@
 // Each test crate uses only some of them.
 #![allow(dead_code)]
 
+pub mod pages;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -38,6 +40,33 @@ pub fn open_example_session(d: &Path) {
     ok(&open_session(d, "st.db", "e.toml", 300));
 }
 
+/// Writes the example election to `d/e.toml` and opens a demo session in
+/// `d/st.db` (the simulated scanner runs only in a demo database).
+pub fn open_demo_session(d: &Path) {
+    std::fs::write(d.join("e.toml"), EXAMPLE_ELECTION).unwrap();
+    let mut args = vec!["session", "open", "--db", "st.db", "--election", "e.toml", "--demo"];
+    args.extend(BOARD);
+    args.extend(["--attendance", "300"]);
+    ok(&kp(d, &args));
+}
+
+/// Records `serials` as printed for the latest session's round of `db` (the
+/// ballots a test generates stand for ballots printed for the count).
+pub fn record_printed(d: &Path, db: &str, serials: &[kiemphieu_core::ballot::Serial]) {
+    let mut store = kiemphieu_station::store::Store::open(&d.join(db)).unwrap();
+    let info = store.sessions().unwrap().last().cloned().unwrap();
+    let fp = kiemphieu_core::election::Fingerprint::from_hex(&info.fingerprint).unwrap();
+    store
+        .record_print_run(
+            &fp,
+            info.round,
+            serials,
+            true,
+            kiemphieu_station::store::RunOrigin::Printed,
+        )
+        .unwrap();
+}
+
 /// The standard counting board and witnesses of the tests, as `session open` options.
 pub const BOARD: [&str; 8] = [
     "--leader",
@@ -66,7 +95,8 @@ pub fn scan(d: &Path, db: &str, source: &str, more: &[&str]) -> Output {
     kp(d, &args)
 }
 
-/// Decides every waiting ballot as the machine suggests, as Lê Văn Ba.
+/// Decides every waiting page as the machine proposes, blank pages together,
+/// as Lê Văn Ba.
 pub fn accept_suggestions(d: &Path, db: &str) -> String {
     ok(&kp(
         d,
@@ -77,6 +107,42 @@ pub fn accept_suggestions(d: &Path, db: &str) -> String {
             "--official",
             "Lê Văn Ba",
             "--accept-suggestions",
+            "--confirm-blank",
         ],
     ))
+}
+
+/// The session's tally as JSON.
+pub fn tally_json(d: &Path, db: &str) -> serde_json::Value {
+    serde_json::from_str(&ok(&kp(d, &["tally", "--db", db, "--json"]))).unwrap()
+}
+
+/// Decides, through the station library, every page still waiting as the
+/// officials would after reading it by eye: a ballot of this round as a vote for
+/// the first candidate, anything else as not the issued form.
+pub fn decide_by_hand(d: &Path, db: &str) -> usize {
+    use kiemphieu_station::station::{Destination, Station, ballot_allowed};
+    use kiemphieu_station::store::Decision;
+    let mut station = Station::open(&d.join(db)).unwrap();
+    let first = station.election().candidates[0].id.clone();
+    let states = station.sheets().unwrap();
+    let count = station.count_of(&states).unwrap();
+    let mut n = 0;
+    for (id, place) in &count.sheets {
+        if !place.is_awaiting() {
+            continue;
+        }
+        let decision = match place.destination() {
+            Some(Destination::Ballot) => Decision::Ballot(
+                kiemphieu_core::rules::Vote::For(first.clone()).into(),
+            ),
+            Some(dest) if ballot_allowed(dest) => Decision::NotABallot,
+            _ => Decision::NotIssuedForm,
+        };
+        station
+            .decide(*id, &decision, "read by eye at the table", "Lê Văn Ba")
+            .unwrap();
+        n += 1;
+    }
+    n
 }

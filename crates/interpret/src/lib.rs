@@ -38,7 +38,9 @@ pub use decode::{
 };
 pub use geometry::{Homography, MmRect, Point};
 pub use profile::{DEFAULT_PROFILE_TOML, Profile};
-pub use reading::{BoxScore, ExtraInk, NameScore, Reading, RejectReason, StampScore, Status};
+pub use reading::{
+    BoxScore, CodeCheck, ExtraInk, NameScore, Reading, RejectReason, StampScore, Status, Unread,
+};
 pub use template::Template;
 pub use view::PageView;
 
@@ -64,7 +66,13 @@ pub struct Trace {
 pub struct Interpreter {
     election: Election,
     fingerprint: Fingerprint,
+    /// The round's ballot key.
     key: BallotKey,
+    /// The round counted (the election's).
+    round: u32,
+    /// Fingerprint prefixes of the election's earlier rounds: their codes are
+    /// ballots of another round, not of another election.
+    earlier: Vec<[u8; 8]>,
     profile: Profile,
     template: Template,
 }
@@ -84,9 +92,19 @@ impl Interpreter {
             election: election.clone(),
             fingerprint: Fingerprint::of(election),
             key,
+            round: election.election.round,
+            earlier: Vec::new(),
             profile,
             template,
         })
+    }
+
+    /// The same interpreter, told the fingerprints of the election's earlier
+    /// rounds, so their ballots read as another round (rules.md §10).
+    #[must_use]
+    pub fn with_earlier_rounds(mut self, earlier: &[Fingerprint]) -> Self {
+        self.earlier = earlier.iter().map(Fingerprint::short).collect();
+        self
     }
 
     /// The calibration profile in use.
@@ -264,6 +282,8 @@ fn empty_reading(status: Status, dpi: f64) -> Reading {
         suggestion: None,
         verdict: None,
         serial: None,
+        code: CodeCheck::Unreadable,
+        round: None,
         scores: BTreeMap::new(),
         stamp: None,
         boxes: None,

@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use image::GrayImage;
 
 use super::{
-    COARSE_MM, Homography, Interpreter, Point, Reading, RejectReason, Status, Trace, certainty,
-    complete_marks, empty_reading, extra, fiducials, ink_fraction, measure_box, names, qr, round,
-    snap, stamp, streaks, view,
+    COARSE_MM, CodeCheck, Homography, Interpreter, Point, Reading, RejectReason, Status, Trace,
+    Unread, certainty, complete_marks, empty_reading, extra, fiducials, ink_fraction, measure_box,
+    names, qr, round, snap, stamp, streaks, view,
 };
 use crate::ballot::{Payload, PayloadError};
 use crate::rules::{self, BallotReading, MarkState, QrStatus, Verdict, Vote};
@@ -102,7 +102,7 @@ impl Interpreter {
         let coarse = view.downsample(factor);
         let white = view::percentile(&coarse, 0.85);
         if white < 60 {
-            return Err(rejected(RejectReason::Unreadable, guess_dpi));
+            return Err(self.not_located(view, guess_dpi, trace, Unread::UnreadableMarks));
         }
 
         let streak_cols = streaks::find_streaks(&coarse, white, p.streak_column_fraction);
@@ -111,7 +111,7 @@ impl Interpreter {
                 .iter()
                 .map(|&c| (f64::from(c) + 0.5) * f64::from(factor))
                 .collect();
-            return Err(rejected(RejectReason::Streaks, guess_dpi));
+            return Err(self.not_located(view, guess_dpi, trace, Unread::Streaks));
         }
         Ok(Coarse {
             image: coarse,
@@ -147,7 +147,12 @@ impl Interpreter {
             if ink < p.blank_ink_fraction {
                 return Err(Box::new(empty_reading(Status::Blank, coarse.guess_dpi)));
             }
-            return Err(self.without_registration(view, coarse.guess_dpi, trace));
+            return Err(self.not_located(
+                view,
+                coarse.guess_dpi,
+                trace,
+                Unread::UnreadableMarks,
+            ));
         }
         Ok(complete_marks(marks))
     }
@@ -170,7 +175,12 @@ impl Interpreter {
         } else if (landscape_ratio - 1.0).abs() < 0.05 {
             ([90u16, 270], f64::midpoint(img_w / fh, img_h / fw))
         } else {
-            return Err(self.without_registration(view, coarse.guess_dpi, trace));
+            return Err(self.not_located(
+                view,
+                coarse.guess_dpi,
+                trace,
+                Unread::UnreadableMarks,
+            ));
         };
         let measured_dpi = px_per_mm * 25.4;
         let nominal_dpi = coarse
@@ -230,7 +240,14 @@ impl Interpreter {
             Some(c) => c,
             None => match t.homography(rotations[0], m) {
                 Some(hm) => (rotations[0], hm, None),
-                None => return Err(rejected(RejectReason::Unreadable, frame.nominal_dpi)),
+                None => {
+                    return Err(self.not_located(
+                        view,
+                        frame.nominal_dpi,
+                        trace,
+                        Unread::UnreadableMarks,
+                    ));
+                }
             },
         };
         trace.homography = Some(hm);
@@ -239,7 +256,8 @@ impl Interpreter {
     }
 
     /// The code says whose ballot this is; then the scale and registration
-    /// must be within the profile's limits.
+    /// must be within the profile's limits — or a genuine ballot waits for the
+    /// officials, never rejected.
     fn check_code(
         &self,
         mut reading: Reading,
@@ -248,42 +266,23 @@ impl Interpreter {
         registration_mm: f64,
     ) -> Stage<(QrStatus, Reading)> {
         let p = &self.profile;
-        let qr_status = match qr_found {
-            None => {
-                reading.reasons.push(RejectReason::NoQr.code().into());
-                return Err(Box::new(reading));
-            }
-            Some(f) => match Payload::decode(&f.text) {
-                Err(PayloadError::UnsupportedVersion(_)) => Err(RejectReason::UnsupportedVersion),
-                Err(_) => Err(RejectReason::NoQr),
-                Ok(payload) => {
-                    reading.serial = Some(payload.serial.to_string());
-                    match payload.verify(&self.fingerprint, &self.key) {
-                        Ok(()) => Ok(QrStatus::Valid),
-                        Err(PayloadError::WrongElection) => Err(RejectReason::WrongElection),
-                        Err(_) => Err(RejectReason::Forged),
-                    }
-                }
-            },
-        };
-        let qr_status = match qr_status {
-            Ok(s) => s,
-            Err(reason) => {
-                reading.reasons.push(reason.code().into());
-                return Err(Box::new(reading));
-            }
-        };
-        if scale < p.scale_min || scale > p.scale_max {
-            reading.reasons.push(RejectReason::Scale.code().into());
+        let Some(found) = qr_found else {
+            reading.reasons.push(RejectReason::NoQr.code().into());
             return Err(Box::new(reading));
+        };
+        let code = self.read_code(&found.text);
+        code.apply(&mut reading);
+        if let Some(reason) = code.reject_reason() {
+            reading.reasons.push(reason.code().into());
+            return Err(Box::new(reading));
+        }
+        if scale < p.scale_min || scale > p.scale_max {
+            return Err(unread(reading, Unread::Scale));
         }
         if registration_mm > p.registration_max_mm {
-            reading
-                .reasons
-                .push(RejectReason::Registration.code().into());
-            return Err(Box::new(reading));
+            return Err(unread(reading, Unread::Registration));
         }
-        Ok((qr_status, reading))
+        Ok((QrStatus::Valid, reading))
     }
 
     /// Names, stamp, boxes and extra writing, then the rules' verdict.
@@ -381,29 +380,117 @@ impl Interpreter {
         reading.verdict = Some(verdict);
     }
 
-    /// No usable corner marks: still say whose code it is, if one can be read.
-    fn without_registration(
+    /// The page cannot be located on the layout (corner marks, streaks, a dark
+    /// scan): still say whose code it is, read from the whole page. A ballot of
+    /// this round then waits for the officials with `why`; anything else is
+    /// rejected with what its code proved.
+    fn not_located(
         &self,
         view: &PageView<'_>,
         dpi: f64,
         trace: &mut Trace,
+        why: Unread,
     ) -> Box<Reading> {
+        let fallback = match why {
+            Unread::Streaks => RejectReason::Streaks,
+            _ => RejectReason::Unreadable,
+        };
         let Some(found) = qr::read_whole_page(view, dpi) else {
-            return rejected(RejectReason::Unreadable, dpi);
+            return rejected(fallback, dpi);
         };
         trace.qr_corners = Some(found.corners);
-        let mut reading = rejected(RejectReason::Unreadable, dpi);
-        if let Ok(payload) = Payload::decode(&found.text) {
-            reading.serial = Some(payload.serial.to_string());
-            let reason = match payload.verify(&self.fingerprint, &self.key) {
-                Ok(()) => RejectReason::Unreadable,
-                Err(PayloadError::WrongElection) => RejectReason::WrongElection,
-                Err(_) => RejectReason::Forged,
-            };
-            reading.reasons = vec![reason.code().to_string()];
+        let mut reading = empty_reading(Status::Rejected, dpi);
+        let code = self.read_code(&found.text);
+        code.apply(&mut reading);
+        match code.reject_reason() {
+            None => unread(reading, why),
+            Some(RejectReason::NoQr) => {
+                reading.reasons.push(fallback.code().into());
+                Box::new(reading)
+            }
+            Some(reason) => {
+                reading.reasons.push(reason.code().into());
+                Box::new(reading)
+            }
         }
-        reading
     }
+
+    /// What a decoded QR text proves: this election and round with a good MAC,
+    /// another election, another round (this election's, or one of its earlier
+    /// rounds' fingerprints), a bad MAC, an unknown format, or nothing readable.
+    pub(super) fn read_code(&self, text: &str) -> CodeRead {
+        let payload = match Payload::decode(text) {
+            Ok(p) => p,
+            Err(PayloadError::UnsupportedVersion(_)) => {
+                return CodeRead::only(CodeCheck::UnsupportedVersion);
+            }
+            Err(_) => return CodeRead::only(CodeCheck::Unreadable),
+        };
+        let ours = payload.fingerprint == self.fingerprint.short();
+        let check = if ours && u32::from(payload.round) == self.round {
+            if payload.mac_matches(&self.key) {
+                CodeCheck::Verified
+            } else {
+                CodeCheck::BadMac
+            }
+        } else if ours || self.earlier.contains(&payload.fingerprint) {
+            CodeCheck::OtherRound
+        } else {
+            CodeCheck::OtherElection
+        };
+        CodeRead {
+            check,
+            serial: Some(payload.serial.to_string()),
+            round: Some(u32::from(payload.round)),
+        }
+    }
+}
+
+/// What a decoded code proved, with the serial and round it carries.
+pub(super) struct CodeRead {
+    check: CodeCheck,
+    serial: Option<String>,
+    round: Option<u32>,
+}
+
+impl CodeRead {
+    fn only(check: CodeCheck) -> Self {
+        CodeRead {
+            check,
+            serial: None,
+            round: None,
+        }
+    }
+
+    /// Writes what the code proved into the reading.
+    fn apply(&self, reading: &mut Reading) {
+        reading.code = self.check;
+        reading.serial.clone_from(&self.serial);
+        reading.round = self.round;
+    }
+
+    /// Why a page with this code is not a ballot of this round, if it is not.
+    fn reject_reason(&self) -> Option<RejectReason> {
+        match self.check {
+            CodeCheck::Verified => None,
+            CodeCheck::OtherElection => Some(RejectReason::WrongElection),
+            CodeCheck::OtherRound => Some(RejectReason::OtherRound),
+            CodeCheck::BadMac => Some(RejectReason::Forged),
+            CodeCheck::UnsupportedVersion => Some(RejectReason::UnsupportedVersion),
+            CodeCheck::Unreadable => Some(RejectReason::NoQr),
+        }
+    }
+}
+
+/// A ballot of this round the machine cannot read: it waits for the officials
+/// with the reason, and no suggestion (nothing was read to suggest from).
+fn unread(mut reading: Reading, why: Unread) -> Box<Reading> {
+    reading.status = Status::Review;
+    reading.reasons = vec![why.code().to_string()];
+    reading.verdict = None;
+    reading.suggestion = None;
+    reading.certainty = 0.0;
+    Box::new(reading)
 }
 
 /// A rejected reading.

@@ -177,6 +177,8 @@ fn other_elections_and_forgeries_are_rejected() {
         (r.status, r.reasons.clone()),
         (Status::Rejected, vec!["forged".to_string()])
     );
+    assert_eq!(r.code, CodeCheck::BadMac);
+    assert_eq!(r.serial.as_deref(), Some("0000000000000005"), "serial on every status");
 
     let other = parse_election(
         &EXAMPLE_ELECTION.replace("Đông Sơn", "Tây Sơn"),
@@ -189,10 +191,74 @@ fn other_elections_and_forgeries_are_rejected() {
         (r.status, r.reasons.clone()),
         (Status::Rejected, vec!["wrong_election".to_string()])
     );
+    assert_eq!(r.code, CodeCheck::OtherElection);
+    assert!(r.serial.is_some());
 }
 
 #[test]
-fn blank_sheets_are_blank_and_shrunk_prints_are_rejected_for_scale() {
+fn a_ballot_of_another_round_is_told_apart_from_another_election() {
+    let (first, key, _, layout) = setup(EXAMPLE_ELECTION);
+    let second_text = EXAMPLE_ELECTION.replace("# round = 2", "round = 2");
+    let (second, key2, interp2, layout2) = {
+        let e = parse_election(&second_text, Path::new("e2.toml")).unwrap();
+        let k = BallotKey::from_bytes([9; 32]);
+        let i = Interpreter::new(&e, k.clone(), Profile::default())
+            .unwrap()
+            .with_earlier_rounds(&[Fingerprint::of(&first)]);
+        let l = BallotLayout::for_election(&e).unwrap();
+        (e, k, i, l)
+    };
+    let dpi = 200.0;
+    // A first-round ballot found in the second round's box.
+    let old = printed(&first, &key, &layout, dpi, 11);
+    let r = interp2.interpret(&page(old, f64::from(dpi)));
+    assert_eq!((r.status, r.code), (Status::Rejected, CodeCheck::OtherRound));
+    assert_eq!((r.round, r.reasons.clone()), (Some(1), vec!["other_round".to_string()]));
+    // The second round's own ballot verifies and carries its round.
+    let text = Payload::sign_round(&Fingerprint::of(&second), 2, Serial(12), &key2).encode();
+    let mut img = DynamicImage::ImageLuma8(render_ballot_gray(&layout2, Some(&text), dpi)).to_rgb8();
+    strike_name(&mut img, dpi, &layout2, 0, [30, 60, 180]);
+    stamp(&mut img, dpi, &layout2);
+    let r = interp2.interpret(&page(img, f64::from(dpi)));
+    assert_eq!((r.status, r.code, r.round), (Status::Valid, CodeCheck::Verified, Some(2)));
+    // Without the earlier round named, its fingerprint is simply another election's.
+    let plain = Interpreter::new(&second, key2, Profile::default()).unwrap();
+    let old = printed(&first, &key, &layout, dpi, 11);
+    assert_eq!(plain.interpret(&page(old, f64::from(dpi))).code, CodeCheck::OtherElection);
+}
+
+#[test]
+fn a_genuine_ballot_that_cannot_be_read_waits_for_the_officials() {
+    let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
+    let dpi = 200.0;
+    // A torn corner: the two left corner marks gone (paper where they were).
+    let mut torn = printed(&election, &key, &layout, dpi, 21);
+    let s = f64::from(dpi) / 25.4;
+    let (w, h) = torn.dimensions();
+    for m in [layout.fiducials_mm[0], layout.fiducials_mm[2]] {
+        let m = m.grow(2.0);
+        for y in (m.y * s) as u32..((m.y + m.h) * s) as u32 {
+            for x in (m.x * s) as u32..((m.x + m.w) * s) as u32 {
+                if x < w && y < h {
+                    torn.put_pixel(x, y, Rgb([252, 252, 250]));
+                }
+            }
+        }
+    }
+    let r = interp.interpret(&page(torn, f64::from(dpi)));
+    assert_eq!(r.status, Status::Review, "{r:#?}");
+    assert_eq!(r.code, CodeCheck::Verified);
+    assert_eq!(r.reasons, vec![Unread::UnreadableMarks.code().to_string()]);
+    assert_eq!(r.serial.as_deref(), Some("0000000000000015"));
+    assert!(r.verdict.is_none() && r.suggestion.is_none());
+    for u in [Unread::UnreadableMarks, Unread::Registration, Unread::Scale, Unread::Streaks] {
+        assert_eq!(Unread::from_code(u.code()), Some(u));
+        assert!(!u.label_vi().is_empty() && !u.label_en().is_empty());
+    }
+}
+
+#[test]
+fn blank_sheets_are_blank_and_shrunk_prints_wait_for_the_officials() {
     let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
     let blank = RgbImage::from_pixel(1166, 1654, Rgb([250, 250, 248]));
     let r = interp.interpret(&page(blank, 200.0));
@@ -212,9 +278,10 @@ fn blank_sheets_are_blank_and_shrunk_prints_are_rejected_for_scale() {
     let r = interp.interpret(&page(sheet, f64::from(dpi)));
     assert_eq!(
         (r.status, r.reasons.clone()),
-        (Status::Rejected, vec!["scale".to_string()]),
+        (Status::Review, vec!["scale".to_string()]),
         "{r:#?}"
     );
+    assert_eq!(r.code, CodeCheck::Verified);
 }
 
 #[test]

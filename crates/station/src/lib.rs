@@ -8,6 +8,7 @@
 //! and the kiosk call the station.
 
 pub mod bundle;
+pub mod print_run;
 pub mod report;
 pub mod result;
 pub mod scan;

@@ -26,6 +26,38 @@ use std::time::Duration;
 
 pub use status::{ScanError, ScanStatus};
 
+/// What kind of source a sheet came from: recorded with every sheet, in the
+/// signed result's root and in the CVR, so a simulated sheet can never pass for
+/// a scanned one (a real count refuses them; `verify` fails a real bundle with one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A scanner through its driver (SANE).
+    Device,
+    /// A file taken from a hot folder that scanner software writes into.
+    Folder,
+    /// The simulated feeder of demos and tests: machine-made ballots.
+    Simulator,
+}
+
+impl SourceKind {
+    /// Stable name, as stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            SourceKind::Device => "device",
+            SourceKind::Folder => "folder",
+            SourceKind::Simulator => "simulator",
+        }
+    }
+
+    /// The kind for a stored name, if it is one.
+    pub fn from_code(code: &str) -> Option<SourceKind> {
+        [SourceKind::Device, SourceKind::Folder, SourceKind::Simulator]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
 /// Where a driver's batch stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -145,6 +177,8 @@ pub struct DeviceInfo {
 pub trait Scanner: Send {
     /// One line for the operator and the log: what this scanner is and how it is set.
     fn describe(&self) -> String;
+    /// What kind of source this is (a device, a hot folder, the simulator).
+    fn source_kind(&self) -> SourceKind;
     /// Starts a batch; sheet numbers restart at 1.
     fn start_batch(&mut self) -> Result<(), ScanError>;
     /// The next page; `Ok(None)` when the batch is over (feeder empty, folder idle,

@@ -176,6 +176,11 @@ impl<'a> Generator<'a> {
         page
     }
 
+    /// The round the ballots are printed for (the election's).
+    fn round(&self) -> u32 {
+        self.election.election.round
+    }
+
     /// QR text for a ballot page of this kind.
     fn payload(&self, kind: PageKind, serial: Serial, rng: &mut impl Rng) -> String {
         match kind {
@@ -184,16 +189,18 @@ impl<'a> Generator<'a> {
                 if other.short() == self.fingerprint.short() {
                     other.0[0] ^= 0xFF;
                 }
-                Payload::sign(&other, serial, &BallotKey::from_bytes(rng.random())).encode()
+                Payload::sign_round(&other, self.round(), serial, &BallotKey::from_bytes(rng.random()))
+                    .encode()
             }
             PageKind::Forged => {
                 let mut key: [u8; 32] = rng.random();
                 if &key == self.key.as_bytes() {
                     key[0] ^= 0xFF;
                 }
-                Payload::sign(&self.fingerprint, serial, &BallotKey::from_bytes(key)).encode()
+                Payload::sign_round(&self.fingerprint, self.round(), serial, &BallotKey::from_bytes(key))
+                    .encode()
             }
-            _ => Payload::sign(&self.fingerprint, serial, self.key).encode(),
+            _ => Payload::sign_round(&self.fingerprint, self.round(), serial, self.key).encode(),
         }
     }
 

@@ -9,17 +9,19 @@
 //! thread one sheet ahead, so the pace is kept even when a page takes long to make.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use crate::ballot::BallotLayout;
+use crate::ballot::{BallotLayout, Serial};
 use crate::election::{BallotKey, Election};
 use crate::{
     BallotSpec, ColourMode, ExtraWriting, FileFormat, Generator, GeneratorMix, PageKind, StampSpec,
+    Truth,
 };
 
 use kiemphieu_station::scan::{
     Phase, ScanColour, ScanError, ScanSettings, ScanStatus, ScannedPage, Scanner, Side,
+    SourceKind,
 };
 
 /// Ballots in the simulated tray when `sim:` gives no number.
@@ -62,8 +64,11 @@ pub struct SimContext {
     pub key: BallotKey,
 }
 
-/// Both sides of one simulated sheet, as encoded files.
-type SheetFiles = (Vec<u8>, Option<Vec<u8>>);
+/// Both sides of one simulated sheet, as encoded files, and the front's truth.
+type SheetFiles = (Vec<u8>, Option<Vec<u8>>, Box<Truth>);
+
+/// What the simulator drew on each front page it fed, by the page's source label.
+pub type SimTruths = Arc<Mutex<HashMap<String, Truth>>>;
 
 /// What the worker answers: the ballot number and its sheet, or why it failed.
 type Rendered = (u64, Result<SheetFiles, String>);
@@ -88,6 +93,8 @@ pub struct SimScanner {
     next_due: Option<Instant>,
     last_fault: Option<u64>,
     fault_cursor: usize,
+    serials: Vec<Serial>,
+    truths: SimTruths,
 }
 
 impl SimScanner {
@@ -114,8 +121,13 @@ impl SimScanner {
         // Fail now, not in the worker, if the election cannot be printed.
         let layout = BallotLayout::for_election(&ctx.election)
             .map_err(|e| ScanError::other(format!("sim: cannot lay out the ballot: {e}")))?;
-        Generator::new(&ctx.election, &layout, &ctx.key)
+        let generator = Generator::new(&ctx.election, &layout, &ctx.key)
             .map_err(|e| ScanError::other(format!("sim: {e}")))?;
+        let mix = sim_mix(settings.dpi);
+        let serials = (0..opts.sheets)
+            .map(|b| generator.sample(ballot_seed(opts.seed, b), &mix).serial)
+            .collect();
+        drop(generator);
         let render = RenderSettings {
             seed: opts.seed,
             dpi: settings.dpi,
@@ -145,7 +157,21 @@ impl SimScanner {
             next_due: None,
             last_fault: None,
             fault_cursor: 0,
+            serials,
+            truths: Arc::default(),
         })
+    }
+
+    /// The serials of the ballots in the tray: the simulated print run, which a
+    /// demo station records as issued before the feeder runs.
+    pub fn serials(&self) -> &[Serial] {
+        &self.serials
+    }
+
+    /// What was drawn on each front page fed so far, by its source label: the
+    /// demo's scripted official reads a ballot the machine cannot from it.
+    pub fn truths(&self) -> SimTruths {
+        Arc::clone(&self.truths)
     }
 
     /// Ballots still in the tray (including re-fed ones).
@@ -246,6 +272,10 @@ impl SimScanner {
 }
 
 impl Scanner for SimScanner {
+    fn source_kind(&self) -> SourceKind {
+        SourceKind::Simulator
+    }
+
     fn describe(&self) -> String {
         let pace = match self.opts.rate {
             r if r > 0.0 => format!("{r} sheets/min"),
@@ -328,10 +358,15 @@ impl Scanner for SimScanner {
         }
         self.next_due = self.interval().map(|i| Instant::now() + i);
         self.sheet = s;
-        let (front, back) = files?;
+        let (front, back, truth) = files?;
         self.delivered += 1;
         self.pending = back.map(|b| self.page(b, s, Side::Back));
-        Ok(Some(self.page(front, s, Side::Front)))
+        let page = self.page(front, s, Side::Front);
+        self.truths
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(page.source.clone(), *truth);
+        Ok(Some(page))
     }
 
     fn cancel(&mut self) {
@@ -385,16 +420,16 @@ fn render(
     ballot: u64,
     s: RenderSettings,
 ) -> Result<SheetFiles, crate::SynthError> {
-    let mix = GeneratorMix::realistic()
-        .with_dpi(s.dpi)
-        .with_format(FileFormat::Png);
+    let mix = sim_mix(s.dpi);
     let seed = ballot_seed(s.seed, ballot);
     let mut spec = generator.sample(seed, &mix);
     spec.scan.colour = match s.colour {
         ScanColour::Colour => ColourMode::Rgb,
         ScanColour::Grey => ColourMode::Grey,
     };
-    let front = generator.render(&spec)?.encoded;
+    let front = generator.render(&spec)?;
+    let truth = Box::new(front.truth);
+    let front = front.encoded;
     let back = if s.duplex {
         let back = BallotSpec {
             kind: PageKind::DuplexBack,
@@ -408,7 +443,14 @@ fn render(
     } else {
         None
     };
-    Ok((front, back))
+    Ok((front, back, truth))
+}
+
+/// The mix the feeder's ballots are drawn from.
+fn sim_mix(dpi: u32) -> GeneratorMix {
+    GeneratorMix::realistic()
+        .with_dpi(dpi)
+        .with_format(FileFormat::Png)
 }
 
 /// A well-mixed seed per ballot (splitmix64), so neighbouring ballots differ fully.

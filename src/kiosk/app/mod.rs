@@ -12,8 +12,8 @@ use slint::{ComponentHandle, Model};
 use super::beside;
 use super::service::{Command, ScannerState, Service, ServiceConfig, Snapshot};
 use super::ui;
+use super::present::ReviewChoice;
 use kiemphieu_core::election::Election;
-use kiemphieu_core::rules::Verdict;
 use kiemphieu_station::station::Setup;
 
 mod apply;
@@ -39,6 +39,8 @@ pub struct KioskOptions {
     pub english: bool,
     /// Folders searched for election files; empty: /media and the working folder.
     pub election_dirs: Vec<PathBuf>,
+    /// A demo: a new database is made a demo station, the simulator is offered.
+    pub demo: bool,
 }
 
 /// A kiosk failure.
@@ -65,7 +67,7 @@ struct ViewState {
     notice: Option<(String, String, bool)>,
     test_message: Option<(String, String)>,
     last_caption: Option<(i64, String, Option<String>)>,
-    options: Vec<Verdict>,
+    options: Vec<ReviewChoice>,
     review_sheet: Option<i64>,
     board_filled: bool,
     /// Complaints known when one was sent: the form closes once the count grows.
@@ -94,6 +96,7 @@ impl KioskApp {
         if !options.election_dirs.is_empty() {
             config.election_dirs.clone_from(&options.election_dirs);
         }
+        config.demo = options.demo;
         let saved = load_view_state(&options.db);
         let state = ViewState {
             english: saved.map_or(options.english, |s| s.1),

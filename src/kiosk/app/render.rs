@@ -48,21 +48,39 @@ pub(super) fn render(w: &ui::KioskWindow, s: &Shared) {
         .or_else(|| st.election.as_ref().map(|e| e.1.clone()));
     render_setup(&k, &st, election.as_ref(), en);
     render_scanner(&k, &st, en);
-    let options = election
-        .as_ref()
-        .map(|e| present::verdict_options(e, en))
-        .unwrap_or_default();
+    let (options, valid) = match (&election, st.snapshot.as_ref().and_then(|s| s.review.as_ref())) {
+        (Some(e), Some(r)) => present::review_choices(e, &r.place, en),
+        _ => (Vec::new(), 0),
+    };
     set_model!(
         k,
         get_verdict_options,
         set_verdict_options,
         strings(options.iter().map(|o| o.1.clone()))
     );
+    k.set_valid_options(i32::try_from(valid).unwrap_or(0));
     st.options = options.into_iter().map(|o| o.0).collect();
+    if !st.sources.is_empty() && k.get_scanner_source().trim().is_empty() {
+        // Never a default source: the first one offered (SANE, the hot folder).
+        k.set_scanner_source(st.sources[0].as_str().into());
+    }
     let Some(snap) = st.snapshot.as_ref() else {
         k.set_session_open(false);
         return;
     };
+    if snap.mode == kiemphieu_station::store::StationMode::Demo {
+        let i = &snap.election.election;
+        k.set_unit_title(
+            format!(
+                "{} · {} — {}, {}",
+                kiemphieu_station::store::DEMO_MARK,
+                i.title,
+                i.unit,
+                i.commune
+            )
+            .into(),
+        );
+    }
     k.set_session_open(true);
     k.set_batch(snap.batch.as_str().into());
     let lines = present::tally_lines(&snap.election, &snap.count, en);
@@ -262,11 +280,11 @@ fn render_counting(k: &ui::Kiosk<'_>, snap: &Snapshot, lines: &[TallyLine], en: 
             })
             .collect::<Vec<_>>()
     );
-    let status = |key: &str| count.by_status.get(key).copied().unwrap_or(0) as i32;
+    let aside = |kind| count.set_aside.get(&kind).copied().unwrap_or(0) as i32;
     k.set_awaiting_review(count.awaiting_review as i32);
-    k.set_duplicates(status("duplicate"));
-    k.set_blank(status("blank"));
-    k.set_rejected(status("rejected"));
+    k.set_duplicates(aside(kiemphieu_station::station::NotBallot::SecondScan));
+    k.set_blank(aside(kiemphieu_station::station::NotBallot::Blank));
+    k.set_rejected(count.not_issued.values().sum::<u32>() as i32);
     k.set_pending(count.pending as i32);
     k.set_scanned(snap.sheets as i32);
     let returned = k
@@ -323,10 +341,17 @@ fn render_review(k: &ui::Kiosk<'_>, snap: &Snapshot, en: bool) {
         let reading = r
             .reading
             .as_ref()
-            .map(|rd| present::reading_text(e, rd, r.sheet.certainty, en))
+            .filter(|_| r.place.destination() == Some(kiemphieu_station::station::Destination::Ballot))
+            .map(|rd| format!(" · {}", present::reading_text(e, rd, r.sheet.certainty(), en)))
             .unwrap_or_default();
         k.set_review_reading(
-            format!("{} {}: {reading}", tr(en, "Tờ", "Sheet"), r.sheet.sheet.id).into(),
+            format!(
+                "{} {}: {}{reading}",
+                tr(en, "Tờ", "Sheet"),
+                r.sheet.sheet.id,
+                r.place.words(en)
+            )
+            .into(),
         );
         let suggestion = r.reading.as_ref().and_then(|rd| rd.suggestion.as_ref());
         k.set_review_suggestion(
@@ -355,10 +380,7 @@ fn render_review(k: &ui::Kiosk<'_>, snap: &Snapshot, en: bool) {
                 "{} {} — {} ({})",
                 tr(en, "tờ", "sheet"),
                 d.sheet,
-                d.verdict
-                    .as_ref()
-                    .map(|v| present::verdict_text(e, v, en))
-                    .unwrap_or_default(),
+                present::decision_text(e, &d.decision, en),
                 d.official
             )
             .into(),

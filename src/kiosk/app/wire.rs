@@ -8,7 +8,7 @@ use slint::{ComponentHandle, Model, SharedString};
 
 use super::render::render;
 use super::{Shared, chosen_official, save_view_state};
-use crate::kiosk::present::tr;
+use crate::kiosk::present::{ReviewChoice, tr};
 use crate::kiosk::service::Command;
 use crate::kiosk::{ui, wording};
 use kiemphieu_station::station::Setup;
@@ -132,19 +132,26 @@ fn wire_review(k: &ui::Kiosk<'_>, with: &With) {
         let official = usize::try_from(k.get_official_index())
             .ok()
             .and_then(|o| k.get_officials().row_data(o));
-        let (sheet, verdict) = {
+        let (sheet, choice) = {
             let st = s.state.borrow();
-            let verdict = usize::try_from(i)
+            let choice = usize::try_from(i)
                 .ok()
                 .and_then(|i| st.options.get(i).cloned());
-            (st.review_sheet, verdict)
+            (st.review_sheet, choice)
         };
-        if let (Some(sheet), Some(verdict), Some(official)) = (sheet, verdict, official) {
-            s.service.send(Command::Decide {
-                sheet,
-                verdict,
-                official: official.to_string(),
-            });
+        let official = official.map(|o| o.to_string());
+        match (sheet, choice, official) {
+            (Some(sheet), Some(ReviewChoice::Decide(decision)), Some(official)) => {
+                s.service.send(Command::Decide {
+                    sheet,
+                    decision,
+                    official,
+                });
+            }
+            (_, Some(ReviewChoice::ConfirmBlankPages), Some(official)) => {
+                s.service.send(Command::ConfirmBlankPages { official });
+            }
+            _ => {}
         }
     });
     on!(k, with, on_undo, |w, s| {

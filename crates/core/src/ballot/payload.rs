@@ -1,11 +1,13 @@
-//! The QR payload printed on each ballot (rules.md §9).
+//! The QR payload printed on each ballot (rules.md §9, §10).
 //!
-//! Text form: `KP1` + RFC 4648 base32 (no padding) of 24 bytes:
-//! election fingerprint prefix (8) ‖ serial (8, big-endian) ‖ MAC (8).
-//! Every character is in the QR alphanumeric set, so the 42-character payload
-//! fits a version 3 code (29 modules) at error correction level Q.
-//! The MAC is HMAC-SHA256 over `KP1` ‖ fingerprint prefix ‖ serial with the
-//! election's secret key, truncated to 64 bits.
+//! Text form, version 2 (printed since rounds exist): `KP2` + RFC 4648 base32
+//! (no padding) of 25 bytes: election fingerprint prefix (8) ‖ round (1) ‖
+//! serial (8, big-endian) ‖ MAC (8) — 43 characters. Version 1, `KP1` + 24
+//! bytes without the round (42 characters), still reads, as round 1.
+//! Every character is in the QR alphanumeric set, so either fits a version 3
+//! code (29 modules) at error correction level Q (47 characters at most).
+//! The MAC is HMAC-SHA256 over the tag (`KP1` / `KP2`) ‖ fingerprint prefix
+//! [‖ round] ‖ serial with the round's secret key, truncated to 64 bits.
 
 // Reads data from outside the program: no unchecked numeric conversion.
 #![warn(clippy::as_conversions)]
@@ -15,9 +17,12 @@ use sha2::Sha256;
 
 use crate::election::{BallotKey, Fingerprint};
 
-/// Current payload format tag.
-pub const PAYLOAD_PREFIX: &str = "KP1";
-const BODY_BYTES: usize = 24;
+/// Current payload format tag (version 2: the code carries the round).
+pub const PAYLOAD_PREFIX: &str = "KP2";
+/// The first format's tag: no round in the code (read as round 1).
+pub const PAYLOAD_PREFIX_V1: &str = "KP1";
+const BODY_BYTES_V1: usize = 24;
+const BODY_BYTES_V2: usize = 25;
 
 /// A ballot's random serial (never sequential, never linked to a voter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -60,8 +65,12 @@ impl<'de> serde::Deserialize<'de> for Serial {
 /// The decoded, not yet verified, content of a ballot QR code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Payload {
+    /// Format version: 1 (`KP1`, no round) or 2 (`KP2`).
+    pub version: u8,
     /// First 8 bytes of the election fingerprint.
     pub fingerprint: [u8; 8],
+    /// The round the ballot was printed for (1 for a `KP1` code).
+    pub round: u8,
     /// The ballot serial.
     pub serial: Serial,
     /// Truncated HMAC-SHA256.
@@ -89,27 +98,52 @@ pub enum PayloadError {
 }
 
 impl Payload {
-    /// Builds the signed payload for a serial.
+    /// Builds the signed payload of a first-count ballot (round 1).
     pub fn sign(fingerprint: &Fingerprint, serial: Serial, key: &BallotKey) -> Self {
-        let fingerprint = fingerprint.short();
-        let mac = compute_mac(fingerprint, serial, key);
-        Payload {
-            fingerprint,
+        Self::sign_round(fingerprint, 1, serial, key)
+    }
+
+    /// Builds the signed payload of a ballot of `round` (1-255; out of range is clamped).
+    pub fn sign_round(
+        fingerprint: &Fingerprint,
+        round: u32,
+        serial: Serial,
+        key: &BallotKey,
+    ) -> Self {
+        let mut p = Payload {
+            version: 2,
+            fingerprint: fingerprint.short(),
+            round: u8::try_from(round.clamp(1, 255)).unwrap_or(u8::MAX),
             serial,
-            mac,
-        }
+            mac: [0; 8],
+        };
+        p.mac = compute_mac(&p, key);
+        p
     }
 
     /// The QR text.
     pub fn encode(&self) -> String {
-        let mut body = [0u8; BODY_BYTES];
-        body[..8].copy_from_slice(&self.fingerprint);
-        body[8..16].copy_from_slice(&self.serial.0.to_be_bytes());
-        body[16..].copy_from_slice(&self.mac);
+        let mut body = Vec::with_capacity(BODY_BYTES_V2);
+        body.extend_from_slice(&self.fingerprint);
+        if self.version >= 2 {
+            body.push(self.round);
+        }
+        body.extend_from_slice(&self.serial.0.to_be_bytes());
+        body.extend_from_slice(&self.mac);
         format!(
-            "{PAYLOAD_PREFIX}{}",
+            "{}{}",
+            self.tag(),
             data_encoding::BASE32_NOPAD.encode(&body)
         )
+    }
+
+    /// The format tag of this payload's version.
+    fn tag(&self) -> &'static str {
+        if self.version >= 2 {
+            PAYLOAD_PREFIX
+        } else {
+            PAYLOAD_PREFIX_V1
+        }
     }
 
     /// Parses QR text; never panics on any input.
@@ -120,58 +154,79 @@ impl Payload {
         };
         // The version is one digit; base32 bodies may themselves start with digits.
         let mut chars = rest.chars();
-        let version = match chars.next() {
-            Some(c) if c.is_ascii_digit() => c,
+        let (version, expected) = match chars.next() {
+            Some('1') => (1u8, BODY_BYTES_V1),
+            Some('2') => (2u8, BODY_BYTES_V2),
+            Some(c) if c.is_ascii_digit() => {
+                return Err(PayloadError::UnsupportedVersion(c.to_string()));
+            }
             _ => return Err(PayloadError::NotOurs),
         };
-        if version != '1' {
-            return Err(PayloadError::UnsupportedVersion(version.to_string()));
-        }
-        let body = chars.as_str();
         let bytes = data_encoding::BASE32_NOPAD
-            .decode(body.as_bytes())
+            .decode(chars.as_str().as_bytes())
             .map_err(|_| PayloadError::Malformed)?;
-        if bytes.len() != BODY_BYTES {
+        if bytes.len() != expected {
             return Err(PayloadError::Malformed);
         }
-        let mut fingerprint = [0u8; 8];
-        fingerprint.copy_from_slice(&bytes[..8]);
-        let mut serial = [0u8; 8];
-        serial.copy_from_slice(&bytes[8..16]);
-        let mut mac = [0u8; 8];
-        mac.copy_from_slice(&bytes[16..]);
+        let take8 = |at: usize| -> [u8; 8] {
+            let mut out = [0u8; 8];
+            out.copy_from_slice(&bytes[at..at + 8]);
+            out
+        };
+        let (round, rest) = if version == 2 {
+            (bytes[8], 9)
+        } else {
+            (1, 8)
+        };
+        if round == 0 {
+            return Err(PayloadError::Malformed);
+        }
         Ok(Payload {
-            fingerprint,
-            serial: Serial(u64::from_be_bytes(serial)),
-            mac,
+            version,
+            fingerprint: take8(0),
+            round,
+            serial: Serial(u64::from_be_bytes(take8(rest))),
+            mac: take8(rest + 8),
         })
     }
 
-    /// Checks the payload belongs to this election and was made with its key.
+    /// Checks the payload belongs to this election and was made with its key
+    /// (the round is the caller's to compare: see [`Payload::round`]).
     pub fn verify(&self, fingerprint: &Fingerprint, key: &BallotKey) -> Result<(), PayloadError> {
         if self.fingerprint != fingerprint.short() {
             return Err(PayloadError::WrongElection);
         }
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
-            .map_err(|_| PayloadError::Forged)?;
-        mac_input(&mut mac, self.fingerprint, self.serial);
-        // Constant-time comparison of the truncated tag.
-        mac.verify_truncated_left(&self.mac)
-            .map_err(|_| PayloadError::Forged)
+        if self.mac_matches(key) {
+            Ok(())
+        } else {
+            Err(PayloadError::Forged)
+        }
+    }
+
+    /// Whether the MAC was made with `key` (constant-time comparison).
+    pub fn mac_matches(&self, key: &BallotKey) -> bool {
+        let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()) else {
+            return false;
+        };
+        mac_input(&mut mac, self);
+        mac.verify_truncated_left(&self.mac).is_ok()
     }
 }
 
-fn mac_input(mac: &mut Hmac<Sha256>, fingerprint: [u8; 8], serial: Serial) {
-    mac.update(PAYLOAD_PREFIX.as_bytes());
-    mac.update(&fingerprint);
-    mac.update(&serial.0.to_be_bytes());
+fn mac_input(mac: &mut Hmac<Sha256>, p: &Payload) {
+    mac.update(p.tag().as_bytes());
+    mac.update(&p.fingerprint);
+    if p.version >= 2 {
+        mac.update(&[p.round]);
+    }
+    mac.update(&p.serial.0.to_be_bytes());
 }
 
 #[allow(clippy::expect_used)] // HMAC takes keys of any length: this cannot fail
-fn compute_mac(fingerprint: [u8; 8], serial: Serial, key: &BallotKey) -> [u8; 8] {
+fn compute_mac(p: &Payload, key: &BallotKey) -> [u8; 8] {
     let mut mac =
         <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()).expect("HMAC takes any key length");
-    mac_input(&mut mac, fingerprint, serial);
+    mac_input(&mut mac, p);
     let tag = mac.finalize().into_bytes();
     let mut out = [0u8; 8];
     out.copy_from_slice(&tag[..8]);
@@ -195,7 +250,8 @@ mod tests {
             &BallotKey::from_bytes([1; 32]),
         );
         let text = p.encode();
-        assert_eq!(text.len(), 42);
+        assert_eq!(text.len(), 43);
+        assert!(text.starts_with("KP2"));
         assert!(
             text.chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
@@ -227,25 +283,67 @@ mod tests {
         );
         assert_eq!(Payload::decode(""), Err(PayloadError::NotOurs));
         assert_eq!(
-            Payload::decode("KP2AAAA"),
-            Err(PayloadError::UnsupportedVersion("2".into()))
+            Payload::decode("KP3AAAA"),
+            Err(PayloadError::UnsupportedVersion("3".into()))
         );
         assert_eq!(Payload::decode("KP1AAAA"), Err(PayloadError::Malformed));
+        assert_eq!(Payload::decode("KP2AAAA"), Err(PayloadError::Malformed));
+    }
+
+    /// A version 1 code as the first printings made it: `KP1` ‖ fp ‖ serial ‖ MAC.
+    fn v1_text(fp: &Fingerprint, serial: Serial, key: &BallotKey) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()).unwrap();
+        mac.update(b"KP1");
+        mac.update(&fp.short());
+        mac.update(&serial.0.to_be_bytes());
+        let tag = mac.finalize().into_bytes();
+        let mut body = fp.short().to_vec();
+        body.extend_from_slice(&serial.0.to_be_bytes());
+        body.extend_from_slice(&tag[..8]);
+        format!("KP1{}", data_encoding::BASE32_NOPAD.encode(&body))
+    }
+
+    #[test]
+    fn version_1_codes_still_read_as_round_1() {
+        let key = BallotKey::from_bytes([5; 32]);
+        let text = v1_text(&fp(4), Serial(77), &key);
+        assert_eq!(text.len(), 42);
+        let p = Payload::decode(&text).unwrap();
+        assert_eq!((p.version, p.round, p.serial), (1, 1, Serial(77)));
+        assert_eq!(p.verify(&fp(4), &key), Ok(()));
+        assert_eq!(p.encode(), text, "re-encodes as it was printed");
+    }
+
+    #[test]
+    fn the_round_is_carried_and_authenticated() {
+        let key = BallotKey::from_bytes([6; 32]);
+        let p = Payload::sign_round(&fp(1), 2, Serial(9), &key);
+        let back = Payload::decode(&p.encode()).unwrap();
+        assert_eq!(back.round, 2);
+        assert!(back.mac_matches(&key));
+        // The same serial in another round is another code, and changing the
+        // round byte breaks the MAC.
+        let other = Payload { round: 3, ..back };
+        assert!(!other.mac_matches(&key));
+        assert_ne!(Payload::sign(&fp(1), Serial(9), &key).encode(), p.encode());
     }
 
     proptest! {
         #[test]
-        fn round_trip(fpb in any::<u8>(), serial in any::<u64>(), key in any::<[u8; 32]>()) {
+        fn round_trip(
+            fpb in any::<u8>(), round in 1u32..=255, serial in any::<u64>(), key in any::<[u8; 32]>()
+        ) {
             let key = BallotKey::from_bytes(key);
-            let p = Payload::sign(&fp(fpb), Serial(serial), &key);
+            let p = Payload::sign_round(&fp(fpb), round, Serial(serial), &key);
             let back = Payload::decode(&p.encode()).unwrap();
             prop_assert_eq!(back, p);
+            prop_assert_eq!(u32::from(back.round), round);
             prop_assert_eq!(back.verify(&fp(fpb), &key), Ok(()));
         }
 
         #[test]
         fn any_single_character_change_is_rejected(
-            serial in any::<u64>(), pos in 3usize..42, ch in "[A-Z2-7]"
+            serial in any::<u64>(), pos in 3usize..43, ch in "[A-Z2-7]"
         ) {
             let key = BallotKey::from_bytes([9; 32]);
             let p = Payload::sign(&fp(3), Serial(serial), &key);

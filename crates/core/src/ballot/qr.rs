@@ -23,7 +23,7 @@ pub struct QrMatrix {
 }
 
 impl QrMatrix {
-    /// Encodes `text`: version 3 / level Q when it fits (the 42-character
+    /// Encodes `text`: version 3 / level Q when it fits (the 43-character
     /// ballot payload always does), else the smallest version at level Q.
     pub fn encode(text: &str) -> Result<Self, QrError> {
         // Forcing the version keeps every ballot's code the same size, so the
@@ -78,11 +78,11 @@ mod tests {
 
     #[test]
     fn ballot_payload_is_version_3() {
-        let text = "KP1ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFG";
-        assert_eq!(text.len(), 42);
+        let text = "KP2ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGH";
+        assert_eq!(text.len(), 43);
         let m = QrMatrix::encode(text).unwrap();
-        // Version 3 at level Q holds 34 data bytes: 42 characters fit only in
-        // alphanumeric mode (byte mode would need 43), so this also proves the mode.
+        // Version 3 at level Q holds 34 data bytes: 43 characters fit only in
+        // alphanumeric mode (byte mode would need 45 bytes), so this also proves the mode.
         assert_eq!(m.width(), QR_MODULES);
         // Finder pattern corner.
         assert!(m.is_dark(0, 0) && m.is_dark(6, 6) && !m.is_dark(7, 7));

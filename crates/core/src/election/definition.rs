@@ -41,6 +41,9 @@ pub struct ElectionInfo {
     pub marking: Marking,
     /// Paper size of the printed ballots.
     pub paper: Paper,
+    /// Round of the election: 1 for the first count, 2 for the first re-election
+    /// ("Bầu lại lần 1", rules.md §10), and so on. Printed on the ballot from 2.
+    pub round: u32,
 }
 
 /// Voting mode (rules.md §1).
@@ -143,6 +146,11 @@ impl Election {
     /// True for the common one-candidate unit (approve / disapprove).
     pub fn is_single_candidate(&self) -> bool {
         self.candidates.len() == 1
+    }
+
+    /// The re-election number printed on the ballot ("Bầu lại lần N"), from round 2.
+    pub fn re_election(&self) -> Option<u32> {
+        self.election.round.checked_sub(1).filter(|n| *n > 0)
     }
 
     /// The candidate with this id.

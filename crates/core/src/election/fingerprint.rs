@@ -10,7 +10,8 @@ use super::definition::Election;
 /// SHA-256 of the canonical content that ballots depend on.
 ///
 /// Covered: format version, title, office, unit, commune, district, province,
-/// term, the candidates in order (id and NFC name), marking and paper. Not
+/// term, the candidates in order (id and NFC name), marking, paper and, from
+/// the first re-election on, the round (printed as "Bầu lại lần N"). Not
 /// covered: date, households and settings, which do not change what is printed
 /// and may be corrected after printing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,7 +24,7 @@ impl Fingerprint {
     /// Fingerprint of an election.
     pub fn of(election: &Election) -> Self {
         let info = &election.election;
-        let canonical = serde_json::json!({
+        let mut canonical = serde_json::json!({
             "v": CANONICAL_VERSION,
             "title": info.title,
             "office": info.office,
@@ -40,6 +41,10 @@ impl Fingerprint {
             "marking": info.marking,
             "paper": info.paper.as_str(),
         });
+        // Round 1 prints nothing of its round: first counts keep their fingerprint.
+        if info.round > 1 {
+            canonical["round"] = serde_json::json!(info.round);
+        }
         // serde_json writes object keys sorted (no preserve_order feature), so this is canonical.
         let bytes = canonical.to_string();
         Fingerprint(Sha256::digest(bytes.as_bytes()).into())

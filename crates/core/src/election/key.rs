@@ -57,9 +57,26 @@ impl BallotKey {
         PathBuf::from(name)
     }
 
+    /// Path of the key of one round of an election file: `FILE.key` for the first
+    /// count, `FILE.round-N.key` for round N ≥ 2 — each round its own key
+    /// (rules.md §10), so a key disclosed after a round never mints the next's.
+    pub fn path_for_round(election_file: &Path, round: u32) -> PathBuf {
+        if round <= 1 {
+            return Self::path_for(election_file);
+        }
+        let mut name = election_file.as_os_str().to_owned();
+        name.push(format!(".round-{round}.key"));
+        PathBuf::from(name)
+    }
+
     /// Loads the key beside the election file, creating it (mode 0600) on first use.
     pub fn load_or_create(election_file: &Path) -> Result<Self, KeyError> {
-        let file = Self::path_for(election_file);
+        Self::load_or_create_at(&Self::path_for(election_file))
+    }
+
+    /// Loads the key file `file`, creating it (mode 0600, random) when it does not exist.
+    pub fn load_or_create_at(file: &Path) -> Result<Self, KeyError> {
+        let file = file.to_path_buf();
         match Self::load(&file) {
             Err(KeyError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
                 Self::create(&file)
@@ -89,23 +106,29 @@ impl BallotKey {
         Ok(BallotKey(bytes))
     }
 
-    fn create(file: &Path) -> Result<Self, KeyError> {
+    /// Writes this key to a new file, mode 0600 (never over an existing one).
+    pub fn write_new(&self, file: &Path) -> Result<(), KeyError> {
         let io = |source| KeyError::Io {
             file: file.to_path_buf(),
             source,
         };
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        // create_new: never overwrite a key that ballots were already printed with.
         let mut f = OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
             .open(file)
             .map_err(io)?;
-        f.write_all(format!("{}\n", hex::encode(bytes)).as_bytes())
+        f.write_all(format!("{}\n", hex::encode(self.0)).as_bytes())
             .map_err(io)?;
-        f.sync_all().map_err(io)?;
-        Ok(BallotKey(bytes))
+        f.sync_all().map_err(io)
+    }
+
+    fn create(file: &Path) -> Result<Self, KeyError> {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let key = BallotKey(bytes);
+        // create_new: never overwrite a key that ballots were already printed with.
+        key.write_new(file)?;
+        Ok(key)
     }
 }

@@ -23,6 +23,8 @@ use super::definition::{
 pub const MAX_CANDIDATES: usize = 10;
 /// Longest accepted text field, in characters.
 pub const MAX_TEXT_CHARS: usize = 120;
+/// Highest round a ballot code can carry (one byte).
+pub const MAX_ROUND: u32 = 255;
 /// Largest accepted election file, in bytes.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024;
 
@@ -77,6 +79,7 @@ struct RawInfo {
     mode: Option<Mode>,
     marking: Option<Marking>,
     paper: Option<Paper>,
+    round: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -231,6 +234,25 @@ impl Source<'_> {
             )
         })?;
         let term = self.text(info.term, "election.term")?;
+        let round = match info.round {
+            None => 1,
+            Some(r) => {
+                let span = r.span();
+                u32::try_from(*r.get_ref())
+                    .ok()
+                    .filter(|n| (1..=MAX_ROUND).contains(n))
+                    .ok_or_else(|| {
+                        self.err(
+                            span,
+                            "election.round",
+                            format!(
+                                "must be a whole number from 1 (the first count) to {MAX_ROUND} (got {})",
+                                r.get_ref()
+                            ),
+                        )
+                    })?
+            }
+        };
         Ok(ElectionInfo {
             title: self.text(info.title, "election.title")?,
             office: self.text(info.office, "election.office")?,
@@ -247,6 +269,7 @@ impl Source<'_> {
             mode: info.mode.unwrap_or(Mode::Meeting),
             marking: info.marking.unwrap_or(Marking::Strike),
             paper: info.paper.unwrap_or_default(),
+            round,
         })
     }
 

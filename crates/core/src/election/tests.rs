@@ -92,7 +92,7 @@ fn duplicate_id_is_named_at_its_line() {
     let text = EXAMPLE_ELECTION.replace("id = \"c2\"", "id = \"c1\"");
     let (line, field, message) = located(&text);
     assert_eq!(field, "candidates[2].id");
-    assert_eq!(line, 25);
+    assert_eq!(line, 26);
     assert!(message.contains("duplicate"));
 }
 
@@ -100,7 +100,7 @@ fn duplicate_id_is_named_at_its_line() {
 fn empty_name_is_refused() {
     let text = EXAMPLE_ELECTION.replace("\"Trần Thị Bình\"", "\"  \"");
     let (line, field, _) = located(&text);
-    assert_eq!((line, field.as_str()), (26, "candidates[2].name"));
+    assert_eq!((line, field.as_str()), (27, "candidates[2].name"));
 }
 
 #[test]
@@ -186,6 +186,10 @@ fn fingerprint_covers_printed_content_only() {
         )
         .replace("TMP", "id = \"c2\"\nname = \"Trần Thị Bình\"");
     assert_ne!(Fingerprint::of(&parse(&swapped).unwrap()), base);
+    // ... and the round of a re-election, printed as "Bầu lại lần N"; round 1 is
+    // the first count, printed as before.
+    assert_ne!(changed("# round = 2", "round = 2"), base);
+    assert_eq!(changed("# round = 2", "round = 1"), base);
     // ... what is not printed does not.
     assert_eq!(changed("households = 412", "households = 413"), base);
     assert_eq!(changed("\"2024-10-13\"", "\"2024-10-14\""), base);
@@ -193,6 +197,29 @@ fn fingerprint_covers_printed_content_only() {
         changed("require_stamp = true", "require_stamp = false"),
         base
     );
+}
+
+#[test]
+fn round_is_one_by_default_and_checked() {
+    let first = parse(EXAMPLE_ELECTION).unwrap();
+    assert_eq!(first.election.round, 1);
+    assert_eq!(first.re_election(), None);
+    let second = parse(&EXAMPLE_ELECTION.replace("# round = 2", "round = 2")).unwrap();
+    assert_eq!(second.election.round, 2);
+    assert_eq!(second.re_election(), Some(1));
+    for bad in ["round = 0", "round = 256", "round = -1"] {
+        let err = parse(&EXAMPLE_ELECTION.replace("# round = 2", bad))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("election.round"), "{err}");
+    }
+}
+
+#[test]
+fn round_keys_are_named_by_round() {
+    let e = std::path::Path::new("dir/e.toml");
+    assert_eq!(BallotKey::path_for_round(e, 1), BallotKey::path_for(e));
+    assert!(BallotKey::path_for_round(e, 3).ends_with("e.toml.round-3.key"));
 }
 
 #[test]

@@ -31,6 +31,7 @@ pub fn election_with(names: &[&str], marking: Marking, households: u32) -> Elect
             mode: Mode::Meeting,
             marking,
             paper: Paper::A5,
+            round: 1,
         },
         candidates: names
             .iter()

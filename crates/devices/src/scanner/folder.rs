@@ -16,7 +16,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::{ScanError, ScanStatus, ScannedPage, Scanner, Side};
+use super::{ScanError, ScanStatus, ScannedPage, Scanner, Side, SourceKind};
 
 /// How often the folder is looked at.
 pub const POLL: Duration = Duration::from_millis(200);
@@ -237,6 +237,10 @@ impl FolderScanner {
 }
 
 impl Scanner for FolderScanner {
+    fn source_kind(&self) -> SourceKind {
+        SourceKind::Folder
+    }
+
     fn describe(&self) -> String {
         format!(
             "hot folder {} (batch ends after {:.1} s without new files)",

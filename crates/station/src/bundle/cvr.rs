@@ -6,7 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::interpret::Reading;
 use crate::result::{ResultDoc, SessionData};
+use crate::scan::SourceKind;
+use crate::station::Place;
+use crate::store::DecisionRecord;
 
 /// The kiemphieu part of a record: what verify needs, as the station stored it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,20 +23,23 @@ pub struct RecordExt {
     pub image: String,
     /// SHA-256 of the image.
     pub image_sha256: String,
-    /// Status of the machine's reading.
-    pub status: Option<String>,
-    /// Serial read from the QR code.
-    pub serial: Option<String>,
-    /// The machine verdict (rules JSON).
-    pub machine_verdict: Option<String>,
-    /// The officials' decision (rules JSON).
-    pub human_verdict: Option<String>,
-    /// Who decided.
-    pub official: Option<String>,
-    /// Why.
-    pub reason: Option<String>,
-    /// How the sheet ended up in the count.
-    pub outcome: Option<String>,
+    /// Where the sheet came from.
+    pub source: String,
+    /// The kind of that source (a simulated sheet is never in a real count).
+    pub source_kind: SourceKind,
+    /// The machine's reading, as stored.
+    pub reading: Option<Reading>,
+    /// The officials' decision in force.
+    pub decision: Option<DecisionRecord>,
+    /// Where the page stands in the count (rules.md §6).
+    pub place: Place,
+}
+
+impl RecordExt {
+    /// The serial the reading carries.
+    pub fn serial(&self) -> Option<&str> {
+        self.reading.as_ref().and_then(|r| r.serial.as_deref())
+    }
 }
 
 fn indication(state: &str) -> &'static str {
@@ -52,8 +59,8 @@ pub fn cvr_report(data: &SessionData, doc: &ResultDoc) -> serde_json::Value {
         .map(|s| {
             let reading: serde_json::Value = s
                 .reading
-                .as_deref()
-                .and_then(|r| serde_json::from_str(r).ok())
+                .as_ref()
+                .and_then(|r| serde_json::to_value(r).ok())
                 .unwrap_or(serde_json::Value::Null);
             let selections: Vec<serde_json::Value> = data
                 .election
@@ -81,27 +88,22 @@ pub fn cvr_report(data: &SessionData, doc: &ResultDoc) -> serde_json::Value {
                 "@id": format!("{id}-original"),
                 "Type": "original",
                 "CVRContest": [{"@type": "CVR.CVRContest", "ContestId": contest, "CVRContestSelection": selections}],
-                "kiemphieu": {"status": s.status, "verdict": s.machine_verdict.as_deref().and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok()), "reading": reading},
+                "kiemphieu": {"status": reading["status"], "code": reading["code"], "verdict": reading["verdict"]},
             })];
-            if let Some(h) = &s.human_verdict {
+            if let Some(d) = &s.decision {
                 snapshots.push(serde_json::json!({
                     "@type": "CVR.CVRSnapshot",
                     "@id": format!("{id}-modified"),
                     "Type": "modified",
-                    "kiemphieu": {"verdict": serde_json::from_str::<serde_json::Value>(h).ok(), "official": s.official, "reason": s.reason},
+                    "kiemphieu": {"decision": d.decision, "official": d.official, "reason": d.reason},
                 }));
             }
-            let outcome = data
-                .count
-                .sheets
-                .get(&s.sheet.id)
-                .and_then(|o| serde_json::to_value(o).ok())
-                .and_then(|v| v.as_str().map(str::to_string));
+            let place = data.count.sheets.get(&s.sheet.id).cloned().unwrap_or(Place::Pending);
             serde_json::json!({
                 "@type": "CVR.CVR",
                 "@id": id,
                 "BatchId": s.sheet.batch,
-                "UniqueId": s.serial,
+                "UniqueId": s.serial(),
                 "CreatingDeviceId": doc.station,
                 "ElectionId": doc.election.fingerprint,
                 "BallotImage": [{
@@ -109,25 +111,23 @@ pub fn cvr_report(data: &SessionData, doc: &ResultDoc) -> serde_json::Value {
                     "Location": format!("images/{image}"),
                     "Hash": {"@type": "CVR.Hash", "Type": "sha-256", "Value": s.sheet.image_sha256},
                 }],
-                "CurrentSnapshotId": if s.human_verdict.is_some() { format!("{id}-modified") } else { format!("{id}-original") },
+                "CurrentSnapshotId": if s.decision.is_some() { format!("{id}-modified") } else { format!("{id}-original") },
                 "CVRSnapshot": snapshots,
                 "kiemphieu": RecordExt {
                     sheet: s.sheet.id,
                     batch: s.sheet.batch.clone(),
                     image,
                     image_sha256: s.sheet.image_sha256.clone(),
-                    status: s.status.clone(),
-                    serial: s.serial.clone(),
-                    machine_verdict: s.machine_verdict.clone(),
-                    human_verdict: s.human_verdict.clone(),
-                    official: s.official.clone(),
-                    reason: s.reason.clone(),
-                    outcome,
+                    source: s.sheet.source.clone(),
+                    source_kind: s.sheet.source_kind,
+                    reading: s.reading.clone(),
+                    decision: s.decision.clone(),
+                    place,
                 },
             })
         })
         .collect();
-    serde_json::json!({
+    let mut report = serde_json::json!({
         "@type": "CVR.CastVoteRecordReport",
         "Version": "1.0.0",
         "ReportType": ["originating-device-export"],
@@ -144,7 +144,11 @@ pub fn cvr_report(data: &SessionData, doc: &ResultDoc) -> serde_json::Value {
             }],
         }],
         "CVR": records,
-    })
+    });
+    if doc.demo {
+        report["Notes"] = crate::store::DEMO_MARK.into();
+    }
+    report
 }
 
 /// The kiemphieu part of every record of a report, in order.
@@ -160,7 +164,7 @@ pub fn records_from_report(report: &serde_json::Value) -> Result<Vec<RecordExt>,
             // The standard's fields must say the same as ours.
             let hash = r["BallotImage"][0]["Hash"]["Value"].as_str();
             if hash != Some(ext.image_sha256.as_str())
-                || r["UniqueId"].as_str() != ext.serial.as_deref()
+                || r["UniqueId"].as_str() != ext.serial()
             {
                 return Err(format!(
                     "record {} (sheet {}): BallotImage hash or UniqueId disagrees with the record",

@@ -4,8 +4,10 @@
 //!
 //! | file | what |
 //! |---|---|
-//! | `election.toml` | the election file as bound to the station |
-//! | `election.key` | the ballot-code key, so the QR codes' MACs can be re-checked (the count is over) |
+//! | `election.toml` | the election file of the round counted |
+//! | `election.key` | the round's ballot key, so the codes' MACs can be re-checked — only once the round is closed (a draft withholds it: it could mint ballots of an open round) |
+//! | `print-runs.json` | the serials printed for the round: a code never printed is not the issued form |
+//! | `DEMO.txt` | only in a demo bundle: "DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ" |
 //! | `result.json` | the signed result, canonical JSON |
 //! | `result.sig`, `station.pub` | Ed25519 signature and the station's public key, hex |
 //! | `result-qr.txt` | the signed compact result printed as the sheet's QR code |
@@ -33,7 +35,7 @@ pub use cvr::{RecordExt, cvr_report, records_from_report};
 pub use verify::{VerifyReport, check_signed, verify};
 
 use crate::result::{ResultError, Signed, sign_session};
-use crate::station::{ImageStore, images_dir, key_path};
+use crate::station::{ImageStore, images_dir, round_key_path};
 use crate::store::{AuditEntry, SheetRow};
 
 /// Why a bundle could not be written or read at all.
@@ -78,8 +80,8 @@ fn write(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), BundleError> {
     std::fs::write(path, bytes).map_err(|e| file_err(path, e))
 }
 
-/// Writes the bundle of the latest session of `db` into the folder `out`.
-pub fn export(db: &Path, out: &Path) -> Result<ExportSummary, BundleError> {
+/// Writes the bundle of the latest session of `db` (or of `session`) into the folder `out`.
+pub fn export(db: &Path, session: Option<i64>, out: &Path) -> Result<ExportSummary, BundleError> {
     if out.exists()
         && std::fs::read_dir(out)
             .map_err(|e| file_err(out, e))?
@@ -95,20 +97,32 @@ pub fn export(db: &Path, out: &Path) -> Result<ExportSummary, BundleError> {
         data,
         result,
         qr_text,
-    } = sign_session(db)?;
+    } = sign_session(db, session)?;
     let images = ImageStore::new(images_dir(db));
     std::fs::create_dir_all(out.join("images")).map_err(|e| file_err(out, e))?;
     let store = crate::store::Store::open(db).map_err(ResultError::from)?;
-    let definition: String = store
-        .connection()
-        .query_row("SELECT definition FROM election WHERE id = 1", [], |r| {
-            r.get(0)
-        })
-        .map_err(|e| file_err(db, e))?;
+    let definition = store
+        .session_definition(data.session)
+        .map_err(ResultError::from)?;
     write(&out.join("election.toml"), definition)?;
-    let kp = key_path(db);
-    let key = std::fs::read(&kp).map_err(|e| file_err(&kp, e))?;
-    write(&out.join("election.key"), key)?;
+    // The round's key is disclosed only once the round is closed: until then it
+    // could mint ballots that count (rules.md §10).
+    if result.doc.is_final {
+        let kp = round_key_path(db, data.round);
+        let key = crate::election::BallotKey::load(&kp).map_err(|e| file_err(&kp, e))?;
+        let dest = out.join("election.key");
+        key.write_new(&dest).map_err(|e| file_err(&dest, e))?;
+    }
+    write(
+        &out.join("print-runs.json"),
+        serde_json::to_string_pretty(&data.print_runs).map_err(|e| file_err(out, e))?,
+    )?;
+    if result.doc.demo {
+        write(
+            &out.join("DEMO.txt"),
+            format!("{}\n", crate::store::DEMO_MARK),
+        )?;
+    }
     write(&out.join("result.json"), &result.canonical)?;
     write(&out.join("result.sig"), format!("{}\n", result.signature))?;
     write(&out.join("station.pub"), format!("{}\n", result.public_key))?;

@@ -12,8 +12,11 @@ use super::{BundleError, RecordExt, file_err, read_audit, read_text, records_fro
 use crate::election::{BallotKey, Election, Fingerprint, parse_election};
 use crate::interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Page, Profile, Reading, decode_pages};
 use crate::result::{PublicKey, ResultDoc, SignedCompact, images_root, root_hash, verify_result};
-use crate::station::{count_sheets, sha256_hex, status_code};
-use crate::store::{AuditEntry, ChainCheck, Complaint, SheetRow, SheetState, check_chain};
+use crate::scan::SourceKind;
+use crate::station::{count_sheets, sha256_hex};
+use crate::store::{
+    AuditEntry, ChainCheck, Complaint, PrintRun, SheetRecord, SheetRow, check_chain, serials_hash,
+};
 
 /// One image read again: its sheet, the fresh reading (none if undecodable),
 /// or the problem that kept it from being read.
@@ -78,6 +81,9 @@ pub struct VerifyReport {
     pub images: usize,
     /// Images re-interpreted.
     pub reinterpreted: usize,
+    /// Things said about the bundle that are not differences (a draft withholds
+    /// the round's key, a demo has no legal value).
+    pub notes: Vec<String>,
     /// Every difference, one sentence each, naming the file and the sheet.
     pub problems: Vec<String>,
     /// The verified result, when its signature holds.
@@ -94,6 +100,22 @@ fn latest_by_sheet(
         if let Ok(d) = serde_json::from_str::<serde_json::Value>(&e.detail) {
             if let Some(sheet) = d["sheet"].as_i64() {
                 out.insert(sheet, (e.actor.clone(), d));
+            }
+        }
+    }
+    out
+}
+
+/// The latest audit detail among several actions per sheet id, with its action.
+fn latest_of(
+    audit: &[AuditEntry],
+    actions: &[&str],
+) -> HashMap<i64, (String, String, serde_json::Value)> {
+    let mut out = HashMap::new();
+    for e in audit.iter().filter(|e| actions.contains(&e.action.as_str())) {
+        if let Ok(d) = serde_json::from_str::<serde_json::Value>(&e.detail) {
+            if let Some(sheet) = d["sheet"].as_i64() {
+                out.insert(sheet, (e.action.clone(), e.actor.clone(), d));
             }
         }
     }
@@ -142,6 +164,20 @@ pub fn verify(dir: &Path) -> Result<VerifyReport, BundleError> {
         serde_json::from_str(&read_text(&cvr_path)?).map_err(|e| file_err(&cvr_path, e))?;
     let records = records_from_report(&cvr).map_err(|e| file_err(&cvr_path, e))?;
     report.records = records.len();
+    if doc.demo {
+        report.notes.push(format!(
+            "{}: a demo count, made with the simulated scanner",
+            crate::store::DEMO_MARK
+        ));
+    } else {
+        // A real count never holds a machine-made ballot.
+        for r in records.iter().filter(|r| r.source_kind == SourceKind::Simulator) {
+            report.problems.push(format!(
+                "cvr.json: sheet {} ({}) comes from the simulator, but the result is of a real count",
+                r.sheet, r.source
+            ));
+        }
+    }
 
     let session_sheets = received_in_session(&audit, doc.session);
     check_records(&records, &audit, &session_sheets, &mut report.problems);
@@ -151,13 +187,102 @@ pub fn verify(dir: &Path) -> Result<VerifyReport, BundleError> {
             .push("result.json: the complaints differ from those recorded in the audit log".into());
     }
     check_root(&session_sheets, &doc, &mut report.problems);
+    let printed = read_print_runs(dir, &doc, &audit, &mut report.problems);
 
-    // Every image: re-hash, then re-interpret independently.
-    let fresh = reread_images(dir, &records, &election)?;
-    let states = replay(fresh, &records, &mut report);
-    recount(&election, &doc, &states, &mut report.problems);
+    // Every image: re-hash, then re-interpret independently with the round's
+    // key — which only the bundle of a closed round carries.
+    let key = read_key(dir, &doc, &mut report)?;
+    let reread = key.is_some();
+    let fresh = reread_images(dir, &records, &election, key, &doc)?;
+    let states = replay(fresh, &records, reread, &mut report);
+    recount(&election, &doc, &states, &printed, &mut report.problems);
     report.result = Some(doc);
     Ok(report)
+}
+
+/// The round's key: present exactly when the round is closed.
+fn read_key(
+    dir: &Path,
+    doc: &ResultDoc,
+    report: &mut VerifyReport,
+) -> Result<Option<BallotKey>, BundleError> {
+    let path = dir.join("election.key");
+    match (doc.is_final, path.exists()) {
+        (true, true) => Ok(Some(
+            BallotKey::load(&path).map_err(|e| file_err(&path, e))?,
+        )),
+        (true, false) => {
+            report.problems.push(
+                "election.key: missing; the bundle of a closed round carries its ballot key so the codes can be checked".into(),
+            );
+            Ok(None)
+        }
+        (false, true) => {
+            report.problems.push(
+                "election.key: a draft bundle carries the key of a round still open (it could mint ballots that count)".into(),
+            );
+            Ok(None)
+        }
+        (false, false) => {
+            report.notes.push(format!(
+                "draft: round {} is still open and its ballot key is withheld; images are re-hashed and the count redone from the records, the codes are not re-checked",
+                doc.round
+            ));
+            Ok(None)
+        }
+    }
+}
+
+/// `print-runs.json`: the serials printed for the round, each run tied to its
+/// audit row; returns the printed serials.
+fn read_print_runs(
+    dir: &Path,
+    doc: &ResultDoc,
+    audit: &[AuditEntry],
+    problems: &mut Vec<String>,
+) -> std::collections::HashSet<String> {
+    let path = dir.join("print-runs.json");
+    let runs: Vec<PrintRun> = match read_text(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| format!("{}: {e}", path.display())))
+    {
+        Ok(r) => r,
+        Err(e) => {
+            problems.push(e);
+            return std::collections::HashSet::new();
+        }
+    };
+    let logged: HashMap<i64, serde_json::Value> = audit
+        .iter()
+        .filter(|e| e.action == "ballots.printed")
+        .filter_map(|e| serde_json::from_str::<serde_json::Value>(&e.detail).ok())
+        .filter_map(|d| d["run"].as_i64().map(|r| (r, d)))
+        .collect();
+    let mut printed = std::collections::HashSet::new();
+    let mut total = 0u64;
+    for run in &runs {
+        let ok = logged.get(&run.id).is_some_and(|d| {
+            d["serials_sha256"].as_str() == Some(serials_hash(&run.serials).as_str())
+                && d["fingerprint"].as_str() == Some(doc.election.fingerprint.as_str())
+                && d["round"].as_u64() == Some(u64::from(run.round))
+        });
+        if !ok || run.round != doc.round || usize::try_from(run.count).ok() != Some(run.serials.len()) {
+            problems.push(format!(
+                "print-runs.json: run {} differs from the print run the audit log records",
+                run.id
+            ));
+            continue;
+        }
+        total += run.count;
+        printed.extend(run.serials.iter().cloned());
+    }
+    if total != doc.printed {
+        problems.push(format!(
+            "result.json: {} ballots printed, but print-runs.json lists {total}",
+            doc.printed
+        ));
+    }
+    printed
 }
 
 /// The signed result and the audit rows; when the signature or the chain fails,
@@ -232,7 +357,7 @@ fn check_records(
     p: &mut Vec<String>,
 ) {
     let read = latest_by_sheet(audit, "sheet.read");
-    let decided = latest_by_sheet(audit, "sheet.decided");
+    let decided = latest_of(audit, &["sheet.decided", "sheet.withdrawn"]);
     let ids: HashSet<i64> = records.iter().map(|r| r.sheet).collect();
     for id in session_sheets.keys().filter(|id| !ids.contains(id)) {
         p.push(format!(
@@ -244,30 +369,47 @@ fn check_records(
             p.push(format!("cvr.json: sheet {}: not in the audit log", r.sheet));
             continue;
         };
-        if rec["sha256"] != r.image_sha256.as_str() || rec["batch"] != r.batch.as_str() {
+        if rec["sha256"] != r.image_sha256.as_str()
+            || rec["batch"] != r.batch.as_str()
+            || rec["kind"] != r.source_kind.code()
+        {
             p.push(format!(
-                "cvr.json: sheet {}: image hash or batch differs from the audit log",
+                "cvr.json: sheet {}: image hash, batch or source kind differs from the audit log",
                 r.sheet
             ));
         }
-        match read.get(&r.sheet) {
-            Some((_, d))
-                if d["status"].as_str() == r.status.as_deref()
-                    && d["serial"].as_str() == r.serial.as_deref() => {}
+        let status = r
+            .reading
+            .as_ref()
+            .and_then(|rd| serde_json::to_value(rd.status).ok());
+        let code = r.reading.as_ref().map(|rd| rd.code.code());
+        match (read.get(&r.sheet), &r.reading) {
+            (None, None) => {}
+            (Some((_, d)), Some(_))
+                if Some(&d["status"]) == status.as_ref()
+                    && d["serial"].as_str() == r.serial()
+                    && d["code"].as_str() == code => {}
             _ => p.push(format!(
-                "cvr.json: sheet {}: machine status or serial differs from the audit log",
+                "cvr.json: sheet {}: machine status, code or serial differs from the audit log",
                 r.sheet
             )),
         }
-        match (decided.get(&r.sheet), &r.human_verdict) {
-            (None, None) => {}
-            (Some((actor, d)), Some(v))
-                if d["verdict"].as_str() == Some(v.as_str())
-                    && r.official.as_deref() == Some(actor.as_str()) => {}
-            _ => p.push(format!(
+        let logged = decided.get(&r.sheet);
+        let agrees = match (logged, &r.decision) {
+            (None, None) => true,
+            (Some((action, _, _)), None) => action == "sheet.withdrawn",
+            (Some((action, actor, d)), Some(dec)) => {
+                action == "sheet.decided"
+                    && serde_json::to_value(&dec.decision).ok().as_ref() == Some(&d["decided"])
+                    && &dec.official == actor
+            }
+            (None, Some(_)) => false,
+        };
+        if !agrees {
+            p.push(format!(
                 "cvr.json: sheet {}: the officials' decision differs from the audit log",
                 r.sheet
-            )),
+            ));
         }
     }
 }
@@ -278,9 +420,15 @@ fn check_root(
     doc: &ResultDoc,
     problems: &mut Vec<String>,
 ) {
-    let pairs: Vec<(i64, String)> = session_sheets
+    let pairs: Vec<(i64, String, String)> = session_sheets
         .iter()
-        .map(|(id, d)| (*id, d["sha256"].as_str().unwrap_or("").to_string()))
+        .map(|(id, d)| {
+            (
+                *id,
+                d["sha256"].as_str().unwrap_or("").to_string(),
+                d["kind"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
     let images = images_root(&pairs);
     if images != doc.images_root || root_hash(&images, &doc.records_head) != doc.root {
@@ -290,27 +438,40 @@ fn check_root(
     }
 }
 
-/// Every record's image re-hashed and re-interpreted with the bundle's key, in
-/// parallel, in sheet order.
+/// Every record's image re-hashed and — with the round's key — re-interpreted,
+/// in parallel, in sheet order.
 fn reread_images(
     dir: &Path,
     records: &[RecordExt],
     election: &Election,
+    key: Option<BallotKey>,
+    doc: &ResultDoc,
 ) -> Result<Vec<Reread>, BundleError> {
-    let key = BallotKey::load(&dir.join("election.key"))
-        .map_err(|e| file_err(&dir.join("election.key"), e))?;
-    let interpreter = Interpreter::new(election, key, Profile::default())
-        .map_err(|e| file_err(&dir.join("election.toml"), e))?;
+    let interpreter = match key {
+        Some(key) => {
+            let earlier: Vec<Fingerprint> = doc
+                .earlier_rounds
+                .iter()
+                .filter_map(|f| Fingerprint::from_hex(f))
+                .collect();
+            Some(
+                Interpreter::new(election, key, Profile::default())
+                    .map_err(|e| file_err(&dir.join("election.toml"), e))?
+                    .with_earlier_rounds(&earlier),
+            )
+        }
+        None => None,
+    };
     let mut fresh: Vec<Reread> = records
         .par_iter()
-        .map(|r| reread_image(dir, r, &interpreter))
+        .map(|r| reread_image(dir, r, interpreter.as_ref()))
         .collect();
     fresh.sort_by_key(|f| f.0);
     Ok(fresh)
 }
 
 /// One record's image: re-hashed, then re-interpreted.
-fn reread_image(dir: &Path, r: &RecordExt, interpreter: &Interpreter) -> Reread {
+fn reread_image(dir: &Path, r: &RecordExt, interpreter: Option<&Interpreter>) -> Reread {
     // Names come from the bundle: only `SHA.ext` inside images/ is read.
     if !r.image.starts_with(&r.image_sha256) || r.image.contains(['/', '\\']) {
         return (
@@ -337,6 +498,10 @@ fn reread_image(dir: &Path, r: &RecordExt, interpreter: &Interpreter) -> Reread 
             )),
         );
     }
+    let Some(interpreter) = interpreter else {
+        // Without the key (a draft) the recorded reading stands.
+        return (r.sheet, r.reading.clone(), None);
+    };
     let reading = decode_pages(&bytes, DEFAULT_PIXEL_BUDGET)
         .ok()
         .and_then(|pages| pages.into_iter().next())
@@ -349,11 +514,15 @@ fn reread_image(dir: &Path, r: &RecordExt, interpreter: &Interpreter) -> Reread 
     (r.sheet, reading, None)
 }
 
-/// The fresh readings recorded as the station would, each compared with its
-/// record; the sheet states to re-count, with the recorded human decisions.
-fn replay(fresh: Vec<Reread>, records: &[RecordExt], report: &mut VerifyReport) -> Vec<SheetState> {
+/// The fresh readings, each compared with its record; the sheets to re-count,
+/// with the recorded decisions.
+fn replay(
+    fresh: Vec<Reread>,
+    records: &[RecordExt],
+    reread: bool,
+    report: &mut VerifyReport,
+) -> Vec<SheetRecord> {
     let mut states = Vec::new();
-    let mut seen: HashMap<String, i64> = HashMap::new();
     let mut by_id: HashMap<i64, &RecordExt> = records.iter().map(|r| (r.sheet, r)).collect();
     for (sheet, reading, problem) in fresh {
         let Some(r) = by_id.remove(&sheet) else {
@@ -364,72 +533,58 @@ fn replay(fresh: Vec<Reread>, records: &[RecordExt], report: &mut VerifyReport) 
             continue;
         }
         report.images += 1;
-        let (status, serial, verdict) = match &reading {
-            Some(rd) => (
-                status_code(rd.status).to_string(),
-                rd.serial.clone(),
-                rd.verdict
-                    .as_ref()
-                    .and_then(|v| serde_json::to_string(v).ok()),
-            ),
-            None => ("rejected".to_string(), None, None),
+        // The station records an undecodable file as unreadable; compare what counts.
+        let summary = |rd: &Option<Reading>| {
+            rd.as_ref().map(|rd| {
+                (
+                    rd.status,
+                    rd.code,
+                    rd.serial.clone(),
+                    rd.verdict
+                        .as_ref()
+                        .and_then(|v| serde_json::to_string(v).ok()),
+                )
+            })
         };
-        report.reinterpreted += 1;
-        // As the station records it: a ballot whose serial an earlier sheet carries is a duplicate.
-        let mut status = status;
-        if let Some(s) = &serial {
-            if status != "rejected" {
-                if seen.contains_key(s) && matches!(status.as_str(), "valid" | "invalid" | "review")
-                {
-                    status = "duplicate".into();
-                }
-                seen.entry(s.clone()).or_insert(sheet);
-            }
-        }
-        let same_status = r.status.as_deref() == Some(status.as_str())
-            || (r.status.as_deref() == Some("duplicate")
-                && matches!(status.as_str(), "valid" | "invalid" | "review"));
-        if !same_status || r.serial != serial || r.machine_verdict != verdict {
+        let (now, recorded) = (summary(&reading), summary(&r.reading));
+        let undecodable_both = reading.is_none()
+            && r.reading
+                .as_ref()
+                .is_some_and(|rd| rd.code == crate::interpret::CodeCheck::Unreadable);
+        report.reinterpreted += usize::from(reread && reading.is_some());
+        if now != recorded && !undecodable_both {
             report.problems.push(format!(
-                "images/{}: sheet {} reads as {status} {} now, but the record says {} {}",
-                r.image,
-                sheet,
-                verdict.as_deref().unwrap_or("-"),
-                r.status.as_deref().unwrap_or("-"),
-                r.machine_verdict.as_deref().unwrap_or("-"),
+                "images/{}: sheet {} reads as {:?} now, but the record says {:?}",
+                r.image, sheet, now, recorded
             ));
         }
-        states.push(SheetState {
+        states.push(SheetRecord {
             sheet: SheetRow {
                 id: sheet,
                 batch: r.batch.clone(),
                 image_sha256: r.image_sha256.clone(),
                 image_path: r.image.clone(),
-                source: String::new(),
+                source: r.source.clone(),
+                source_kind: r.source_kind,
                 received_at: String::new(),
             },
-            status: Some(status),
-            serial,
-            reading: None,
-            machine_verdict: verdict,
-            human_verdict: r.human_verdict.clone(),
-            official: r.official.clone(),
-            reason: None,
-            certainty: 0.0,
-            duplicate_of: None,
+            reading: if undecodable_both { r.reading.clone() } else { reading },
+            decision: r.decision.clone(),
         });
     }
     states
 }
 
-/// Re-count: fresh readings with the recorded human decisions, against the signed figures.
+/// Re-count: fresh readings with the recorded decisions and the printed
+/// serials, against the signed figures.
 fn recount(
     election: &Election,
     doc: &ResultDoc,
-    states: &[SheetState],
+    states: &[SheetRecord],
+    printed: &std::collections::HashSet<String>,
     problems: &mut Vec<String>,
 ) {
-    let count = count_sheets(election, states);
+    let count = count_sheets(election, states, printed);
     let t = &count.tally;
     let mut diff = |what: &str, signed: String, recount: String| {
         if signed != recount {
@@ -462,6 +617,22 @@ fn recount(
         "invalid by reason",
         format!("{:?}", doc.invalid_by_reason),
         format!("{reasons:?}"),
+    );
+    let by_code = |m: BTreeMap<String, u32>| format!("{m:?}");
+    diff(
+        "the pages set aside",
+        format!("{:?}", doc.set_aside),
+        by_code(count.set_aside.iter().map(|(k, n)| (k.code().to_string(), *n)).collect()),
+    );
+    diff(
+        "the papers not of the issued form",
+        format!("{:?}", doc.not_issued),
+        by_code(count.not_issued.iter().map(|(k, n)| (k.code().to_string(), *n)).collect()),
+    );
+    diff(
+        "the pages awaiting the officials",
+        doc.awaiting_review.to_string(),
+        count.awaiting_review.to_string(),
     );
     diff(
         "the winner",

@@ -144,6 +144,7 @@ impl MachinePart {
             public_key: signed.public_key.clone(),
             signature: signed.signature.clone(),
             qr_text: qr_text.to_string(),
+            demo: doc.demo,
         }
     }
 }
@@ -164,6 +165,7 @@ mod tests {
             public_key: "ef".repeat(32),
             signature: "12".repeat(64),
             qr_text: format!("KPR1{}", "A".repeat(230)),
+            demo: false,
         }
     }
 

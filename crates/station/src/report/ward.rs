@@ -24,11 +24,17 @@ pub fn ward_row(doc: &ResultDoc) -> Vec<String> {
         }
         None => NONE_ELECTED_VI.to_string(),
     };
-    let unit = if doc.is_final {
+    let mut unit = if doc.is_final {
         doc.election.unit.clone()
     } else {
         format!("{} (bản nháp)", doc.election.unit)
     };
+    if doc.round > 1 {
+        unit.push_str(&format!(" — bầu lại lần {}", doc.round - 1));
+    }
+    if doc.demo {
+        unit.push_str(" (DEMO)");
+    }
     vec![
         unit,
         doc.households.to_string(),
@@ -91,7 +97,16 @@ pub fn ward_pdf(docs: &[ResultDoc]) -> Result<Vec<u8>, ReportError> {
         ),
     ]);
     let office = office_of_unit(&first.election.office, "");
-    let blocks = vec![
+    let mut blocks = Vec::new();
+    if docs.iter().any(|d| d.demo) {
+        blocks.push(styled(
+            format!("{} (đơn vị ghi DEMO)", crate::store::DEMO_MARK),
+            Weight::Bold,
+            11.0,
+            Align::Center,
+        ));
+    }
+    blocks.extend([
         styled(
             format!("UBND {}", commune.to_uppercase()),
             Weight::Bold,
@@ -123,7 +138,7 @@ pub fn ward_pdf(docs: &[ResultDoc]) -> Result<Vec<u8>, ReportError> {
             rows,
             pt: 9.5,
         },
-    ];
+    ]);
     let (left, right) = (15.0, 15.0);
     let pages: Vec<_> = paginate(&blocks, A4_MM.0 - left - right, 15.0, A4_MM.1 - 15.0)
         .into_iter()

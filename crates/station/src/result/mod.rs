@@ -18,7 +18,9 @@ pub use compact::{COMPACT_PREFIX, Compact, CompactError, SignedCompact};
 use crate::election::{Election, Fingerprint, Marking, Mode};
 use crate::rules::{Outcome, Tally};
 use crate::station::{Count, Setup, count_sheets};
-use crate::store::{AuditEntry, Complaint, SessionState, SheetState, Store, StoreError};
+use crate::store::{
+    AuditEntry, Complaint, PrintRun, SessionState, SheetRecord, StationMode, Store, StoreError,
+};
 
 /// Format tag of the result document.
 pub const RESULT_FORMAT: &str = "kiemphieu-result-1";
@@ -129,6 +131,33 @@ pub struct Board {
     pub witnesses: Vec<String>,
 }
 
+/// The count a re-election follows, as its biên bản cites it (rules.md §10).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviousCount {
+    /// Its session in this station.
+    pub session: i64,
+    /// Its round.
+    pub round: u32,
+    /// Its meeting date, YYYY-MM-DD.
+    pub date: String,
+    /// When it was closed (RFC 3339 UTC), if it was.
+    pub closed_at: Option<String>,
+    /// Why nobody was elected (reason code), if nobody was.
+    pub reason: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_first_round(r: &u32) -> bool {
+    *r <= 1
+}
+
+fn first_round() -> u32 {
+    1
+}
+
 /// The result of one counting session, as signed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResultDoc {
@@ -142,6 +171,18 @@ pub struct ResultDoc {
     pub previous_session: Option<i64>,
     /// Session state when the result was made.
     pub state: String,
+    /// A demo count: no legal value ("DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ").
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub demo: bool,
+    /// The round counted (1: the first count; absent then).
+    #[serde(default = "first_round", skip_serializing_if = "is_first_round")]
+    pub round: u32,
+    /// The count this re-election follows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_count: Option<PreviousCount>,
+    /// Fingerprints of the election's earlier rounds: their ballots are of another round.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_rounds: Vec<String>,
     /// True when the session is confirmed and closed.
     #[serde(rename = "final")]
     pub is_final: bool,
@@ -173,15 +214,19 @@ pub struct ResultDoc {
     pub invalid_by_reason: BTreeMap<String, u32>,
     /// Scanned sheets.
     pub sheets: u32,
-    /// Blank pages (listed, not counted).
-    pub blank: u32,
-    /// Rejected pages: not ballots of this election (listed, not counted).
-    pub rejected: u32,
-    /// Second sheets of a serial already counted.
-    pub duplicates: u32,
-    /// Ballots still waiting for the officials (drafts only).
+    /// Sheets per source kind (`device`, `folder`, `simulator`).
+    pub sources: BTreeMap<String, u32>,
+    /// Pages set aside as not ballots, by kind (`blank`, `second_scan`,
+    /// `not_a_ballot`): listed, never counted.
+    pub set_aside: BTreeMap<String, u32>,
+    /// Papers counted invalid as not the issued form (art. 74 a), by kind
+    /// (`other_election`, `other_round`, `bad_mac`, `never_printed`, `no_code`, `copy`, …).
+    pub not_issued: BTreeMap<String, u32>,
+    /// Ballots printed for this round (the print runs recorded).
+    pub printed: u64,
+    /// Pages still waiting for the officials (drafts only).
     pub awaiting_review: u32,
-    /// Ballots the officials decided.
+    /// Pages counted as the officials decided them.
     pub decided_by_officials: u32,
     /// Candidates in ballot order with their votes.
     pub candidates: Vec<CandidateResult>,
@@ -199,7 +244,7 @@ pub struct ResultDoc {
     pub opened_at: String,
     /// When it was closed, if it was.
     pub closed_at: Option<String>,
-    /// SHA-256 over the session's sheets (id and image SHA-256, in order).
+    /// SHA-256 over the session's sheets (id, image SHA-256 and source kind, in order).
     pub images_root: String,
     /// Audit-log rows covered (up to the closing row).
     pub records: u64,
@@ -209,11 +254,12 @@ pub struct ResultDoc {
     pub root: String,
 }
 
-/// The root over the stored images: SHA-256 of "id sha256\n" per sheet, in id order.
-pub fn images_root(sheets: &[(i64, String)]) -> String {
+/// The root over the stored images: SHA-256 of "id sha256 kind\n" per sheet, in
+/// id order — so a sheet's source kind (device, folder, simulator) is signed.
+pub fn images_root(sheets: &[(i64, String, String)]) -> String {
     let mut h = Sha256::new();
-    for (id, sha) in sheets {
-        h.update(format!("{id} {sha}\n").as_bytes());
+    for (id, sha, kind) in sheets {
+        h.update(format!("{id} {sha} {kind}\n").as_bytes());
     }
     hex::encode(h.finalize())
 }
@@ -237,10 +283,20 @@ pub struct SessionData {
     pub state: SessionState,
     /// Opening time.
     pub opened_at: String,
+    /// The round counted.
+    pub round: u32,
+    /// Real or demo.
+    pub mode: StationMode,
+    /// The count a re-election follows.
+    pub previous_count: Option<PreviousCount>,
+    /// Fingerprints of the earlier rounds this one follows.
+    pub earlier_rounds: Vec<Fingerprint>,
     /// Board, witnesses, A.
     pub setup: Setup,
+    /// The print runs of this round.
+    pub print_runs: Vec<PrintRun>,
     /// Sheets with readings and decisions in force.
-    pub sheets: Vec<SheetState>,
+    pub sheets: Vec<SheetRecord>,
     /// The count recomputed from the records.
     pub count: Count,
     /// The reconciliation entered, if any.
@@ -256,27 +312,56 @@ pub struct SessionData {
 impl SessionData {
     /// Reads the latest session of a station database.
     pub fn load(store: &Store) -> Result<SessionData, ResultError> {
-        let missing = |message: &str| ResultError::Missing {
+        if store.election()?.is_none() {
+            return Err(ResultError::Missing {
+                file: store.path().to_path_buf(),
+                message: "no election bound".into(),
+            });
+        }
+        let latest = store.sessions()?.last().map(|s| s.id).ok_or_else(|| ResultError::Missing {
             file: store.path().to_path_buf(),
-            message: message.to_string(),
+            message: "no counting session (run `kiemphieu session open`)".into(),
+        })?;
+        Self::load_session(store, latest)
+    }
+
+    /// Reads one session of a station database (an earlier round's, too).
+    pub fn load_session(store: &Store, session: i64) -> Result<SessionData, ResultError> {
+        let missing = |message: String| ResultError::Missing {
+            file: store.path().to_path_buf(),
+            message,
         };
-        let (election, _) = store
-            .election()?
-            .ok_or_else(|| missing("no election bound"))?;
-        let info = store
-            .sessions()?
-            .last()
+        let sessions = store.sessions()?;
+        let info = sessions
+            .iter()
+            .find(|s| s.id == session)
             .cloned()
-            .ok_or_else(|| missing("no counting session (run `kiemphieu session open`)"))?;
-        let setup: Setup =
-            serde_json::from_value(store.session_setup(info.id)?).unwrap_or_default();
-        let sheets = store.sheet_states(info.id)?;
-        let count = count_sheets(&election, &sheets);
+            .ok_or_else(|| missing(format!("no session {session} in this database")))?;
+        let (election, fingerprint) = store.session_election(info.id)?;
+        let setup: Setup = serde_json::from_value(store.session_setup(info.id)?).map_err(|e| {
+            StoreError::Corrupt {
+                file: store.path().to_path_buf(),
+                message: format!("session {} set-up: {e}", info.id),
+            }
+        })?;
+        let sheets = store.sheet_records(info.id)?;
+        let printed = store.printed_serials(&fingerprint, info.round)?;
+        let count = count_sheets(&election, &sheets, &printed);
+        let previous_count = match info.previous {
+            Some(p) if p < info.id => Some(Self::load_session(store, p)?.as_previous()),
+            _ => None,
+        };
+        let earlier_rounds = crate::station::earlier_fingerprints(store, &info)?;
         Ok(SessionData {
             session: info.id,
             previous: info.previous,
             state: info.state,
             opened_at: info.created_at,
+            round: info.round,
+            mode: store.mode()?,
+            previous_count,
+            earlier_rounds,
+            print_runs: store.print_runs(&fingerprint, info.round)?,
             setup,
             count,
             sheets,
@@ -286,6 +371,20 @@ impl SessionData {
             audit: store.audit_entries()?,
             election,
         })
+    }
+
+    /// This count as a later round cites it.
+    fn as_previous(&self) -> PreviousCount {
+        PreviousCount {
+            session: self.session,
+            round: self.round,
+            date: self.election.election.date.format("%Y-%m-%d").to_string(),
+            closed_at: self.closing_entry().map(|e| e.at.clone()),
+            reason: match &self.count.outcome {
+                Outcome::NoneElected { reason } => Some(reason.code().to_string()),
+                Outcome::Elected { .. } => None,
+            },
+        }
     }
 
     /// The audit row that closed the session, if it is closed.
@@ -313,13 +412,24 @@ fn result_doc(d: &SessionData, station_id: &str) -> ResultDoc {
         Some(entry) => (entry.seq as u64, entry.hash.clone()),
         None => (0, "0".repeat(64)),
     };
-    let sheets: Vec<(i64, String)> = d
+    let sheets: Vec<(i64, String, String)> = d
         .sheets
         .iter()
-        .map(|s| (s.sheet.id, s.sheet.image_sha256.clone()))
+        .map(|s| {
+            (
+                s.sheet.id,
+                s.sheet.image_sha256.clone(),
+                s.sheet.source_kind.code().to_string(),
+            )
+        })
         .collect();
     let images = images_root(&sheets);
-    let status = |k: &str| d.count.by_status.get(k).copied().unwrap_or(0);
+    let mut sources = BTreeMap::new();
+    for s in &d.sheets {
+        *sources
+            .entry(s.sheet.source_kind.code().to_string())
+            .or_insert(0u32) += 1;
+    }
     let outcome = match &d.count.outcome {
         Outcome::Elected { candidate, .. } => OutcomeSummary {
             winner: Some(candidate.clone()),
@@ -336,6 +446,10 @@ fn result_doc(d: &SessionData, station_id: &str) -> ResultDoc {
         session: d.session,
         previous_session: d.previous,
         state: d.state.as_str().to_string(),
+        demo: d.mode == StationMode::Demo,
+        round: d.round,
+        previous_count: d.previous_count.clone(),
+        earlier_rounds: d.earlier_rounds.iter().map(Fingerprint::to_hex).collect(),
         is_final: d.state == SessionState::Closed && closing.is_some(),
         election: ElectionSummary {
             fingerprint: Fingerprint::of(e).to_hex(),
@@ -371,19 +485,22 @@ fn result_doc(d: &SessionData, station_id: &str) -> ResultDoc {
             .map(|(r, n)| (r.code().to_string(), *n))
             .collect(),
         sheets: d.sheets.len() as u32,
-        blank: status("blank"),
-        rejected: status("rejected"),
-        duplicates: status("duplicate"),
-        awaiting_review: d.count.awaiting_review,
-        decided_by_officials: d
-            .sheets
+        sources,
+        set_aside: d
+            .count
+            .set_aside
             .iter()
-            .filter(|s| {
-                s.human_verdict.is_some()
-                    && d.count.sheets.get(&s.sheet.id)
-                        == Some(&crate::station::SheetOutcome::Counted)
-            })
-            .count() as u32,
+            .map(|(k, n)| (k.code().to_string(), *n))
+            .collect(),
+        not_issued: d
+            .count
+            .not_issued
+            .iter()
+            .map(|(k, n)| (k.code().to_string(), *n))
+            .collect(),
+        printed: d.print_runs.iter().map(|r| r.count).sum(),
+        awaiting_review: d.count.awaiting_review,
+        decided_by_officials: d.count.by_officials,
         candidates: e
             .candidates
             .iter()
@@ -550,11 +667,14 @@ pub struct Signed {
     pub qr_text: String,
 }
 
-/// Loads the latest session of `db` and signs its result with the station key
-/// (created beside the database if this station has none yet).
-pub fn sign_session(db: &std::path::Path) -> Result<Signed, ResultError> {
+/// Loads the latest session of `db` (or `session`) and signs its result with
+/// the station key (created beside the database if this station has none yet).
+pub fn sign_session(db: &std::path::Path, session: Option<i64>) -> Result<Signed, ResultError> {
     let store = Store::open(db)?;
-    let data = SessionData::load(&store)?;
+    let data = match session {
+        Some(id) => SessionData::load_session(&store, id)?,
+        None => SessionData::load(&store)?,
+    };
     let key = StationKey::load_or_create(db)?;
     let doc = data.result(&key.public().station_id());
     let qr_text = doc.compact().sign(&key).encode();

@@ -8,6 +8,10 @@ pub(crate) fn sample() -> ResultDoc {
         session: 1,
         previous_session: None,
         state: "closed".into(),
+        demo: false,
+        round: 1,
+        previous_count: None,
+        earlier_rounds: Vec::new(),
         is_final: true,
         election: ElectionSummary {
             fingerprint: "ab".repeat(32),
@@ -33,9 +37,12 @@ pub(crate) fn sample() -> ResultDoc {
             .into_iter()
             .collect(),
         sheets: 301,
-        blank: 1,
-        rejected: 1,
-        duplicates: 1,
+        sources: [("device".to_string(), 301)].into_iter().collect(),
+        set_aside: [("blank".to_string(), 1), ("second_scan".to_string(), 1)]
+            .into_iter()
+            .collect(),
+        not_issued: BTreeMap::new(),
+        printed: 300,
         awaiting_review: 0,
         decided_by_officials: 4,
         candidates: vec![

@@ -21,7 +21,7 @@ impl Station {
         let count = self.count()?;
         if count.awaiting_review > 0 {
             return Err(StationError::State(format!(
-                "{} ballots still wait for the officials' decision (kiemphieu review)",
+                "{} pages still wait for the officials' decision (kiemphieu review): every page must reach its place first",
                 count.awaiting_review
             )));
         }

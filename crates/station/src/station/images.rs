@@ -68,7 +68,15 @@ impl ImageStore {
             return Ok((sha, rel));
         }
         let folder = path.parent().unwrap_or(&self.dir).to_path_buf();
-        fs::create_dir_all(&folder).map_err(io(&folder))?;
+        // The images are the ballots themselves: only the station's user reads them.
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(&folder)
+                .map_err(io(&folder))?;
+        }
         let tmp = folder.join(format!(".{sha}.tmp"));
         let written = File::create(&tmp).and_then(|mut f| {
             f.write_all(bytes)?;
@@ -120,6 +128,9 @@ mod tests {
             (sha.clone(), rel.clone())
         );
         assert_eq!(store.get(&rel, &sha).unwrap(), b"page one");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(store.dir()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "the image store is private");
         std::fs::write(store.dir().join(&rel), b"page 0ne").unwrap();
         assert!(matches!(
             store.get(&rel, &sha),

@@ -4,14 +4,22 @@
 use rayon::prelude::*;
 
 use super::{Event, ImageStore, ImageStoreError, Intake, Station, StationError, status_code};
-use crate::interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Page, Reading, Status, decode_pages};
-use crate::scan::ScannedPage;
+use crate::interpret::{DEFAULT_PIXEL_BUDGET, Interpreter, Page, Reading, decode_pages};
+use crate::scan::{ScannedPage, SourceKind};
+use crate::store::StationMode;
 
 impl Station {
-    /// Stores and records one scanned page; returns the sheets (one per page of a
-    /// multi-page file). Only after this returns is the page acknowledged.
-    pub fn intake(&mut self, page: &ScannedPage, batch: &str) -> Result<Vec<Intake>, StationError> {
+    /// Stores and records one scanned page from a source of `kind`; returns the
+    /// sheets (one per page of a multi-page file). Only after this returns is
+    /// the page acknowledged. A simulated page is refused in a real count.
+    pub fn intake(
+        &mut self,
+        page: &ScannedPage,
+        kind: SourceKind,
+        batch: &str,
+    ) -> Result<Vec<Intake>, StationError> {
         self.require_open()?;
+        self.require_source(kind)?;
         // A multi-page file (TIFF) becomes one sheet a page, each stored as PNG;
         // anything else, readable or not, is stored exactly as received.
         // Only TIFF holds several pages; decoding anything else here would stall the feeder.
@@ -25,7 +33,7 @@ impl Station {
             let (sha, rel) = self.images.put(&page.bytes, page.extension)?;
             let (id, new) = self
                 .store
-                .add_sheet(self.session, batch, &sha, &rel, &page.source)?;
+                .add_sheet(self.session, batch, &sha, &rel, &page.source, kind)?;
             out.push(Intake {
                 sheet: id,
                 new,
@@ -48,7 +56,7 @@ impl Station {
                 let source = format!("{} page {}", page.source, i + 1);
                 let (id, new) = self
                     .store
-                    .add_sheet(self.session, batch, &sha, &rel, &source)?;
+                    .add_sheet(self.session, batch, &sha, &rel, &source, kind)?;
                 out.push(Intake {
                     sheet: id,
                     new,
@@ -102,7 +110,7 @@ impl Station {
     /// Stored images that are missing or no longer match their SHA-256 (a power cut
     /// on a disk that does not keep its promises, or tampering), one line each.
     pub fn damaged_images(&self) -> Result<Vec<String>, StationError> {
-        let sheets = self.store.sheet_states(self.session)?;
+        let sheets = self.store.sheet_records(self.session)?;
         let images = &self.images;
         Ok(sheets
             .par_iter()
@@ -115,42 +123,25 @@ impl Station {
             .collect())
     }
 
+    /// Refuses a simulated source in a real count (rules: no machine-made
+    /// ballot enters a real count; a demo database is made for it).
+    pub fn require_source(&self, kind: SourceKind) -> Result<(), StationError> {
+        if kind == SourceKind::Simulator && self.mode == StationMode::Real {
+            return Err(StationError::Simulated(format!(
+                "{}: a real station database never takes simulated ballots; the simulator runs only in a demo database (`kiemphieu demo`, or `session open --demo` on a new database)",
+                self.store.path().display()
+            )));
+        }
+        Ok(())
+    }
+
     /// Records a reading: appended, with the machine verdict.
     pub(super) fn record(&mut self, sheet: i64, reading: &Reading) -> Result<(), StationError> {
-        let status = status_code(reading.status);
-        let json = serde_json::to_string(reading).unwrap_or_else(|_| "{}".into());
-        let verdict = reading
-            .verdict
-            .as_ref()
-            .and_then(|v| serde_json::to_string(v).ok());
-        // Informational: the authoritative duplicate check is made when counting.
-        let duplicate_of = match &reading.serial {
-            Some(serial) => self
-                .store
-                .earlier_sheet_with_serial(self.session, serial, sheet)?,
-            None => None,
-        };
-        let status = if duplicate_of.is_some()
-            && matches!(
-                reading.status,
-                Status::Valid | Status::Invalid | Status::Review
-            ) {
-            "duplicate"
-        } else {
-            status
-        };
-        self.store.add_reading(
-            sheet,
-            reading.serial.as_deref(),
-            status,
-            &json,
-            verdict.as_deref(),
-            reading.certainty,
-            duplicate_of,
-        )?;
+        self.store.add_reading(sheet, reading)?;
         self.emit(&Event::Interpreted {
             sheet,
-            status: status.to_string(),
+            status: status_code(reading.status).to_string(),
+            code: reading.code.code().to_string(),
             serial: reading.serial.clone(),
         });
         Ok(())
@@ -162,7 +153,7 @@ impl Station {
 fn unreadable(message: &str) -> Reading {
     let mut r: Reading = serde_json::from_value(serde_json::json!({
         "status": "rejected", "vote": null, "struck": [], "kept": [], "doubtful": [],
-        "reasons": ["unreadable"], "serial": null, "scores": {}, "extra_writing": [],
+        "reasons": ["unreadable"], "serial": null, "code": "unreadable", "scores": {}, "extra_writing": [],
         "rotation": 0, "dpi": 0.0, "scale": 1.0, "registration_mm": 0.0, "certainty": 0.0
     }))
     .expect("static reading parses");

@@ -14,6 +14,7 @@ mod count;
 mod images;
 mod intake;
 mod lock;
+mod places;
 mod review;
 mod run;
 mod session;
@@ -26,15 +27,17 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use serde::{Deserialize, Serialize};
 
 pub use complaints::MAX_COMPLAINT_CHARS;
-pub use count::{Count, SheetOutcome, count as count_sheets};
+pub use count::{Count, ballot_allowed, count as count_sheets, machine_place};
 pub use images::{ImageStore, ImageStoreError, sha256_hex};
 pub use lock::WriterLock;
+pub use places::{Destination, NotBallot, NotIssued, Place, reason_words};
 pub use review::review_queue_of;
+pub use session::{Opening, earlier_fingerprints, round_key_path};
 
-use crate::election::{Election, KeyError};
-use crate::interpret::{Interpreter, Status};
+use crate::election::{Election, Fingerprint, KeyError};
+use crate::interpret::Interpreter;
 use crate::scan::ScanError;
-use crate::store::{SessionState, SheetState, Store, StoreError};
+use crate::store::{SessionState, SheetRecord, StationMode, Store, StoreError};
 
 /// The counting board and attendance, entered at set-up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -73,8 +76,10 @@ pub enum Event {
     Interpreted {
         /// Sheet id.
         sheet: i64,
-        /// Status code (valid, invalid, review, …).
+        /// The interpreter's status code (valid, invalid, review, blank, rejected).
         status: String,
+        /// What its code proved (verified, other_election, …).
+        code: String,
         /// Serial, when read.
         serial: Option<String>,
     },
@@ -109,12 +114,18 @@ pub enum StationError {
     /// The scanner.
     #[error("scanner: {0}")]
     Scanner(#[from] ScanError),
+    /// A print-run file.
+    #[error(transparent)]
+    PrintRun(#[from] crate::print_run::PrintRunError),
     /// The ballot layout.
     #[error("ballot layout: {0}")]
     Layout(#[from] crate::ballot::LayoutError),
     /// The operation is not allowed now.
     #[error("{0}")]
     State(String),
+    /// A simulated source offered to a real count (bad input: exit 2 at the CLI).
+    #[error("{0}")]
+    Simulated(String),
 }
 
 /// A page taken in: its sheet, whether it is new, and where its image is.
@@ -148,16 +159,17 @@ pub struct Station {
     store: Store,
     images: ImageStore,
     election: Election,
+    fingerprint: Fingerprint,
+    mode: StationMode,
     interpreter: Arc<Interpreter>,
     session: i64,
     subscribers: Vec<Sender<Event>>,
 }
 
-/// Where the station keeps its copy of the election key: `DB.key`.
+/// Where the station keeps its copy of the first round's ballot key: `DB.key`
+/// (a later round's is [`round_key_path`]).
 pub fn key_path(db: &Path) -> PathBuf {
-    let mut p = db.as_os_str().to_owned();
-    p.push(".key");
-    PathBuf::from(p)
+    round_key_path(db, 1)
 }
 
 /// Where the station keeps its images: `DB.images/`.
@@ -178,6 +190,21 @@ impl Station {
     /// The election counted.
     pub fn election(&self) -> &Election {
         &self.election
+    }
+
+    /// The round counted (the election's).
+    pub fn round(&self) -> u32 {
+        self.election.election.round
+    }
+
+    /// Whether this is a real or a demo station.
+    pub fn mode(&self) -> StationMode {
+        self.mode
+    }
+
+    /// The serials printed for this round: the only issued forms.
+    pub fn printed(&self) -> Result<std::collections::HashSet<String>, StationError> {
+        Ok(self.store.printed_serials(&self.fingerprint, self.round())?)
     }
 
     /// The current session id.
@@ -207,7 +234,12 @@ impl Station {
 
     /// The set-up entered when the session was opened.
     pub fn setup(&self) -> Result<Setup, StationError> {
-        Ok(serde_json::from_value(self.store.session_setup(self.session)?).unwrap_or_default())
+        serde_json::from_value(self.store.session_setup(self.session)?).map_err(|e| {
+            StationError::Store(StoreError::Corrupt {
+                file: self.store.path().to_path_buf(),
+                message: format!("session {} set-up: {e}", self.session),
+            })
+        })
     }
 
     /// A new receiver of events.
@@ -237,15 +269,17 @@ impl Station {
 
     /// Everything counted so far, recomputed from the records.
     pub fn count(&self) -> Result<Count, StationError> {
-        Ok(count::count(
-            &self.election,
-            &self.store.sheet_states(self.session)?,
-        ))
+        Ok(self.count_of(&self.sheets()?)?)
     }
 
-    /// Every sheet with its outcome in the count.
-    pub fn sheets(&self) -> Result<Vec<SheetState>, StationError> {
-        Ok(self.store.sheet_states(self.session)?)
+    /// The count of these sheets of the session (read once by the caller).
+    pub fn count_of(&self, sheets: &[SheetRecord]) -> Result<Count, StationError> {
+        Ok(count::count(&self.election, sheets, &self.printed()?))
+    }
+
+    /// Every sheet of the session with its reading and decision in force.
+    pub fn sheets(&self) -> Result<Vec<SheetRecord>, StationError> {
+        Ok(self.store.sheet_records(self.session)?)
     }
 
     /// Per-batch tallies.
@@ -255,7 +289,8 @@ impl Station {
 }
 
 /// Stable status code of a reading.
-pub fn status_code(status: Status) -> &'static str {
+pub fn status_code(status: crate::interpret::Status) -> &'static str {
+    use crate::interpret::Status;
     match status {
         Status::Valid => "valid",
         Status::Invalid => "invalid",

@@ -29,6 +29,9 @@ impl Station {
         batch: &str,
     ) -> Result<RunSummary, StationError> {
         self.require_open()?;
+        let kind = scanner.source_kind();
+        // Refused before anything is stored.
+        self.require_source(kind)?;
         let _lock = WriterLock::take(self.store.path())?;
         let mut summary = RunSummary {
             interpreted: self.interpret_pending()?,
@@ -45,7 +48,7 @@ impl Station {
             let Ok(msg) = rx.recv() else { break };
             match msg {
                 Msg::Page(page) => {
-                    for got in self.intake(&page, batch)? {
+                    for got in self.intake(&page, kind, batch)? {
                         if !got.new {
                             summary.repeated += 1;
                             continue;

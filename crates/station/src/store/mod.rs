@@ -11,6 +11,7 @@
 mod audit;
 mod complaints;
 mod error;
+pub mod records;
 mod schema;
 mod serials;
 mod sessions;
@@ -27,8 +28,12 @@ pub use audit::{AuditEntry, ChainCheck, check_chain};
 pub use complaints::Complaint;
 pub use error::StoreError;
 pub use schema::SCHEMA_VERSION;
+pub use records::{
+    DEMO_MARK, Decision, DecisionRecord, SheetRecord, SheetRow, StationMode,
+};
+pub use serials::{PrintRun, RunOrigin, serials_hash};
 pub use sessions::{SessionInfo, SessionState};
-pub use sheets::{Reconciliation, SheetRow, SheetState, WITHDRAWN};
+pub use sheets::Reconciliation;
 
 use crate::election::{Election, Fingerprint, parse_election};
 
@@ -133,8 +138,14 @@ impl Store {
                 .map_err(|e| StoreError::sqlite(&path, e))?;
             }
             Some(old) => {
+                // Frozen once ballots of this round were printed; another round
+                // (a re-election) may change the candidates (rules.md §10).
                 let printed: i64 = tx
-                    .query_row("SELECT COUNT(*) FROM printed_serials", [], |r| r.get(0))
+                    .query_row(
+                        "SELECT COUNT(*) FROM printed_serials p JOIN print_runs r ON r.id = p.print_run WHERE r.round = ?1 AND r.fingerprint = ?2",
+                        params![election.election.round, old],
+                        |r| r.get(0),
+                    )
                     .map_err(|e| StoreError::sqlite(&path, e))?;
                 if printed > 0 {
                     return Err(StoreError::ElectionFrozen {
@@ -172,6 +183,69 @@ impl Store {
         }
         tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
         Ok(election)
+    }
+
+    /// Whether this database is a real or a demo station (a database with
+    /// nothing recorded yet is real until made otherwise).
+    pub fn mode(&self) -> Result<StationMode, StoreError> {
+        let code: Option<String> = self
+            .conn
+            .query_row("SELECT mode FROM station WHERE id = 1", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        match code {
+            None => Ok(StationMode::Real),
+            Some(c) => StationMode::from_code(&c).ok_or_else(|| StoreError::Corrupt {
+                file: self.path.clone(),
+                message: format!("station mode `{c}`"),
+            }),
+        }
+    }
+
+    /// Records that this database is real or demo, once and for good; a
+    /// database already made the other way is refused.
+    pub fn set_mode(&mut self, mode: StationMode) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let existing: Option<String> = self
+            .conn
+            .query_row("SELECT mode FROM station WHERE id = 1", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let has_data: bool = self
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sessions) OR EXISTS (SELECT 1 FROM print_runs)",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        match existing.as_deref().and_then(StationMode::from_code) {
+            Some(m) if m == mode => Ok(()),
+            Some(m) => Err(StoreError::State {
+                file: path,
+                message: format!(
+                    "this is a {} station database and stays one; use a new database for a {}",
+                    m.code(),
+                    mode.code()
+                ),
+            }),
+            None if has_data && mode == StationMode::Demo => Err(StoreError::State {
+                file: path,
+                message: "this database already holds a real count or printed ballots; a demo needs a new database".into(),
+            }),
+            None => self.write(|tx| {
+                tx.execute(
+                    "INSERT INTO station (id, mode, created_at) VALUES (1, ?1, ?2)",
+                    params![mode.code(), now()],
+                )?;
+                audit::append_tx(
+                    tx,
+                    "station",
+                    "station.mode",
+                    &serde_json::json!({"mode": mode.code()}),
+                )
+            }),
+        }
     }
 
     /// The election bound to this database, if any.

@@ -133,6 +133,48 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER complaints_no_delete BEFORE DELETE ON complaints
         BEGIN SELECT RAISE(ABORT, 'complaints are append-only'); END;
     ",
+    // 4: real or demo for good, each sheet's source kind, rounds with their own
+    // election and print runs, and typed decisions (made or withdrawn).
+    r#"
+    CREATE TABLE station (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        mode        TEXT NOT NULL CHECK (mode IN ('real', 'demo')),
+        created_at  TEXT NOT NULL
+    );
+    CREATE TRIGGER station_no_update BEFORE UPDATE ON station
+        BEGIN SELECT RAISE(ABORT, 'a station database is real or demo for good'); END;
+    CREATE TRIGGER station_no_delete BEFORE DELETE ON station
+        BEGIN SELECT RAISE(ABORT, 'a station database is real or demo for good'); END;
+    -- A database that already holds an election is a real one.
+    INSERT INTO station (id, mode, created_at)
+        SELECT 1, 'real', bound_at FROM election WHERE id = 1;
+    ALTER TABLE sheets ADD COLUMN source_kind TEXT NOT NULL DEFAULT 'device'
+        CHECK (source_kind IN ('device', 'folder', 'simulator'));
+    UPDATE sheets SET source_kind = CASE
+        WHEN source LIKE 'sim:%' THEN 'simulator'
+        WHEN source LIKE 'folder:%' THEN 'folder'
+        ELSE 'device' END;
+    CREATE TRIGGER sheets_no_update BEFORE UPDATE ON sheets
+        BEGIN SELECT RAISE(ABORT, 'scanned sheets are never changed'); END;
+    ALTER TABLE sessions ADD COLUMN round INTEGER NOT NULL DEFAULT 1 CHECK (round >= 1);
+    ALTER TABLE sessions ADD COLUMN definition TEXT;   -- the election file of this round
+    UPDATE sessions SET definition = (SELECT definition FROM election WHERE id = 1);
+    ALTER TABLE print_runs ADD COLUMN round INTEGER NOT NULL DEFAULT 1 CHECK (round >= 1);
+    ALTER TABLE print_runs ADD COLUMN origin TEXT NOT NULL DEFAULT 'printed'
+        CHECK (origin IN ('printed', 'imported', 'simulated'));
+    ALTER TABLE print_runs ADD COLUMN serials_sha256 TEXT;
+    -- Decisions: 'machine' rows carry the machine verdict, 'decided' rows an
+    -- official's decision (JSON), 'withdrawn' rows undo the one before.
+    DROP TRIGGER decisions_no_update;
+    ALTER TABLE decisions ADD COLUMN action TEXT NOT NULL DEFAULT 'machine'
+        CHECK (action IN ('machine', 'decided', 'withdrawn'));
+    ALTER TABLE decisions ADD COLUMN decision TEXT;
+    UPDATE decisions SET action = 'withdrawn' WHERE human_verdict = '"withdrawn"';
+    UPDATE decisions SET action = 'decided', decision = json_object('ballot', json(human_verdict))
+        WHERE human_verdict IS NOT NULL AND human_verdict <> '"withdrawn"';
+    CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+    "#,
 ];
 
 /// Schema version this program writes.

@@ -1,22 +1,86 @@
-//! Printed ballot serials: how many ballots exist, and which.
+//! Printed ballot serials: how many ballots exist, and which — per round, since
+//! printed means issued (a verified code whose serial was never printed is not
+//! the issued form).
+
+use std::collections::HashSet;
 
 use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::{Store, StoreError, audit, now};
 use crate::ballot::Serial;
 use crate::election::Fingerprint;
 
+/// Where a print run's serials come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunOrigin {
+    /// Printed by `kiemphieu ballots` into this database.
+    Printed,
+    /// Printed elsewhere and imported from its signed print-run file.
+    Imported,
+    /// The simulated feeder's ballots (demo databases only).
+    Simulated,
+}
+
+impl RunOrigin {
+    /// Stable name, as stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            RunOrigin::Printed => "printed",
+            RunOrigin::Imported => "imported",
+            RunOrigin::Simulated => "simulated",
+        }
+    }
+}
+
+/// One print run of a round, as exported in the bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintRun {
+    /// Run id.
+    pub id: i64,
+    /// The round printed for.
+    pub round: u32,
+    /// How many ballots.
+    pub count: u64,
+    /// Reproducible serials (tests, demos).
+    pub seeded: bool,
+    /// Where the serials come from (`printed`, `imported`, `simulated`).
+    pub origin: String,
+    /// SHA-256 of the serials, one per line in order.
+    pub serials_sha256: String,
+    /// The serials, in order.
+    pub serials: Vec<String>,
+}
+
+/// SHA-256 over the serials, one `SERIAL\n` line each, in order.
+pub fn serials_hash(serials: &[String]) -> String {
+    let mut h = Sha256::new();
+    for s in serials {
+        h.update(s.as_bytes());
+        h.update(b"\n");
+    }
+    hex::encode(h.finalize())
+}
+
 impl Store {
-    /// Records a print run and its serials in one transaction; returns the run id.
+    /// Records a print run of `round` and its serials in one transaction; returns
+    /// the run id. The same run recorded again (an imported file read twice) is
+    /// the run already recorded.
     ///
     /// A serial printed before is refused (the run is not recorded), so two
-    /// ballots never share a serial.
+    /// ballots never share a serial, in any round.
     pub fn record_print_run(
         &mut self,
         fingerprint: &Fingerprint,
+        round: u32,
         serials: &[Serial],
         seeded: bool,
+        origin: RunOrigin,
     ) -> Result<i64, StoreError> {
+        let texts: Vec<String> = serials.iter().map(Serial::to_string).collect();
+        let hash = serials_hash(&texts);
         let path = self.path.clone();
         let e = |err| StoreError::sqlite(&path, err);
         let tx = self.conn.transaction().map_err(e)?;
@@ -37,9 +101,20 @@ impl Store {
             }
             Some(_) => {}
         }
+        let again: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM print_runs WHERE fingerprint = ?1 AND round = ?2 AND serials_sha256 = ?3",
+                params![fingerprint.to_hex(), round, hash],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(e)?;
+        if let Some(run) = again {
+            return Ok(run);
+        }
         tx.execute(
-            "INSERT INTO print_runs (fingerprint, count, seeded, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![fingerprint.to_hex(), i64::try_from(serials.len()).unwrap_or(i64::MAX), seeded, now()],
+            "INSERT INTO print_runs (fingerprint, count, seeded, created_at, round, origin, serials_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![fingerprint.to_hex(), i64::try_from(serials.len()).unwrap_or(i64::MAX), seeded, now(), round, origin.code(), hash],
         )
         .map_err(e)?;
         let run = tx.last_insert_rowid();
@@ -47,9 +122,9 @@ impl Store {
             let mut insert = tx
                 .prepare("INSERT INTO printed_serials (serial, print_run) VALUES (?1, ?2)")
                 .map_err(e)?;
-            for serial in serials {
+            for serial in &texts {
                 insert
-                    .execute(params![serial.to_string(), run])
+                    .execute(params![serial, run])
                     .map_err(|err| match err.sqlite_error_code() {
                         Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::State {
                             file: path.clone(),
@@ -63,7 +138,7 @@ impl Store {
             &tx,
             "station",
             "ballots.printed",
-            &serde_json::json!({"run": run, "count": serials.len(), "seeded": seeded}),
+            &serde_json::json!({"run": run, "count": serials.len(), "seeded": seeded, "round": round, "origin": origin.code(), "fingerprint": fingerprint.to_hex(), "serials_sha256": hash}),
         )
         .map_err(e)?;
         tx.commit().map_err(e)?;
@@ -78,6 +153,77 @@ impl Store {
             })
             .map(i64::unsigned_abs)
             .map_err(|e| self.err(e))
+    }
+
+    /// The serials printed for one round of an election: the only codes that are
+    /// the issued form of that round.
+    pub fn printed_serials(
+        &self,
+        fingerprint: &Fingerprint,
+        round: u32,
+    ) -> Result<HashSet<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT p.serial FROM printed_serials p JOIN print_runs r ON r.id = p.print_run
+                 WHERE r.fingerprint = ?1 AND r.round = ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![fingerprint.to_hex(), round], |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<HashSet<_>>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The print runs of one round of an election, with their serials, in order.
+    pub fn print_runs(
+        &self,
+        fingerprint: &Fingerprint,
+        round: u32,
+    ) -> Result<Vec<PrintRun>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, count, seeded, origin, COALESCE(serials_sha256, '') FROM print_runs
+                 WHERE fingerprint = ?1 AND round = ?2 ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        let runs = stmt
+            .query_map(params![fingerprint.to_hex(), round], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, bool>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(runs.len());
+        for (id, count, seeded, origin, hash) in runs {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT serial FROM printed_serials WHERE print_run = ?1 ORDER BY rowid")
+                .map_err(|e| self.err(e))?;
+            let serials = stmt
+                .query_map(params![id], |r| r.get::<_, String>(0))
+                .map_err(|e| self.err(e))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(|e| self.err(e))?;
+            out.push(PrintRun {
+                id,
+                round,
+                count: count.unsigned_abs(),
+                seeded,
+                origin,
+                serials_sha256: if hash.is_empty() { serials_hash(&serials) } else { hash },
+                serials,
+            });
+        }
+        Ok(out)
     }
 
     /// Whether this serial was printed by this station.

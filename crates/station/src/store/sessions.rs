@@ -63,13 +63,20 @@ pub struct SessionInfo {
     pub previous: Option<i64>,
     /// Creation time.
     pub created_at: String,
+    /// The round counted (1: first count; 2: the first re-election, …).
+    pub round: u32,
+    /// Fingerprint of the election counted, 64 hex digits.
+    pub fingerprint: String,
 }
 
 impl Store {
-    /// Creates a counting session for the bound election; `previous` links a re-election.
+    /// Creates a counting session for one round of an election (`definition`:
+    /// its file's text, kept with the session); `previous` links a re-election.
     pub fn create_session(
         &mut self,
         fingerprint: &Fingerprint,
+        round: u32,
+        definition: &str,
         previous: Option<i64>,
     ) -> Result<i64, StoreError> {
         let path = self.path.clone();
@@ -103,8 +110,8 @@ impl Store {
             }
         }
         tx.execute(
-            "INSERT INTO sessions (fingerprint, state, previous, created_at) VALUES (?1, 'setup', ?2, ?3)",
-            params![fingerprint.to_hex(), previous, now()],
+            "INSERT INTO sessions (fingerprint, state, previous, created_at, round, definition) VALUES (?1, 'setup', ?2, ?3, ?4, ?5)",
+            params![fingerprint.to_hex(), previous, now(), round, definition],
         )
         .map_err(e)?;
         let id = tx.last_insert_rowid();
@@ -112,7 +119,7 @@ impl Store {
             &tx,
             "station",
             "session.created",
-            &serde_json::json!({"session": id, "previous": previous}),
+            &serde_json::json!({"session": id, "previous": previous, "round": round, "fingerprint": fingerprint.to_hex()}),
         )
         .map_err(e)?;
         tx.commit().map_err(e)?;
@@ -123,21 +130,37 @@ impl Store {
     pub fn sessions(&self) -> Result<Vec<SessionInfo>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, state, previous, created_at FROM sessions ORDER BY id")
+            .prepare(
+                "SELECT id, state, previous, created_at, round, fingerprint FROM sessions ORDER BY id",
+            )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                    r.get::<_, String>(3)?,
+                    (
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<i64>>(2)?,
+                    ),
+                    (
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, String>(5)?,
+                    ),
                 ))
             })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, state, previous, created_at) = row.map_err(|e| self.err(e))?;
+            let ((id, state, previous), (created_at, round, fingerprint)) =
+                row.map_err(|e| self.err(e))?;
+            let round = u32::try_from(round)
+                .ok()
+                .filter(|r| *r >= 1)
+                .ok_or_else(|| StoreError::Corrupt {
+                    file: self.path.clone(),
+                    message: format!("session {id} has round {round}"),
+                })?;
             let state = SessionState::parse(&state).ok_or_else(|| StoreError::Corrupt {
                 file: self.path.clone(),
                 message: format!("session {id} has unknown state `{state}`"),
@@ -147,6 +170,8 @@ impl Store {
                 state,
                 previous,
                 created_at,
+                round,
+                fingerprint,
             });
         }
         Ok(out)
@@ -204,6 +229,48 @@ impl Store {
         audit::append_tx(&tx, "station", "session.reconciled", &detail).map_err(e)?;
         transition(&tx, &path, session, SessionState::Reconciled, "station")?;
         tx.commit().map_err(e)
+    }
+}
+
+impl Store {
+    /// The election a session counts, from the file kept with it.
+    pub fn session_election(
+        &self,
+        session: i64,
+    ) -> Result<(crate::election::Election, Fingerprint), StoreError> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT COALESCE(definition, (SELECT definition FROM election WHERE id = 1)) FROM sessions WHERE id = ?1",
+                params![session],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?
+            .flatten();
+        let text = text.ok_or_else(|| StoreError::Corrupt {
+            file: self.path.clone(),
+            message: format!("session {session} has no election"),
+        })?;
+        let label = std::path::PathBuf::from(format!("{}#session-{session}", self.path.display()));
+        let election =
+            crate::election::parse_election(&text, &label).map_err(|e| StoreError::Corrupt {
+                file: self.path.clone(),
+                message: e.to_string(),
+            })?;
+        let fp = Fingerprint::of(&election);
+        Ok((election, fp))
+    }
+
+    /// The session's election file text, as kept with it.
+    pub fn session_definition(&self, session: i64) -> Result<String, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT COALESCE(definition, (SELECT definition FROM election WHERE id = 1)) FROM sessions WHERE id = ?1",
+                params![session],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
     }
 }
 

@@ -87,7 +87,11 @@ fn election_is_frozen_once_ballots_are_printed() {
     bind(&mut store, &source);
 
     store
-        .record_print_run(&fp, &[Serial(1), Serial(2)], true)
+        .record_print_run(&fp, 1, &[Serial(1), Serial(2)], true, RunOrigin::Printed)
+        .unwrap();
+    // The same run recorded again (an imported file read twice) is the same run.
+    store
+        .record_print_run(&fp, 1, &[Serial(1), Serial(2)], true, RunOrigin::Imported)
         .unwrap();
     assert_eq!(store.printed_count().unwrap(), 2);
     assert!(store.is_printed(Serial(2)).unwrap());
@@ -101,10 +105,15 @@ fn election_is_frozen_once_ballots_are_printed() {
 
     // A serial is never printed twice; the failed run leaves nothing behind.
     let err = store
-        .record_print_run(&fp, &[Serial(3), Serial(1)], true)
+        .record_print_run(&fp, 1, &[Serial(3), Serial(1)], true, RunOrigin::Printed)
         .unwrap_err();
     assert!(err.to_string().contains("0000000000000001"), "{err}");
     assert_eq!(store.printed_count().unwrap(), 2);
+    assert_eq!(store.printed_serials(&fp, 1).unwrap().len(), 2);
+    assert!(store.printed_serials(&fp, 2).unwrap().is_empty(), "per round");
+    let runs = store.print_runs(&fp, 1).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].serials, ["0000000000000001", "0000000000000002"]);
 }
 
 #[test]
@@ -171,8 +180,8 @@ fn re_election_session_links_to_the_closed_first_count() {
     let (election, source) = example();
     bind(&mut store, &source);
     let fp = Fingerprint::of(&election);
-    let first = store.create_session(&fp, None).unwrap();
-    let err = store.create_session(&fp, Some(first)).unwrap_err();
+    let first = store.create_session(&fp, 1, &source, None).unwrap();
+    let err = store.create_session(&fp, 2, &source, Some(first)).unwrap_err();
     assert!(err.to_string().contains("closed"), "{err}");
     store
         .set_session_state(first, SessionState::Closed, "station")
@@ -181,13 +190,15 @@ fn re_election_session_links_to_the_closed_first_count() {
         .set_session_state(first, SessionState::Counting, "station")
         .unwrap_err();
     assert!(err.to_string().contains("closed"), "{err}");
-    let second = store.create_session(&fp, Some(first)).unwrap();
+    let second = store.create_session(&fp, 2, &source, Some(first)).unwrap();
     let sessions = store.sessions().unwrap();
     assert_eq!(sessions.len(), 2);
     assert_eq!(sessions[0].state, SessionState::Closed);
     assert_eq!(sessions[1].id, second);
     assert_eq!(sessions[1].previous, Some(first));
     assert_eq!(sessions[1].state, SessionState::Setup);
+    assert_eq!((sessions[0].round, sessions[1].round), (1, 2));
+    assert_eq!(store.session_election(second).unwrap().0, election);
 }
 
 #[test]
@@ -216,7 +227,7 @@ fn complaints_are_kept_in_order_append_only_and_in_the_audit_log() {
     let (election, source) = example();
     bind(&mut store, &source);
     let s = store
-        .create_session(&Fingerprint::of(&election), None)
+        .create_session(&Fingerprint::of(&election), 1, &source, None)
         .unwrap();
     assert!(store.complaints(s).unwrap().is_empty());
     let first = store
@@ -254,4 +265,77 @@ fn complaints_are_kept_in_order_append_only_and_in_the_audit_log() {
         assert!(err.to_string().contains("append-only"), "{err}");
     }
     assert_eq!(store.complaints(s).unwrap().len(), 2);
+}
+
+#[test]
+fn a_database_is_real_or_demo_for_good() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+    assert_eq!(store.mode().unwrap(), StationMode::Real, "real until made otherwise");
+    store.set_mode(StationMode::Demo).unwrap();
+    store.set_mode(StationMode::Demo).unwrap();
+    assert_eq!(store.mode().unwrap(), StationMode::Demo);
+    let err = store.set_mode(StationMode::Real).unwrap_err().to_string();
+    assert!(err.contains("demo station database"), "{err}");
+    let err = store
+        .connection()
+        .execute("UPDATE station SET mode = 'real'", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("for good"));
+    // A database with a real count in it never becomes a demo.
+    let mut real = Store::open(&dir.path().join("r.db")).unwrap();
+    let (election, source) = example();
+    bind(&mut real, &source);
+    real.record_print_run(&Fingerprint::of(&election), 1, &[Serial(7)], false, RunOrigin::Printed)
+        .unwrap();
+    assert!(real.set_mode(StationMode::Demo).is_err());
+}
+
+#[test]
+fn a_row_that_does_not_decode_names_the_sheet_and_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut store = Store::open(&path).unwrap();
+    let (election, source) = example();
+    bind(&mut store, &source);
+    let s = store
+        .create_session(&Fingerprint::of(&election), 1, &source, None)
+        .unwrap();
+    let (sheet, _) = store
+        .add_sheet(s, "1", &"a".repeat(64), "aa/x.png", "folder:x.png", crate::scan::SourceKind::Folder)
+        .unwrap();
+    let reading: crate::interpret::Reading = serde_json::from_value(serde_json::json!({
+        "status": "review", "vote": null, "struck": [], "kept": [], "doubtful": [],
+        "reasons": ["scale"], "serial": "00000000000000AA", "code": "verified", "round": 1,
+        "scores": {}, "extra_writing": [], "rotation": 0, "dpi": 300.0, "scale": 1.2,
+        "registration_mm": 0.0, "certainty": 0.0
+    }))
+    .unwrap();
+    store.add_reading(sheet, &reading).unwrap();
+    let verdict = crate::rules::Verdict::Valid {
+        vote: crate::rules::Vote::For("c1".into()),
+    };
+    store
+        .add_decisions(&[(sheet, Decision::Ballot(verdict.clone()))], "read by hand", "Lê Văn Ba")
+        .unwrap();
+    let records = store.sheet_records(s).unwrap();
+    assert_eq!(records[0].reading.as_ref(), Some(&reading));
+    assert_eq!(records[0].decision.as_ref().unwrap().decision, Decision::Ballot(verdict));
+    // Undo is a typed row, not a magic string.
+    store.withdraw_decision(sheet, "Lê Văn Ba").unwrap();
+    assert!(store.sheet_records(s).unwrap()[0].decision.is_none());
+    assert!(store.last_decision(s).unwrap().is_none());
+    store
+        .add_decisions(&[(sheet, Decision::NotABallot)], "", "Lê Văn Ba")
+        .unwrap();
+    // Someone edits the decision row behind the station's back.
+    store
+        .connection()
+        .execute_batch(
+            "DROP TRIGGER decisions_no_update; UPDATE decisions SET decision = '{\"ballot\": {\"valid\": 3}}' WHERE action = 'decided';",
+        )
+        .unwrap();
+    let err = store.sheet_records(s).unwrap_err().to_string();
+    assert!(err.contains("s.db") && err.contains(&format!("sheet {sheet}")), "{err}");
+    assert!(err.contains("decision"), "{err}");
 }

@@ -180,6 +180,18 @@ fn texts_follow_the_election() {
     }
     let joined = texts.join(" ");
     assert!(joined.contains("Giữ lại tên người mình chọn,"));
+    assert!(!joined.contains("Bầu lại"), "a first count says nothing of rounds");
+    // A re-election prints its number beside the term, on every paper size.
+    for paper in [Paper::A4, Paper::A5, Paper::A6] {
+        let mut e = election(paper, Marking::Strike, 3, "Trưởng khu phố");
+        e.election.round = 2;
+        let l = BallotLayout::for_election(&e).unwrap();
+        let joined: Vec<&str> = l.text_runs().map(|t| t.text.as_str()).collect();
+        assert!(
+            joined.join(" ").contains("Bầu lại lần 1"),
+            "{paper:?}: {joined:?}"
+        );
+    }
     let one = BallotLayout::for_election(&election(Paper::A5, Marking::Strike, 1, "Trưởng thôn"))
         .unwrap();
     let joined: Vec<&str> = one.text_runs().map(|t| t.text.as_str()).collect();

@@ -83,7 +83,13 @@ struct TitleBlock {
 impl TitleBlock {
     fn of(info: &ElectionInfo, n: usize, spec: &Spec) -> TitleBlock {
         let title = nfc(&format!("PHIẾU BẦU {}", info.office.to_uppercase()));
-        let term = nfc(&format!("Nhiệm kỳ {}", info.term));
+        // A re-election says so on the ballot (rules.md §10): a ballot of another
+        // round is told apart by eye as well as by its code.
+        let term = match info.round.checked_sub(1).filter(|n| *n > 0) {
+            Some(n) => nfc(&format!("Nhiệm kỳ {} — Bầu lại lần {n}", info.term)),
+            None => nfc(&format!("Nhiệm kỳ {}", info.term)),
+        };
+        let term_wrap = if info.round > 1 { Wrap::Words } else { Wrap::None };
         let unit = nfc(&format!("{}, {}", info.unit, info.commune));
         let instruction = match (info.marking, n) {
             (Marking::ApproveBoxes, _) => INSTRUCTION_BOXES,
@@ -102,7 +108,7 @@ impl TitleBlock {
         let (bold, regular) = (FontStyle::Bold, FontStyle::Regular);
         TitleBlock {
             title: para(&title, bold, spec.title, Wrap::None, 1, ItemRole::Title),
-            term: para(&term, regular, spec.info, Wrap::None, 1, ItemRole::Info),
+            term: para(&term, regular, spec.info, term_wrap, 2, ItemRole::Info),
             unit: para(&unit, regular, spec.info, Wrap::Comma, 2, ItemRole::Info),
             instr_mid: para(
                 instruction,

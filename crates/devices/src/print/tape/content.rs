@@ -76,6 +76,8 @@ pub struct TapeFacts {
     pub final_count: bool,
     /// Complaints received at the count (the biên bản lists each one).
     pub complaints: usize,
+    /// A demo count: the tape says it has no legal value.
+    pub demo: bool,
 }
 
 impl TapeFacts {
@@ -91,6 +93,7 @@ impl TapeFacts {
             reconciliation: station.store().reconciliation(session)?,
             session,
             complaints: station.complaints()?.len(),
+            demo: station.mode() == crate::store::StationMode::Demo,
             final_count: matches!(
                 station.state()?,
                 SessionState::Confirmed | SessionState::Closed
@@ -148,6 +151,9 @@ impl TapeContent {
 /// The heading: draft mark, unit, title, office and date.
 fn header(f: &TapeFacts, l: &mut Vec<TapeLine>) {
     let e = &f.election.election;
+    if f.demo {
+        l.push(text(crate::store::DEMO_MARK, true, Align::Center));
+    }
     if !f.final_count {
         l.push(text(DRAFT_VI, true, Align::Center));
     }

@@ -43,6 +43,7 @@ fn facts(votes: &[u32], h: u32, final_count: bool) -> TapeFacts {
         tally,
         outcome,
         complaints: 0,
+        demo: false,
         session: 1,
         final_count,
     }

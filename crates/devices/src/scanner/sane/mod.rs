@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::scanner::{
     DeviceInfo, PaperSource, ScanColour, ScanError, ScanSettings, ScanStatus, ScannedPage, Scanner,
+    SourceKind,
 };
 
 use batch::Feeder;
@@ -160,6 +161,10 @@ impl SaneScanner {
 }
 
 impl Scanner for SaneScanner {
+    fn source_kind(&self) -> SourceKind {
+        SourceKind::Device
+    }
+
     fn describe(&self) -> String {
         let source = match (self.settings.source, self.settings.duplex) {
             (PaperSource::Flatbed, _) => "flatbed",

@@ -8,6 +8,7 @@ use super::{BODY, TABLE, num, pct};
 use crate::election::ElectionInfo;
 use crate::result::ResultDoc;
 use crate::rules::InvalidReason;
+use crate::station::{NotBallot, NotIssued};
 
 /// One row of the counting table: number, label, count, share.
 fn count_row(stt: &str, label: String, n: String, p: String) -> Vec<Cell> {
@@ -111,17 +112,49 @@ pub(super) fn counts_table(doc: &ResultDoc, e: &ElectionInfo, household: bool) -
     }
 }
 
-/// The small print under the table: sheets scanned but not counted, and decisions.
+/// The small print under the table: the pages set aside by kind (scanned, not
+/// counted), the papers counted invalid as not the issued form by kind, and how
+/// many the officials decided.
 pub(super) fn scan_note(doc: &ResultDoc) -> Block {
-    styled(
+    let kinds = |map: &std::collections::BTreeMap<String, u32>, labels: &[(&str, &str)]| {
+        labels
+            .iter()
+            .filter_map(|(code, label)| {
+                map.get(*code)
+                    .filter(|n| **n > 0)
+                    .map(|n| format!("{n} {label}"))
+            })
+            .collect::<Vec<_>>()
+    };
+    let set_aside: Vec<(&str, &str)> = NotBallot::ALL
+        .iter()
+        .map(|k| (k.code(), k.label_vi()))
+        .collect();
+    let aside = kinds(&doc.set_aside, &set_aside);
+    let mut text = if aside.is_empty() {
+        "Tờ quét được để riêng, không tính vào số phiếu thu vào: không có.".to_string()
+    } else {
         format!(
-            "Tờ quét không tính: {} trang trắng, {} tờ không phải phiếu của cuộc bầu cử này, {} phiếu trùng số sê-ri. Tổ bầu cử đã quyết định {} phiếu.",
-            doc.blank, doc.rejected, doc.duplicates, doc.decided_by_officials
-        ),
-        Weight::Regular,
-        8.0,
-        Align::Left,
-    )
+            "Tờ quét được để riêng, không tính vào số phiếu thu vào: {}.",
+            aside.join(", ")
+        )
+    };
+    let not_issued: Vec<(&str, &str)> = NotIssued::ALL
+        .iter()
+        .map(|k| (k.code(), k.label_vi()))
+        .collect();
+    let foreign = kinds(&doc.not_issued, &not_issued);
+    if !foreign.is_empty() {
+        text.push_str(&format!(
+            " Phiếu không hợp lệ vì không theo mẫu do Tổ bầu cử phát ra gồm: {}.",
+            foreign.join(", ")
+        ));
+    }
+    text.push_str(&format!(
+        " Tổ bầu cử đã quyết định {} tờ.",
+        doc.decided_by_officials
+    ));
+    styled(text, Weight::Regular, 8.0, Align::Left)
 }
 
 /// The votes per candidate; a single candidate has an agree and a disagree row.

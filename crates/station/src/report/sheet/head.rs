@@ -111,15 +111,18 @@ pub(super) fn opening(doc: &ResultDoc, e: &ElectionInfo, office_unit: &str) -> V
         .map(|w| format!("Ông/Bà {w}"))
         .collect::<Vec<_>>()
         .join("; ");
-    vec![
-        para(
-            format!(
-                "Hồi {}, tại {place}, Tổ bầu cử tiến hành kiểm phiếu bầu {office_unit}, nhiệm kỳ {}.",
-                when_vi(&doc.opened_at),
-                e.term
-            ),
-            BODY,
+    let mut out = vec![para(
+        format!(
+            "Hồi {}, tại {place}, Tổ bầu cử tiến hành kiểm phiếu bầu {office_unit}, nhiệm kỳ {}.",
+            when_vi(&doc.opened_at),
+            e.term
         ),
+        BODY,
+    )];
+    if let Some(p) = re_election(doc) {
+        out.push(para(p, BODY));
+    }
+    out.extend([
         para(board, BODY),
         para(
             format!(
@@ -128,5 +131,37 @@ pub(super) fn opening(doc: &ResultDoc, e: &ElectionInfo, office_unit: &str) -> V
             ),
             BODY,
         ),
-    ]
+    ]);
+    out
+}
+
+/// A re-election says so and cites the count it follows (rules.md §10).
+fn re_election(doc: &ResultDoc) -> Option<String> {
+    let n = doc.round.checked_sub(1).filter(|n| *n > 0)?;
+    let mut text = format!("Đây là cuộc bầu lại lần {n}");
+    if let Some(p) = &doc.previous_count {
+        let date = chrono::NaiveDate::parse_from_str(&p.date, "%Y-%m-%d")
+            .map_or_else(|_| p.date.clone(), crate::rules::date_vi);
+        let reason = p
+            .reason
+            .as_deref()
+            .and_then(|code| {
+                [
+                    crate::rules::NoWinnerReason::BelowThreshold,
+                    crate::rules::NoWinnerReason::Tie,
+                    crate::rules::NoWinnerReason::NoValidVotes,
+                ]
+                .into_iter()
+                .find(|r| r.code() == code)
+            })
+            .map_or(String::new(), |r| format!(" ({})", r.label_vi()));
+        // Writing to a String cannot fail.
+        let _ = write!(
+            text,
+            ", sau cuộc bầu ngày {date} (phiên kiểm phiếu {}) không có người trúng cử{reason}",
+            p.session
+        );
+    }
+    text.push('.');
+    Some(text)
 }

@@ -37,6 +37,8 @@ pub struct MachinePart {
     pub signature: String,
     /// The signed compact result (QR content).
     pub qr_text: String,
+    /// A demo count: the machine part says it has no legal value too.
+    pub demo: bool,
 }
 
 /// Vietnam time (UTC+7) of a stored RFC 3339 time.
@@ -91,7 +93,17 @@ pub fn blocks(doc: &ResultDoc, election: &Election) -> Vec<Block> {
     let e = &election.election;
     let household = e.mode == Mode::Household;
     let office_unit = office_of_unit(&e.office, &e.unit);
-    let mut out = vec![head::header(e), Block::Space(2.5)];
+    let mut out = Vec::new();
+    if doc.demo {
+        out.push(styled(
+            crate::store::DEMO_MARK,
+            Weight::Bold,
+            12.0,
+            Align::Center,
+        ));
+        out.push(Block::Space(1.5));
+    }
+    out.extend([head::header(e), Block::Space(2.5)]);
     out.extend(head::title(e, &office_unit, household));
     out.push(Block::Space(2.5));
     out.extend(head::opening(doc, e, &office_unit));
@@ -112,7 +124,16 @@ pub fn blocks(doc: &ResultDoc, election: &Election) -> Vec<Block> {
 pub fn machine_blocks(m: &MachinePart) -> Vec<Block> {
     let small = |t: String| styled(t, Weight::Regular, 7.0, Align::Left);
     let (sig1, sig2) = m.signature.split_at(m.signature.len().min(64));
-    let lines = vec![
+    let mut lines = Vec::new();
+    if m.demo {
+        lines.push(styled(
+            crate::store::DEMO_MARK,
+            Weight::Bold,
+            8.0,
+            Align::Left,
+        ));
+    }
+    lines.extend([
         styled(
             "Phần dành cho máy đọc (kiemphieu verify)",
             Weight::Bold,
@@ -127,7 +148,7 @@ pub fn machine_blocks(m: &MachinePart) -> Vec<Block> {
         small(format!("Khóa công khai: {}", m.public_key)),
         small(format!("Chữ ký: {sig1}")),
         small(sig2.to_string()),
-    ];
+    ]);
     vec![
         Block::Rule(1000.0),
         Block::Space(1.0),
