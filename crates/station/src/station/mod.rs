@@ -11,6 +11,7 @@
 mod close;
 mod complaints;
 mod count;
+mod hand_check;
 mod images;
 mod intake;
 mod lock;
@@ -123,6 +124,9 @@ pub enum StationError {
     /// The operation is not allowed now.
     #[error("{0}")]
     State(String),
+    /// The hand check.
+    #[error("hand check: {0}")]
+    HandCheck(#[from] crate::hand_check::HandCheckError),
     /// A simulated source offered to a real count (bad input: exit 2 at the CLI).
     #[error("{0}")]
     Simulated(String),
