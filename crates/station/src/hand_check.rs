@@ -72,13 +72,15 @@ pub struct Step {
     pub reading: Option<SheetReading>,
 }
 
-/// The hand check in the signed result and on the biên bản.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The hand check in the signed result and on the biên bản. Percentages are
+/// written as printed (Vietnamese decimal comma, risk rounded up), so the
+/// signed document holds no floating-point number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandCheckSummary {
     /// The witnesses' seed.
     pub seed: String,
-    /// The risk limit α.
-    pub risk_limit: f64,
+    /// The risk limit α, in per cent.
+    pub risk_limit_percent: String,
     /// Pages drawn.
     pub drawn: u32,
     /// Papers read.
@@ -89,8 +91,9 @@ pub struct HandCheckSummary {
     pub overstatements: u32,
     /// Differences against the reported outcome.
     pub understatements: u32,
-    /// The measured risk (an upper bound on the chance a wrong outcome got this far).
-    pub risk: f64,
+    /// The measured risk in per cent, rounded up (an upper bound on the chance
+    /// that a wrong outcome would have passed this far).
+    pub risk_percent: String,
     /// What the check says.
     pub plan: AuditPlan,
     /// Batches to count by hand, when that is the recommendation.
@@ -194,7 +197,10 @@ pub fn replay(
     pages: &[AuditPage],
 ) -> Result<Option<Audit>, HandCheckError> {
     let mut audit: Option<Audit> = None;
-    for e in log.iter().filter(|e| [STARTED, DRAWN, READ].contains(&e.action.as_str())) {
+    for e in log
+        .iter()
+        .filter(|e| [STARTED, DRAWN, READ].contains(&e.action.as_str()))
+    {
         let bad = |message: String| HandCheckError::Log {
             seq: e.seq,
             message,
@@ -253,13 +259,13 @@ pub fn summary(audit: &Audit) -> HandCheckSummary {
     let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
     HandCheckSummary {
         seed: r.seed.clone(),
-        risk_limit: r.risk_limit,
+        risk_limit_percent: crate::audit::percent(r.risk_limit),
         drawn: n(r.draws.len()),
         read: n(r.draws.iter().filter(|d| d.paper.is_some()).count()),
         differences: n(m.findings.iter().filter(|f| f.differs).count()),
         overstatements: n(m.overstatements()),
         understatements: n(m.understatements()),
-        risk: m.risk,
+        risk_percent: crate::audit::percent(m.risk),
         batches_to_count: if matches!(m.plan, AuditPlan::FullHandCount { .. }) {
             audit.batches_to_count()
         } else {
@@ -269,3 +275,44 @@ pub fn summary(audit: &Audit) -> HandCheckSummary {
         plan: m.plan,
     }
 }
+
+/// `verify`'s check: the hand check replayed from the covered log rows over
+/// the re-counted pages must be the one the signed result states. Returns the
+/// problems, one sentence each.
+pub fn check_signed(
+    signed: Option<&HandCheckSummary>,
+    covered: &[AuditEntry],
+    session: i64,
+    sheets: &[SheetRecord],
+    count: &Count,
+) -> Vec<String> {
+    let logged = covered.iter().any(|e| {
+        e.action == STARTED
+            && serde_json::from_str::<Step>(&e.detail).is_ok_and(|s| s.session == session)
+    });
+    let replayed = if logged {
+        match pages_of(sheets, count).and_then(|pages| replay(covered, session, &pages)) {
+            Ok(a) => a.map(|a| summary(&a)),
+            Err(e) => return vec![format!("audit.jsonl: the hand check does not replay: {e}")],
+        }
+    } else {
+        None
+    };
+    if replayed.as_ref() == signed {
+        Vec::new()
+    } else {
+        vec![format!(
+            "result.json: the hand check is {} but the draw from its seed and the recorded readings give {}",
+            describe(signed),
+            describe(replayed.as_ref())
+        )]
+    }
+}
+
+fn describe(s: Option<&HandCheckSummary>) -> String {
+    s.map_or_else(|| "absent".to_string(), |s| format!("“{}”", s.line))
+}
+
+#[cfg(test)]
+#[path = "hand_check_tests.rs"]
+mod tests;

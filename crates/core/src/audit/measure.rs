@@ -103,7 +103,7 @@ pub struct AssertionRisk {
 }
 
 /// What the audit says to do next.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "plan", rename_all = "snake_case")]
 pub enum AuditPlan {
     /// The reported outcome is confirmed at the risk limit.

@@ -208,7 +208,9 @@ impl Station {
 
     /// The serials printed for this round: the only issued forms.
     pub fn printed(&self) -> Result<std::collections::HashSet<String>, StationError> {
-        Ok(self.store.printed_serials(&self.fingerprint, self.round())?)
+        Ok(self
+            .store
+            .printed_serials(&self.fingerprint, self.round())?)
     }
 
     /// The current session id.
