@@ -239,7 +239,7 @@ pub fn replay(
                 };
                 a.enter(
                     draw,
-                    HandReading {
+                    &HandReading {
                         reading,
                         official: e.actor.clone(),
                         at: e.at.clone(),

@@ -57,7 +57,7 @@ fn logged(session: i64) -> (Vec<AuditEntry>, Audit) {
         audit
             .enter(
                 d.draw,
-                HandReading {
+                &HandReading {
                     reading,
                     official: "Nguyễn Thị Hoa".into(),
                     at: "2026-12-03T09:00:00Z".into(),

@@ -199,7 +199,7 @@ impl Audit {
 
     /// Records the officials' reading of a draw's paper; the same paper drawn
     /// again later is the same reading.
-    pub fn enter(&mut self, draw: u32, paper: HandReading) -> Result<(), AuditError> {
+    pub fn enter(&mut self, draw: u32, paper: &HandReading) -> Result<(), AuditError> {
         let d = self
             .record
             .draws

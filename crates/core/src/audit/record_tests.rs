@@ -49,7 +49,7 @@ fn read_all(audit: &mut Audit, truth: &dyn Fn(&AuditPage) -> SheetReading, pages
         let (k, sheet) = (d.draw, d.sheet);
         let page = pages.iter().find(|p| p.sheet == sheet).cloned();
         let reading = page.map_or(SheetReading::NotFound, |p| truth(&p));
-        audit.enter(k, hand(reading)).unwrap();
+        audit.enter(k, &hand(reading)).unwrap();
     }
 }
 
@@ -73,14 +73,14 @@ fn the_machine_reading_is_hidden_until_the_paper_is_read() {
     let mut a = Audit::start(SEED, DEFAULT_RISK_LIMIT, contest, pages).unwrap();
     let first = a.next_unread().unwrap().draw;
     assert_eq!(a.machine_reading(first), None);
-    a.enter(first, hand(SheetReading::Invalid)).unwrap();
+    a.enter(first, &hand(SheetReading::Invalid)).unwrap();
     assert!(a.machine_reading(first).is_some());
     assert_eq!(
-        a.enter(first, hand(SheetReading::Invalid)),
+        a.enter(first, &hand(SheetReading::Invalid)),
         Err(AuditError::AlreadyRead(first))
     );
     assert_eq!(
-        a.enter(9999, hand(SheetReading::Invalid)),
+        a.enter(9999, &hand(SheetReading::Invalid)),
         Err(AuditError::NoSuchDraw(9999))
     );
 }

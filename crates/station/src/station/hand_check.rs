@@ -61,7 +61,7 @@ impl Station {
         audit
             .enter(
                 draw,
-                crate::audit::HandReading {
+                &crate::audit::HandReading {
                     reading: reading.clone(),
                     official: by.clone(),
                     at: String::new(),
