@@ -41,7 +41,7 @@ impl Station {
             ));
         }
         let count = self.count()?;
-        let pages = pages_of(&self.sheets()?, &count).map_err(HandCheckError::from)?;
+        let pages = pages_of(&self.sheets()?, &count)?;
         let contest = contest_of(&self.election, &count);
         let audit = Audit::start(seed, risk_limit, contest, pages).map_err(HandCheckError::from)?;
         self.log_step(&by, STARTED, &started_step(self.session, &audit))?;

@@ -15,10 +15,9 @@ pub(super) fn hand_check_note(doc: &ResultDoc) -> Block {
                 h.line, h.risk_limit_percent, h.seed
             );
             if !h.batches_to_count.is_empty() {
-                t.push_str(&format!(
-                    " Đề nghị kiểm lại bằng tay: {}.",
-                    h.batches_to_count.join(", ")
-                ));
+                t.push_str(" Đề nghị kiểm lại bằng tay: ");
+                t.push_str(&h.batches_to_count.join(", "));
+                t.push('.');
             }
             t
         }
