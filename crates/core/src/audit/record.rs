@@ -162,13 +162,13 @@ impl Audit {
         let positions = draw(&seed, actual, 0, done)?;
         for (d, (&position, k)) in record.draws.iter().zip(positions.iter().zip(1u32..)) {
             let page = &pages[index(position)];
-            let expected = place_name(position, page.sheet, &page.batch, page.place);
-            let recorded = place_name(d.position, d.sheet, &d.batch, d.place);
+            let expected = (position, page.sheet, page.batch.as_str(), page.place);
+            let recorded = (d.position, d.sheet, d.batch.as_str(), d.place);
             if d.draw != k || recorded != expected {
                 return Err(AuditError::Altered {
                     draw: k,
-                    recorded,
-                    expected,
+                    recorded: place_name(recorded),
+                    expected: place_name(expected),
                 });
             }
         }
@@ -334,6 +334,7 @@ fn index(position: u32) -> usize {
     usize::try_from(position).unwrap_or(1).saturating_sub(1)
 }
 
-fn place_name(position: u32, sheet: i64, batch: &str, place: u32) -> String {
+/// A drawn page in words, for the error that names an altered draw.
+fn place_name((position, sheet, batch, place): (u32, i64, &str, u32)) -> String {
     format!("page {position} (sheet {sheet}, {batch} #{place})")
 }
