@@ -76,8 +76,7 @@ fn bench(c: &mut Criterion) {
                     setup: setup.clone(),
                     ..Default::default()
                 };
-                let mut station =
-                    Station::create(&db, &election_file, &opening).expect("session");
+                let mut station = Station::create(&db, &election_file, &opening).expect("session");
                 let scanner = open_source(&format!("folder:{}", scans.display()), &settings, None)
                     .expect("folder");
                 station.run(scanner, "1").expect("run");

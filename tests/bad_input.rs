@@ -334,7 +334,15 @@ fn open_session(d: &Path, db: &str) -> Output {
 
 /// A demo session: the simulated scanner runs only in a demo database.
 fn open_demo(d: &Path, db: &str) -> Output {
-    let mut args = vec!["session", "open", "--db", db, "--election", "e.toml", "--demo"];
+    let mut args = vec![
+        "session",
+        "open",
+        "--db",
+        db,
+        "--election",
+        "e.toml",
+        "--demo",
+    ];
     args.extend(common::BOARD);
     args.extend(["--attendance", "300"]);
     kp(d, &args)
@@ -356,7 +364,10 @@ fn folder_session_accounts_for_every_page_fed() {
     std::fs::write(d.join("scans/15-scan.pdf"), b"%PDF-1.7\n%%EOF\n").unwrap();
     ok(&open_session(d, "st.db"));
     // The genuine ballots of the campaign were printed for this count.
-    let original = pages.with(|g| g.sample(23, &GeneratorMix::clear_only().with_dpi(150)).serial);
+    let original = pages.with(|g| {
+        g.sample(23, &GeneratorMix::clear_only().with_dpi(150))
+            .serial
+    });
     let printed: Vec<Serial> = [0x1111, 0x2222, 0x3333, 0x4444, 0x5555]
         .into_iter()
         .map(Serial)
@@ -644,7 +655,13 @@ fn full_disk_stops_the_scan_with_the_reason_and_loses_nothing() {
     ok(&o);
     assert_eq!(check_nothing_damaged(&d.join("vol/st.db")), 12);
     let station = Station::open(&d.join("vol/st.db")).unwrap();
-    assert!(station.sheets().unwrap().iter().all(|s| s.reading.is_some()));
+    assert!(
+        station
+            .sheets()
+            .unwrap()
+            .iter()
+            .all(|s| s.reading.is_some())
+    );
     drop(station);
     drop(vol);
 }

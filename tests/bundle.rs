@@ -22,7 +22,15 @@ fn closed_session(d: &Path, name: &str, unit: &str, sheets: u32, seed: u32) -> P
     let election = format!("{name}.toml");
     let db = format!("{name}.db");
     std::fs::write(d.join(&election), toml).unwrap();
-    let mut args = vec!["session", "open", "--db", &db, "--election", &election, "--demo"];
+    let mut args = vec![
+        "session",
+        "open",
+        "--db",
+        &db,
+        "--election",
+        &election,
+        "--demo",
+    ];
     args.extend(BOARD);
     args.extend(["--attendance", "300"]);
     ok(&kp(d, &args));

@@ -53,7 +53,12 @@ fn the_box(d: &Path, m: &Maker) -> (Vec<Page>, Vec<u64>) {
     let mut img = rgb(&page);
     for r in [fid[0], fid[2]] {
         let r = r.grow(3.0);
-        paint(&mut img, m.px(&page, r.x, r.y), m.px(&page, r.right(), r.bottom()), [252, 252, 250]);
+        paint(
+            &mut img,
+            m.px(&page, r.x, r.y),
+            m.px(&page, r.right(), r.bottom()),
+            [252, 252, 250],
+        );
     }
     pages.push(Page {
         name: "torn-corner",
@@ -197,7 +202,11 @@ fn pdf_text(pdf: &Path) -> String {
 fn every_page_lands_where_rules_6_puts_it_and_the_officials_close_the_count() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("e.toml"), EXAMPLE_ELECTION.replace("households = 412", "households = 20")).unwrap();
+    std::fs::write(
+        d.join("e.toml"),
+        EXAMPLE_ELECTION.replace("households = 412", "households = 20"),
+    )
+    .unwrap();
     let m = Maker::new(d, "e.toml");
     let (pages, printed) = the_box(d, &m);
     m.print_run(&d.join("print-run.json"), &printed);
@@ -205,7 +214,10 @@ fn every_page_lands_where_rules_6_puts_it_and_the_officials_close_the_count() {
     args.extend(BOARD);
     args.extend(["--attendance", "18", "--print-run", "print-run.json"]);
     let out = ok(&kp(d, &args));
-    assert!(out.contains(&format!("{} ballots printed", printed.len())), "{out}");
+    assert!(
+        out.contains(&format!("{} ballots printed", printed.len())),
+        "{out}"
+    );
     ok(&common::scan(d, "st.db", "folder:scans", &[]));
 
     // Every page in its place; no genuine ballot is ever thrown out.
@@ -222,22 +234,55 @@ fn every_page_lands_where_rules_6_puts_it_and_the_officials_close_the_count() {
     let (_, dated) = &placed["07-wrong-dpi-in-file.png"];
     assert_eq!(dated["place"], "awaiting", "{dated}");
     let (_, copy) = &placed["11-photocopy.png"];
-    assert_eq!(copy["first"], placed["00-a1.png"].0, "shown beside the first: {copy}");
-    let kinds: Vec<_> = ["09-foreign.png", "10-forged.png", "13-never-printed.png", "06-folded-code.png"]
-        .iter()
-        .map(|f| placed[*f].1["destination"]["not_issued_form"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(kinds, ["other_election", "bad_mac", "never_printed", "no_code"]);
+    assert_eq!(
+        copy["first"], placed["00-a1.png"].0,
+        "shown beside the first: {copy}"
+    );
+    let kinds: Vec<_> = [
+        "09-foreign.png",
+        "10-forged.png",
+        "13-never-printed.png",
+        "06-folded-code.png",
+    ]
+    .iter()
+    .map(|f| {
+        placed[*f].1["destination"]["not_issued_form"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    })
+    .collect();
+    assert_eq!(
+        kinds,
+        ["other_election", "bad_mac", "never_printed", "no_code"]
+    );
 
     // Nothing closes while a page waits; the review shows each with its image.
-    let o = kp(d, &["close", "--db", "st.db", "--issued", "18", "--returned", "13"]);
+    let o = kp(
+        d,
+        &[
+            "close",
+            "--db",
+            "st.db",
+            "--issued",
+            "18",
+            "--returned",
+            "13",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("wait for the officials"));
     let list = ok(&kp(d, &["review", "--db", "st.db", "--list"]));
-    let waiting = placed.values().filter(|(_, p)| p["place"] == "awaiting").count();
+    let waiting = placed
+        .values()
+        .filter(|(_, p)| p["place"] == "awaiting")
+        .count();
     assert!(list.contains(&format!("{waiting} pages wait")), "{list}");
     assert_eq!(list.matches("  image: ").count(), waiting, "{list}");
-    assert!(list.contains("first paper with serial 0000000000001000"), "{list}");
+    assert!(
+        list.contains("first paper with serial 0000000000001000"),
+        "{list}"
+    );
 
     // The blank back is confirmed with the other blank pages, then the
     // officials answer each page in the order the review shows them.
@@ -257,7 +302,14 @@ fn every_page_lands_where_rules_6_puts_it_and_the_officials_close_the_count() {
         .map(|id| format!("{}\n", by_id[id].answer))
         .collect();
     let mut child = Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
-        .args(["review", "--db", "st.db", "--official", "Lê Văn Ba", "--confirm-blank"])
+        .args([
+            "review",
+            "--db",
+            "st.db",
+            "--official",
+            "Lê Văn Ba",
+            "--confirm-blank",
+        ])
         .current_dir(d)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -265,7 +317,12 @@ fn every_page_lands_where_rules_6_puts_it_and_the_officials_close_the_count() {
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(answers.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answers.as_bytes())
+        .unwrap();
     let out = ok(&child.wait_with_output().unwrap());
     assert!(out.contains("1 blank pages confirmed"), "{out}");
     assert!(!out.contains("still wait"), "{out}");
@@ -275,21 +332,45 @@ fn every_page_lands_where_rules_6_puts_it_and_the_officials_close_the_count() {
     // the blank back and the re-fed sheet set aside.
     let t = tally_json(d, "st.db");
     assert_eq!(t["awaiting_review"], 0, "{t}");
-    assert_eq!((t["valid"].as_u64(), t["invalid"].as_u64()), (Some(8), Some(4)), "{t}");
+    assert_eq!(
+        (t["valid"].as_u64(), t["invalid"].as_u64()),
+        (Some(8), Some(4)),
+        "{t}"
+    );
     assert_eq!(t["invalid_by_reason"]["not_issued_form"], 4, "{t}");
     assert_eq!(t["set_aside"]["blank"], 1);
     assert_eq!(t["set_aside"]["second_scan"], 1);
     assert_eq!(t["candidates"]["c1"]["votes"], 6, "{t}");
     assert_eq!(t["candidates"]["c2"]["votes"], 2, "{t}");
     // returned = valid + invalid: the count reconciles with no note.
-    let close = ok(&kp(d, &["close", "--db", "st.db", "--issued", "18", "--returned", "12"]));
+    let close = ok(&kp(
+        d,
+        &[
+            "close",
+            "--db",
+            "st.db",
+            "--issued",
+            "18",
+            "--returned",
+            "12",
+        ],
+    ));
     assert!(!close.contains("FAIL"), "{close}");
-    ok(&kp(d, &["confirm", "--db", "st.db", "--member", "Nguyễn Thị Hoa"]));
-    ok(&kp(d, &["confirm", "--db", "st.db", "--member", "Lê Văn Ba"]));
+    ok(&kp(
+        d,
+        &["confirm", "--db", "st.db", "--member", "Nguyễn Thị Hoa"],
+    ));
+    ok(&kp(
+        d,
+        &["confirm", "--db", "st.db", "--member", "Lê Văn Ba"],
+    ));
 
     // The biên bản says where every page went, in the words of its kind.
     ok(&kp(d, &["report", "--db", "st.db", "--out", "bb.pdf"]));
-    let text = pdf_text(&d.join("bb.pdf")).split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = pdf_text(&d.join("bb.pdf"))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     for want in [
         "Tờ quét được để riêng, không tính vào số phiếu thu vào: 1 trang trắng (mặt sau, tờ trống), 1 lá phiếu bị quét hai lần.",
         "Phiếu không hợp lệ vì không theo mẫu do Tổ bầu cử phát ra gồm: 1 phiếu của cuộc bầu cử khác, 1 phiếu có mã xác thực sai (phiếu giả hoặc bị sửa), 1 phiếu có số sê-ri không có trong các đợt in phiếu, 1 bản sao của phiếu đã kiểm.",
@@ -297,7 +378,10 @@ fn every_page_lands_where_rules_6_puts_it_and_the_officials_close_the_count() {
     ] {
         assert!(text.contains(want), "`{want}` not in: {text}");
     }
-    assert!(!text.contains("Ghi chú của Tổ bầu cử khi đối chiếu"), "no note: {text}");
+    assert!(
+        !text.contains("Ghi chú của Tổ bầu cử khi đối chiếu"),
+        "no note: {text}"
+    );
     assert!(!text.contains("DEMO"), "a real count: {text}");
 
     // The bundle proves it all again, with the closed round's key.
@@ -313,9 +397,17 @@ fn the_simulator_never_feeds_a_real_count() {
     let d = dir.path();
     common::open_example_session(d);
     let o = common::scan(d, "st.db", "sim:5,rate=0", &[]);
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("never takes simulated ballots") && err.contains("demo"), "{err}");
+    assert!(
+        err.contains("never takes simulated ballots") && err.contains("demo"),
+        "{err}"
+    );
     let store = kiemphieu_station::store::Store::open(&d.join("st.db")).unwrap();
     let sheets: i64 = store
         .connection()
@@ -328,7 +420,26 @@ fn the_simulator_never_feeds_a_real_count() {
     assert_eq!((sheets, runs), (0, 0), "nothing stored");
     drop(store);
     // Nor does a real database become a demo one.
-    let o = kp(d, &["session", "open", "--db", "st.db", "--election", "e.toml", "--demo", "--leader", "X", "--witness", "A", "--witness", "B", "--attendance", "3"]);
+    let o = kp(
+        d,
+        &[
+            "session",
+            "open",
+            "--db",
+            "st.db",
+            "--election",
+            "e.toml",
+            "--demo",
+            "--leader",
+            "X",
+            "--witness",
+            "A",
+            "--witness",
+            "B",
+            "--attendance",
+            "3",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -356,6 +467,9 @@ fn a_corrupted_decision_stops_the_tally_naming_the_sheet() {
     let o = kp(d, &["tally", "--db", "st.db"]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("st.db") && err.contains("sheet 1") && err.contains("decision"), "{err}");
+    assert!(
+        err.contains("st.db") && err.contains("sheet 1") && err.contains("decision"),
+        "{err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }

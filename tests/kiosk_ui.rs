@@ -230,11 +230,19 @@ fn whole_count_through_accessible_labels() {
     while k.get_awaiting_review() > 0 {
         let before = k.get_awaiting_review();
         button_starting(app, "1. ").invoke_accessible_default_action();
-        assert!(kiosk.pump_until(WAIT, move |w| w.global::<Kiosk>().get_awaiting_review()
-            < before));
+        assert!(
+            kiosk.pump_until(WAIT, move |w| w.global::<Kiosk>().get_awaiting_review()
+                < before)
+        );
     }
-    assert!(has_text(app, "Không còn tờ nào chờ Tổ kiểm phiếu quyết định."));
-    assert!(k.get_unit_title().starts_with("DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"));
+    assert!(has_text(
+        app,
+        "Không còn tờ nào chờ Tổ kiểm phiếu quyết định."
+    ));
+    assert!(
+        k.get_unit_title()
+            .starts_with("DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ")
+    );
 
     // 4. Reconcile and confirm.
     click(app, "4 Đối chiếu");
@@ -355,17 +363,32 @@ fn a_real_database_never_offers_the_simulator() {
     };
     let kiosk = KioskApp::new(&options).unwrap();
     let app = kiosk.window();
-    assert!(kiosk.pump_until(WAIT, |w| w.global::<Kiosk>().get_scanner_sources().row_count() > 0));
+    assert!(kiosk.pump_until(
+        WAIT,
+        |w| w.global::<Kiosk>().get_scanner_sources().row_count() > 0
+    ));
     let k = app.global::<Kiosk>();
-    let sources: Vec<String> = k.get_scanner_sources().iter().map(|s| s.to_string()).collect();
-    assert!(sources.iter().all(|s| !s.starts_with("sim:")), "{sources:?}");
-    assert!(sources.iter().any(|s| s.starts_with("folder:")), "the hot folder: {sources:?}");
-    assert!(!k.get_scanner_source().starts_with("sim:"), "no simulator by default");
+    let sources: Vec<String> = k
+        .get_scanner_sources()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert!(
+        sources.iter().all(|s| !s.starts_with("sim:")),
+        "{sources:?}"
+    );
+    assert!(
+        sources.iter().any(|s| s.starts_with("folder:")),
+        "the hot folder: {sources:?}"
+    );
+    assert!(
+        !k.get_scanner_source().starts_with("sim:"),
+        "no simulator by default"
+    );
     // Typed in by hand, the simulator is still refused in a real count.
     k.set_scanner_source("sim:3".into());
     click(app, "Quét thử 1 tờ");
-    assert!(kiosk.pump_until(WAIT, |w| w
-        .global::<Kiosk>()
-        .get_test_status()
-        .contains("demo")));
+    assert!(kiosk.pump_until(WAIT, |w| {
+        w.global::<Kiosk>().get_test_status().contains("demo")
+    }));
 }

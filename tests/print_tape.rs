@@ -230,7 +230,10 @@ fn tape_of_a_closed_session_decodes_to_the_rendered_image() {
     let content = TapeContent::from_facts(&facts, at());
     let texts = content.texts();
     assert!(!texts.iter().any(|t| t.contains("NHÁP")), "{texts:#?}");
-    assert_eq!(texts[0], "DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ", "a demo says so first");
+    assert_eq!(
+        texts[0], "DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ",
+        "a demo says so first"
+    );
     let h = facts.election.election.households;
     assert!(
         texts.contains(&format!("Tổng số hộ gia đình (H): {h}")),

@@ -101,9 +101,7 @@ fn session_with_complaints(
     let mut store = Store::open(&db).unwrap();
     let election = store.bind_election(toml, Path::new("e.toml")).unwrap();
     let fingerprint = Fingerprint::of(&election);
-    let s = store
-        .create_session(&fingerprint, 1, toml, None)
-        .unwrap();
+    let s = store.create_session(&fingerprint, 1, toml, None).unwrap();
     store
         .set_session_setup(
             s,
@@ -125,7 +123,14 @@ fn session_with_complaints(
             i += 1;
             let sha = format!("{:064x}", i);
             let (id, _) = store
-                .add_sheet(s, b.batch, &sha, &format!("{sha}.png"), "test", SourceKind::Device)
+                .add_sheet(
+                    s,
+                    b.batch,
+                    &sha,
+                    &format!("{sha}.png"),
+                    "test",
+                    SourceKind::Device,
+                )
                 .unwrap();
             let status = match b.verdict {
                 Verdict::Valid { .. } => "valid",

@@ -49,9 +49,18 @@ fn open(d: &Path, election: &str, attendance: &str) -> String {
 }
 
 fn close_and_confirm(d: &Path, n: &str) {
-    ok(&kp(d, &["close", "--db", "st.db", "--issued", n, "--returned", n]));
-    ok(&kp(d, &["confirm", "--db", "st.db", "--member", "Nguyễn Thị Hoa"]));
-    ok(&kp(d, &["confirm", "--db", "st.db", "--member", "Lê Văn Ba"]));
+    ok(&kp(
+        d,
+        &["close", "--db", "st.db", "--issued", n, "--returned", n],
+    ));
+    ok(&kp(
+        d,
+        &["confirm", "--db", "st.db", "--member", "Nguyễn Thị Hoa"],
+    ));
+    ok(&kp(
+        d,
+        &["confirm", "--db", "st.db", "--member", "Lê Văn Ba"],
+    ));
 }
 
 fn write_scans(d: &Path, folder: &str, pages: &[Vec<u8>]) {
@@ -70,7 +79,22 @@ fn a_re_election_never_counts_first_round_ballots_and_both_rounds_verify() {
     let first = EXAMPLE_ELECTION.replace("households = 412", "households = 10");
     std::fs::write(d.join("e1.toml"), &first).unwrap();
     // Round 1: six ballots printed into the station, three each: nobody passes half of H.
-    ok(&kp(d, &["ballots", "--election", "e1.toml", "--count", "6", "--out", "print1", "--db", "st.db", "--seed", "1"]));
+    ok(&kp(
+        d,
+        &[
+            "ballots",
+            "--election",
+            "e1.toml",
+            "--count",
+            "6",
+            "--out",
+            "print1",
+            "--db",
+            "st.db",
+            "--seed",
+            "1",
+        ],
+    ));
     let printed1 = serials(d, "print1/print-run.json");
     let m1 = Maker::new(d, "e1.toml");
     let round1: Vec<Vec<u8>> = printed1
@@ -83,15 +107,46 @@ fn a_re_election_never_counts_first_round_ballots_and_both_rounds_verify() {
     ok(&common::scan(d, "st.db", "folder:scans1", &[]));
     common::decide_by_hand(d, "st.db");
     let t1 = tally_json(d, "st.db");
-    assert_eq!((t1["valid"].as_u64(), t1["outcome"]["winner"].is_null()), (Some(6), true), "{t1}");
+    assert_eq!(
+        (t1["valid"].as_u64(), t1["outcome"]["winner"].is_null()),
+        (Some(6), true),
+        "{t1}"
+    );
     close_and_confirm(d, "6");
     ok(&kp(d, &["export", "--db", "st.db", "--out", "b1"]));
     let key1 = BallotKey::load(&d.join("b1/election.key")).unwrap();
     // A closed round prints no more ballots.
-    let o = kp(d, &["ballots", "--election", "e1.toml", "--count", "1", "--out", "x", "--db", "st.db"]);
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = kp(
+        d,
+        &[
+            "ballots",
+            "--election",
+            "e1.toml",
+            "--count",
+            "1",
+            "--out",
+            "x",
+            "--db",
+            "st.db",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // Re-counting round 1 is refused: a re-election is a new round.
-    let mut args = vec!["session", "open", "--db", "st.db", "--election", "e1.toml", "--previous", "1"];
+    let mut args = vec![
+        "session",
+        "open",
+        "--db",
+        "st.db",
+        "--election",
+        "e1.toml",
+        "--previous",
+        "1",
+    ];
     args.extend(BOARD);
     args.extend(["--attendance", "8"]);
     let o = kp(d, &args);
@@ -99,12 +154,31 @@ fn a_re_election_never_counts_first_round_ballots_and_both_rounds_verify() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("round = 2"));
 
     // Round 2: Bình withdrew, Cường stands; its own key and serials.
-    let second = first
-        .replace("# round = 2", "round = 2")
-        .replace("id = \"c2\"\nname = \"Trần Thị Bình\"", "id = \"c3\"\nname = \"Lê Văn Cường\"");
+    let second = first.replace("# round = 2", "round = 2").replace(
+        "id = \"c2\"\nname = \"Trần Thị Bình\"",
+        "id = \"c3\"\nname = \"Lê Văn Cường\"",
+    );
     std::fs::write(d.join("e2.toml"), &second).unwrap();
-    ok(&kp(d, &["ballots", "--election", "e2.toml", "--count", "10", "--out", "print2", "--db", "st.db", "--seed", "2"]));
-    assert!(d.join("e2.toml.round-2.key").exists(), "a new key for the new round");
+    ok(&kp(
+        d,
+        &[
+            "ballots",
+            "--election",
+            "e2.toml",
+            "--count",
+            "10",
+            "--out",
+            "print2",
+            "--db",
+            "st.db",
+            "--seed",
+            "2",
+        ],
+    ));
+    assert!(
+        d.join("e2.toml.round-2.key").exists(),
+        "a new key for the new round"
+    );
     let out = open(d, "e2.toml", "10");
     assert!(out.contains("re-election 1 (round 2)"), "{out}");
     let printed2 = serials(d, "print2/print-run.json");
@@ -126,7 +200,10 @@ fn a_re_election_never_counts_first_round_ballots_and_both_rounds_verify() {
     let t = tally_json(d, "st.db");
     assert_eq!(t["round"], 2);
     assert_eq!(t["candidates"]["c3"]["votes"], 6, "{t}");
-    assert_eq!(t["candidates"]["c1"]["votes"], 0, "first-round ballots are never votes: {t}");
+    assert_eq!(
+        t["candidates"]["c1"]["votes"], 0,
+        "first-round ballots are never votes: {t}"
+    );
     assert_eq!(t["awaiting_review"], 4, "{t}");
     // A draft bundle of the open round withholds its key, and still verifies.
     ok(&kp(d, &["export", "--db", "st.db", "--out", "b2-draft"]));
@@ -138,14 +215,35 @@ fn a_re_election_never_counts_first_round_ballots_and_both_rounds_verify() {
     let t = tally_json(d, "st.db");
     assert_eq!(t["not_issued"]["other_round"], 3, "{t}");
     assert_eq!(t["not_issued"]["bad_mac"], 1, "{t}");
-    assert_eq!((t["valid"].as_u64(), t["invalid"].as_u64()), (Some(6), Some(4)), "{t}");
+    assert_eq!(
+        (t["valid"].as_u64(), t["invalid"].as_u64()),
+        (Some(6), Some(4)),
+        "{t}"
+    );
     assert_eq!(t["outcome"]["winner"], "c3", "{t}");
     close_and_confirm(d, "10");
     ok(&kp(d, &["export", "--db", "st.db", "--out", "b2"]));
     let key2 = BallotKey::load(&d.join("b2/election.key")).unwrap();
     assert_ne!(key1, key2, "each round its own key");
-    let o = kp(d, &["ballots", "--election", "e2.toml", "--count", "1", "--out", "y", "--db", "st.db"]);
-    assert_eq!(o.status.code(), Some(2), "round 2 is closed: no more ballots");
+    let o = kp(
+        d,
+        &[
+            "ballots",
+            "--election",
+            "e2.toml",
+            "--count",
+            "1",
+            "--out",
+            "y",
+            "--db",
+            "st.db",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "round 2 is closed: no more ballots"
+    );
 
     // Both rounds verify, and both sheets can be made; the later one cites the first.
     for b in ["b1", "b2"] {
@@ -153,16 +251,33 @@ fn a_re_election_never_counts_first_round_ballots_and_both_rounds_verify() {
         assert!(v.contains("OK:"), "{b}: {v}");
     }
     ok(&kp(d, &["report", "--db", "st.db", "--out", "bb2.pdf"]));
-    ok(&kp(d, &["report", "--db", "st.db", "--session", "1", "--out", "bb1.pdf"]));
+    ok(&kp(
+        d,
+        &[
+            "report",
+            "--db",
+            "st.db",
+            "--session",
+            "1",
+            "--out",
+            "bb1.pdf",
+        ],
+    ));
     let text2 = pdf_text(&d.join("bb2.pdf"));
     assert!(
         text2.contains("Đây là cuộc bầu lại lần 1, sau cuộc bầu ngày 13/10/2024 (phiên kiểm phiếu 1) không có người trúng cử"),
         "{text2}"
     );
-    assert!(text2.contains("Lê Văn Cường") && !text2.contains("Trần Thị Bình"), "{text2}");
+    assert!(
+        text2.contains("Lê Văn Cường") && !text2.contains("Trần Thị Bình"),
+        "{text2}"
+    );
     assert!(text2.contains("3 phiếu của lần bầu khác"), "{text2}");
     let text1 = pdf_text(&d.join("bb1.pdf"));
-    assert!(text1.contains("Trần Thị Bình") && !text1.contains("bầu lại"), "{text1}");
+    assert!(
+        text1.contains("Trần Thị Bình") && !text1.contains("bầu lại"),
+        "{text1}"
+    );
 }
 
 #[test]
@@ -170,7 +285,12 @@ fn a_demo_bundle_says_so_and_a_real_bundle_with_a_simulated_sheet_fails() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     common::open_demo_session(d);
-    ok(&common::scan(d, "st.db", "sim:4,rate=0,seed=3", &["--dpi", "150"]));
+    ok(&common::scan(
+        d,
+        "st.db",
+        "sim:4,rate=0,seed=3",
+        &["--dpi", "150"],
+    ));
     accept_suggestions(d, "st.db");
     common::decide_by_hand(d, "st.db");
     let t = tally_json(d, "st.db");
@@ -180,9 +300,16 @@ fn a_demo_bundle_says_so_and_a_real_bundle_with_a_simulated_sheet_fails() {
     ok(&kp(d, &["report", "--db", "st.db", "--out", "bb.pdf"]));
     assert!(pdf_text(&d.join("bb.pdf")).contains("DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"));
     ok(&kp(d, &["export", "--db", "st.db", "--out", "demo"]));
-    assert!(std::fs::read_to_string(d.join("demo/DEMO.txt")).unwrap().contains("KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"));
+    assert!(
+        std::fs::read_to_string(d.join("demo/DEMO.txt"))
+            .unwrap()
+            .contains("KHÔNG CÓ GIÁ TRỊ PHÁP LÝ")
+    );
     let v = ok(&kp(d, &["verify", "demo"]));
-    assert!(v.contains("OK:") && v.contains("DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"), "{v}");
+    assert!(
+        v.contains("OK:") && v.contains("DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"),
+        "{v}"
+    );
 
     // Someone turns the database into a "real" one behind the station's back:
     // its bundle is signed, but a real count with simulated sheets fails.
@@ -194,5 +321,8 @@ fn a_demo_bundle_says_so_and_a_real_bundle_with_a_simulated_sheet_fails() {
     let o = kp(d, &["verify", "fake"]);
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("comes from the simulator, but the result is of a real count"), "{out}");
+    assert!(
+        out.contains("comes from the simulator, but the result is of a real count"),
+        "{out}"
+    );
 }

@@ -150,7 +150,9 @@ fn generated_folder(dir: &Path, n: u64) -> Vec<(Vec<u8>, &'static str)> {
     let layout = BallotLayout::for_election(&election).unwrap();
     let generator = Generator::new(&election, &layout, &key).unwrap();
     let mix = GeneratorMix::realistic().with_dpi(150);
-    let serials: Vec<_> = (0..n).map(|i| generator.sample(1000 + i, &mix).serial).collect();
+    let serials: Vec<_> = (0..n)
+        .map(|i| generator.sample(1000 + i, &mix).serial)
+        .collect();
     record_printed(&dir.join(".."), "st.db", &serials);
     (0..n)
         .into_par_iter()
@@ -392,10 +394,7 @@ fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing()
     assert_eq!(decided["awaiting_review"], 0);
     // One decision per waiting sheet: none lost, none taken twice.
     assert_eq!(
-        query_i64(
-            d,
-            "SELECT COUNT(*) FROM decisions WHERE action = 'decided'"
-        ) as u64,
+        query_i64(d, "SELECT COUNT(*) FROM decisions WHERE action = 'decided'") as u64,
         waiting
     );
     assert_eq!(

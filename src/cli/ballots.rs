@@ -64,11 +64,9 @@ pub fn run(args: &BallotsArgs) -> anyhow::Result<()> {
     let fingerprint = Fingerprint::of(&election);
     let round = election.election.round;
     // A closed round's key is disclosed in its bundle: it never prints again.
-    if let Some(closed) = store
-        .sessions()?
-        .into_iter()
-        .find(|s| s.fingerprint == fingerprint.to_hex() && s.round == round && s.state == SessionState::Closed)
-    {
+    if let Some(closed) = store.sessions()?.into_iter().find(|s| {
+        s.fingerprint == fingerprint.to_hex() && s.round == round && s.state == SessionState::Closed
+    }) {
         return Err(BadInput(format!(
             "{}: round {round} of this election was counted and closed in session {}; no ballot is printed for a closed round (a re-election is `round = {}` in the election file, with a new key)",
             args.election.display(),
@@ -78,7 +76,11 @@ pub fn run(args: &BallotsArgs) -> anyhow::Result<()> {
         .into());
     }
     let key = BallotKey::load_or_create_at(&BallotKey::path_for_round(&args.election, round))?;
-    for r in store.sessions()?.iter().filter(|s| s.state == SessionState::Closed) {
+    for r in store
+        .sessions()?
+        .iter()
+        .filter(|s| s.state == SessionState::Closed)
+    {
         if BallotKey::load(&round_key_path(&db, r.round)).is_ok_and(|k| k == key) {
             return Err(BadInput(format!(
                 "{}: this key is the key of round {} (session {}), disclosed when it closed; remove it so that round {round} gets a new one",

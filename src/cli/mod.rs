@@ -1,6 +1,7 @@
 //! Command-line front end: argument parsing and exit codes. The only place
 //! that uses `anyhow`; everything below it returns typed errors.
 
+mod audit;
 mod ballots;
 mod bundle;
 mod calibrate;
@@ -56,6 +57,10 @@ enum Command {
     Confirm(session::ConfirmArgs),
     /// Record a complaint received at the count and how the board handled it (listed in the biên bản).
     Complaint(session::ComplaintArgs),
+    /// The hand check at the table: a sampled, risk-limited comparison of the
+    /// paper with the count, between reconciliation and confirmation.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// The kiosk: the touch-screen app for the counting table.
     Kiosk(kiosk::KioskArgs),
     /// List the CUPS printer queues.
@@ -96,8 +101,7 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
         {
             return 2;
         }
-        if let Some(kiemphieu_station::station::StationError::Simulated(_)) = cause.downcast_ref()
-        {
+        if let Some(kiemphieu_station::station::StationError::Simulated(_)) = cause.downcast_ref() {
             return 2;
         }
         if let Some(kiemphieu_station::station::StationError::Store(
@@ -128,6 +132,7 @@ pub fn run() -> ExitCode {
         Command::Close(args) => session::run_close(&args),
         Command::Confirm(args) => session::run_confirm(&args),
         Command::Complaint(args) => session::run_complaint(args),
+        Command::Audit(cmd) => audit::run(cmd),
         Command::Kiosk(args) => kiosk::run(args),
         Command::Printers(args) => print::run_printers(args),
         Command::Print(args) => print::run_print(&args),

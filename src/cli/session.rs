@@ -179,7 +179,9 @@ pub fn run_session(cmd: SessionCommand) -> anyhow::Result<()> {
 /// database and a bad spec are bad input (exit 2).
 fn source_error(spec: &str, e: SourceError) -> anyhow::Error {
     match e {
-        SourceError::Station(StationError::Simulated(m)) => BadInput(format!("--source {spec}: {m}")).into(),
+        SourceError::Station(StationError::Simulated(m)) => {
+            BadInput(format!("--source {spec}: {m}")).into()
+        }
         SourceError::Scan(e) => BadInput(format!("--source {spec}: {e}")).into(),
         SourceError::Station(e) => e.into(),
     }
@@ -298,10 +300,16 @@ pub fn print_count(station: &Station, count: &Count) {
         println!("    invalid, {}: {n}", reason.label_en());
     }
     for (kind, n) in &count.not_issued {
-        println!("      of which not the issued form, {}: {n}", kind.label_en());
+        println!(
+            "      of which not the issued form, {}: {n}",
+            kind.label_en()
+        );
     }
     for (kind, n) in &count.set_aside {
-        println!("  set aside, {}: {n} (listed, not counted)", kind.label_en());
+        println!(
+            "  set aside, {}: {n} (listed, not counted)",
+            kind.label_en()
+        );
     }
     match &count.outcome {
         rules::Outcome::Elected { candidate, votes } => {

@@ -89,7 +89,10 @@ impl Worker {
         // Each simulated run is a fresh box of ballots, not the same one again.
         let mut spec = source.trim().to_string();
         if spec.starts_with("sim:") && !spec.contains("seed=") {
-            let n = st.store().sheet_records(st.session()).map_or(0, |s| s.len());
+            let n = st
+                .store()
+                .sheet_records(st.session())
+                .map_or(0, |s| s.len());
             let n = i64::try_from(n).unwrap_or(i64::MAX);
             let _ = write!(spec, ",seed={}", 1000 + st.session() * 100_000 + n);
         }

@@ -44,7 +44,15 @@ pub fn open_example_session(d: &Path) {
 /// `d/st.db` (the simulated scanner runs only in a demo database).
 pub fn open_demo_session(d: &Path) {
     std::fs::write(d.join("e.toml"), EXAMPLE_ELECTION).unwrap();
-    let mut args = vec!["session", "open", "--db", "st.db", "--election", "e.toml", "--demo"];
+    let mut args = vec![
+        "session",
+        "open",
+        "--db",
+        "st.db",
+        "--election",
+        "e.toml",
+        "--demo",
+    ];
     args.extend(BOARD);
     args.extend(["--attendance", "300"]);
     ok(&kp(d, &args));
@@ -133,9 +141,9 @@ pub fn decide_by_hand(d: &Path, db: &str) -> usize {
             continue;
         }
         let decision = match place.destination() {
-            Some(Destination::Ballot) => Decision::Ballot(
-                kiemphieu_core::rules::Vote::For(first.clone()).into(),
-            ),
+            Some(Destination::Ballot) => {
+                Decision::Ballot(kiemphieu_core::rules::Vote::For(first.clone()).into())
+            }
             Some(dest) if ballot_allowed(dest) => Decision::NotABallot,
             _ => Decision::NotIssuedForm,
         };

@@ -147,12 +147,7 @@ impl Interpreter {
             if ink < p.blank_ink_fraction {
                 return Err(Box::new(empty_reading(Status::Blank, coarse.guess_dpi)));
             }
-            return Err(self.not_located(
-                view,
-                coarse.guess_dpi,
-                trace,
-                Unread::UnreadableMarks,
-            ));
+            return Err(self.not_located(view, coarse.guess_dpi, trace, Unread::UnreadableMarks));
         }
         Ok(complete_marks(marks))
     }
@@ -175,12 +170,7 @@ impl Interpreter {
         } else if (landscape_ratio - 1.0).abs() < 0.05 {
             ([90u16, 270], f64::midpoint(img_w / fh, img_h / fw))
         } else {
-            return Err(self.not_located(
-                view,
-                coarse.guess_dpi,
-                trace,
-                Unread::UnreadableMarks,
-            ));
+            return Err(self.not_located(view, coarse.guess_dpi, trace, Unread::UnreadableMarks));
         };
         let measured_dpi = px_per_mm * 25.4;
         let nominal_dpi = coarse

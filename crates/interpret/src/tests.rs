@@ -178,7 +178,11 @@ fn other_elections_and_forgeries_are_rejected() {
         (Status::Rejected, vec!["forged".to_string()])
     );
     assert_eq!(r.code, CodeCheck::BadMac);
-    assert_eq!(r.serial.as_deref(), Some("0000000000000005"), "serial on every status");
+    assert_eq!(
+        r.serial.as_deref(),
+        Some("0000000000000005"),
+        "serial on every status"
+    );
 
     let other = parse_election(
         &EXAMPLE_ELECTION.replace("Đông Sơn", "Tây Sơn"),
@@ -212,19 +216,32 @@ fn a_ballot_of_another_round_is_told_apart_from_another_election() {
     // A first-round ballot found in the second round's box.
     let old = printed(&first, &key, &layout, dpi, 11);
     let r = interp2.interpret(&page(old, f64::from(dpi)));
-    assert_eq!((r.status, r.code), (Status::Rejected, CodeCheck::OtherRound));
-    assert_eq!((r.round, r.reasons.clone()), (Some(1), vec!["other_round".to_string()]));
+    assert_eq!(
+        (r.status, r.code),
+        (Status::Rejected, CodeCheck::OtherRound)
+    );
+    assert_eq!(
+        (r.round, r.reasons.clone()),
+        (Some(1), vec!["other_round".to_string()])
+    );
     // The second round's own ballot verifies and carries its round.
     let text = Payload::sign_round(&Fingerprint::of(&second), 2, Serial(12), &key2).encode();
-    let mut img = DynamicImage::ImageLuma8(render_ballot_gray(&layout2, Some(&text), dpi)).to_rgb8();
+    let mut img =
+        DynamicImage::ImageLuma8(render_ballot_gray(&layout2, Some(&text), dpi)).to_rgb8();
     strike_name(&mut img, dpi, &layout2, 0, [30, 60, 180]);
     stamp(&mut img, dpi, &layout2);
     let r = interp2.interpret(&page(img, f64::from(dpi)));
-    assert_eq!((r.status, r.code, r.round), (Status::Valid, CodeCheck::Verified, Some(2)));
+    assert_eq!(
+        (r.status, r.code, r.round),
+        (Status::Valid, CodeCheck::Verified, Some(2))
+    );
     // Without the earlier round named, its fingerprint is simply another election's.
     let plain = Interpreter::new(&second, key2, Profile::default()).unwrap();
     let old = printed(&first, &key, &layout, dpi, 11);
-    assert_eq!(plain.interpret(&page(old, f64::from(dpi))).code, CodeCheck::OtherElection);
+    assert_eq!(
+        plain.interpret(&page(old, f64::from(dpi))).code,
+        CodeCheck::OtherElection
+    );
 }
 
 #[test]
@@ -251,7 +268,12 @@ fn a_genuine_ballot_that_cannot_be_read_waits_for_the_officials() {
     assert_eq!(r.reasons, vec![Unread::UnreadableMarks.code().to_string()]);
     assert_eq!(r.serial.as_deref(), Some("0000000000000015"));
     assert!(r.verdict.is_none() && r.suggestion.is_none());
-    for u in [Unread::UnreadableMarks, Unread::Registration, Unread::Scale, Unread::Streaks] {
+    for u in [
+        Unread::UnreadableMarks,
+        Unread::Registration,
+        Unread::Scale,
+        Unread::Streaks,
+    ] {
         assert_eq!(Unread::from_code(u.code()), Some(u));
         assert!(!u.label_vi().is_empty() && !u.label_en().is_empty());
     }

@@ -8,6 +8,7 @@
 //! and the kiosk call the station.
 
 pub mod bundle;
+pub mod hand_check;
 pub mod print_run;
 pub mod report;
 pub mod result;
@@ -17,5 +18,5 @@ pub mod station;
 pub mod store;
 
 // The earlier stages, under the names the modules use.
-use kiemphieu_core::{ballot, election, rules};
+use kiemphieu_core::{audit, ballot, election, rules};
 use kiemphieu_interpret as interpret;

@@ -115,7 +115,9 @@ impl PrintRunFile {
             source,
         };
         if std::fs::metadata(file).map_err(io)?.len() > MAX_BYTES {
-            return Err(bad(format!("larger than {MAX_BYTES} bytes: not a print-run file")));
+            return Err(bad(format!(
+                "larger than {MAX_BYTES} bytes: not a print-run file"
+            )));
         }
         let text = std::fs::read_to_string(file).map_err(io)?;
         let run: PrintRunFile = serde_json::from_str(&text)
@@ -129,7 +131,8 @@ impl PrintRunFile {
                 "its MAC does not verify with this round's ballot key (another key, or the file was changed)".into(),
             ));
         }
-        run.serials().map_err(|s| bad(format!("serial `{s}` is not 16 hex digits")))?;
+        run.serials()
+            .map_err(|s| bad(format!("serial `{s}` is not 16 hex digits")))?;
         Ok(run)
     }
 
@@ -158,16 +161,29 @@ mod tests {
     fn a_print_run_verifies_with_its_key_only_and_any_change_fails() {
         let dir = tempfile::tempdir().unwrap();
         let key = BallotKey::from_bytes([3; 32]);
-        let run = PrintRunFile::new(&Fingerprint([1; 32]), 2, &[Serial(1), Serial(99)], false, &key);
+        let run = PrintRunFile::new(
+            &Fingerprint([1; 32]),
+            2,
+            &[Serial(1), Serial(99)],
+            false,
+            &key,
+        );
         let f = dir.path().join("print-run.json");
         run.write(&f).unwrap();
         assert_eq!(PrintRunFile::read(&f, &key).unwrap(), run);
         let err = PrintRunFile::read(&f, &BallotKey::from_bytes([4; 32])).unwrap_err();
         assert!(err.to_string().contains("MAC"), "{err}");
-        let text = std::fs::read_to_string(&f).unwrap().replace("0000000000000063", "0000000000000064");
+        let text = std::fs::read_to_string(&f)
+            .unwrap()
+            .replace("0000000000000063", "0000000000000064");
         std::fs::write(&f, text).unwrap();
         assert!(PrintRunFile::read(&f, &key).is_err());
         std::fs::write(&f, "{}").unwrap();
-        assert!(PrintRunFile::read(&f, &key).unwrap_err().to_string().contains("print-run.json"));
+        assert!(
+            PrintRunFile::read(&f, &key)
+                .unwrap_err()
+                .to_string()
+                .contains("print-run.json")
+        );
     }
 }

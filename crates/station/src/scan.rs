@@ -29,7 +29,9 @@ pub use status::{ScanError, ScanStatus};
 /// What kind of source a sheet came from: recorded with every sheet, in the
 /// signed result's root and in the CVR, so a simulated sheet can never pass for
 /// a scanned one (a real count refuses them; `verify` fails a real bundle with one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// A scanner through its driver (SANE).
@@ -52,9 +54,13 @@ impl SourceKind {
 
     /// The kind for a stored name, if it is one.
     pub fn from_code(code: &str) -> Option<SourceKind> {
-        [SourceKind::Device, SourceKind::Folder, SourceKind::Simulator]
-            .into_iter()
-            .find(|k| k.code() == code)
+        [
+            SourceKind::Device,
+            SourceKind::Folder,
+            SourceKind::Simulator,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
     }
 }
 

@@ -189,16 +189,26 @@ impl<'a> Generator<'a> {
                 if other.short() == self.fingerprint.short() {
                     other.0[0] ^= 0xFF;
                 }
-                Payload::sign_round(&other, self.round(), serial, &BallotKey::from_bytes(rng.random()))
-                    .encode()
+                Payload::sign_round(
+                    &other,
+                    self.round(),
+                    serial,
+                    &BallotKey::from_bytes(rng.random()),
+                )
+                .encode()
             }
             PageKind::Forged => {
                 let mut key: [u8; 32] = rng.random();
                 if &key == self.key.as_bytes() {
                     key[0] ^= 0xFF;
                 }
-                Payload::sign_round(&self.fingerprint, self.round(), serial, &BallotKey::from_bytes(key))
-                    .encode()
+                Payload::sign_round(
+                    &self.fingerprint,
+                    self.round(),
+                    serial,
+                    &BallotKey::from_bytes(key),
+                )
+                .encode()
             }
             _ => Payload::sign_round(&self.fingerprint, self.round(), serial, self.key).encode(),
         }

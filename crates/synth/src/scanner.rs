@@ -20,8 +20,7 @@ use crate::{
 };
 
 use kiemphieu_station::scan::{
-    Phase, ScanColour, ScanError, ScanSettings, ScanStatus, ScannedPage, Scanner, Side,
-    SourceKind,
+    Phase, ScanColour, ScanError, ScanSettings, ScanStatus, ScannedPage, Scanner, Side, SourceKind,
 };
 
 /// Ballots in the simulated tray when `sim:` gives no number.

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 use slint::{ComponentHandle, Model};
 
 use super::beside;
+use super::present::ReviewChoice;
 use super::service::{Command, ScannerState, Service, ServiceConfig, Snapshot};
 use super::ui;
-use super::present::ReviewChoice;
 use kiemphieu_core::election::Election;
 use kiemphieu_station::station::Setup;
 

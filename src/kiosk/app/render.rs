@@ -48,7 +48,10 @@ pub(super) fn render(w: &ui::KioskWindow, s: &Shared) {
         .or_else(|| st.election.as_ref().map(|e| e.1.clone()));
     render_setup(&k, &st, election.as_ref(), en);
     render_scanner(&k, &st, en);
-    let (options, valid) = match (&election, st.snapshot.as_ref().and_then(|s| s.review.as_ref())) {
+    let (options, valid) = match (
+        &election,
+        st.snapshot.as_ref().and_then(|s| s.review.as_ref()),
+    ) {
         (Some(e), Some(r)) => present::review_choices(e, &r.place, en),
         _ => (Vec::new(), 0),
     };
@@ -341,8 +344,15 @@ fn render_review(k: &ui::Kiosk<'_>, snap: &Snapshot, en: bool) {
         let reading = r
             .reading
             .as_ref()
-            .filter(|_| r.place.destination() == Some(kiemphieu_station::station::Destination::Ballot))
-            .map(|rd| format!(" · {}", present::reading_text(e, rd, r.sheet.certainty(), en)))
+            .filter(|_| {
+                r.place.destination() == Some(kiemphieu_station::station::Destination::Ballot)
+            })
+            .map(|rd| {
+                format!(
+                    " · {}",
+                    present::reading_text(e, rd, r.sheet.certainty(), en)
+                )
+            })
             .unwrap_or_default();
         k.set_review_reading(
             format!(

@@ -173,11 +173,7 @@ impl Payload {
             out.copy_from_slice(&bytes[at..at + 8]);
             out
         };
-        let (round, rest) = if version == 2 {
-            (bytes[8], 9)
-        } else {
-            (1, 8)
-        };
+        let (round, rest) = if version == 2 { (bytes[8], 9) } else { (1, 8) };
         if round == 0 {
             return Err(PayloadError::Malformed);
         }

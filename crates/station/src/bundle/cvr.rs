@@ -163,9 +163,7 @@ pub fn records_from_report(report: &serde_json::Value) -> Result<Vec<RecordExt>,
                 .map_err(|e| format!("record {}: {e}", i + 1))?;
             // The standard's fields must say the same as ours.
             let hash = r["BallotImage"][0]["Hash"]["Value"].as_str();
-            if hash != Some(ext.image_sha256.as_str())
-                || r["UniqueId"].as_str() != ext.serial()
-            {
+            if hash != Some(ext.image_sha256.as_str()) || r["UniqueId"].as_str() != ext.serial() {
                 return Err(format!(
                     "record {} (sheet {}): BallotImage hash or UniqueId disagrees with the record",
                     i + 1,

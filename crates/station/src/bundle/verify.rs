@@ -112,7 +112,10 @@ fn latest_of(
     actions: &[&str],
 ) -> HashMap<i64, (String, String, serde_json::Value)> {
     let mut out = HashMap::new();
-    for e in audit.iter().filter(|e| actions.contains(&e.action.as_str())) {
+    for e in audit
+        .iter()
+        .filter(|e| actions.contains(&e.action.as_str()))
+    {
         if let Ok(d) = serde_json::from_str::<serde_json::Value>(&e.detail) {
             if let Some(sheet) = d["sheet"].as_i64() {
                 out.insert(sheet, (e.action.clone(), e.actor.clone(), d));
@@ -171,7 +174,10 @@ pub fn verify(dir: &Path) -> Result<VerifyReport, BundleError> {
         ));
     } else {
         // A real count never holds a machine-made ballot.
-        for r in records.iter().filter(|r| r.source_kind == SourceKind::Simulator) {
+        for r in records
+            .iter()
+            .filter(|r| r.source_kind == SourceKind::Simulator)
+        {
             report.problems.push(format!(
                 "cvr.json: sheet {} ({}) comes from the simulator, but the result is of a real count",
                 r.sheet, r.source
@@ -196,6 +202,14 @@ pub fn verify(dir: &Path) -> Result<VerifyReport, BundleError> {
     let fresh = reread_images(dir, &records, &election, key, &doc)?;
     let states = replay(fresh, &records, reread, &mut report);
     recount(&election, &doc, &states, &printed, &mut report.problems);
+    check_hand_check(
+        &election,
+        &doc,
+        &audit,
+        &states,
+        &printed,
+        &mut report.problems,
+    );
     report.result = Some(doc);
     Ok(report)
 }
@@ -266,7 +280,10 @@ fn read_print_runs(
                 && d["fingerprint"].as_str() == Some(doc.election.fingerprint.as_str())
                 && d["round"].as_u64() == Some(u64::from(run.round))
         });
-        if !ok || run.round != doc.round || usize::try_from(run.count).ok() != Some(run.serials.len()) {
+        if !ok
+            || run.round != doc.round
+            || usize::try_from(run.count).ok() != Some(run.serials.len())
+        {
             problems.push(format!(
                 "print-runs.json: run {} differs from the print run the audit log records",
                 run.id
@@ -568,11 +585,35 @@ fn replay(
                 source_kind: r.source_kind,
                 received_at: String::new(),
             },
-            reading: if undecodable_both { r.reading.clone() } else { reading },
+            reading: if undecodable_both {
+                r.reading.clone()
+            } else {
+                reading
+            },
             decision: r.decision.clone(),
         });
     }
     states
+}
+
+/// The hand check, replayed from the rows the result covers over the re-count.
+fn check_hand_check(
+    election: &Election,
+    doc: &ResultDoc,
+    audit: &[AuditEntry],
+    states: &[SheetRecord],
+    printed: &std::collections::HashSet<String>,
+    problems: &mut Vec<String>,
+) {
+    let covered = &audit[..usize::try_from(doc.records).unwrap_or(0).min(audit.len())];
+    let count = count_sheets(election, states, printed);
+    problems.extend(crate::hand_check::check_signed(
+        doc.hand_check.as_ref(),
+        covered,
+        doc.session,
+        states,
+        &count,
+    ));
 }
 
 /// Re-count: fresh readings with the recorded decisions and the printed
@@ -622,12 +663,24 @@ fn recount(
     diff(
         "the pages set aside",
         format!("{:?}", doc.set_aside),
-        by_code(count.set_aside.iter().map(|(k, n)| (k.code().to_string(), *n)).collect()),
+        by_code(
+            count
+                .set_aside
+                .iter()
+                .map(|(k, n)| (k.code().to_string(), *n))
+                .collect(),
+        ),
     );
     diff(
         "the papers not of the issued form",
         format!("{:?}", doc.not_issued),
-        by_code(count.not_issued.iter().map(|(k, n)| (k.code().to_string(), *n)).collect()),
+        by_code(
+            count
+                .not_issued
+                .iter()
+                .map(|(k, n)| (k.code().to_string(), *n))
+                .collect(),
+        ),
     );
     diff(
         "the pages awaiting the officials",

@@ -42,6 +42,9 @@ pub enum ResultError {
     /// The station's signing key.
     #[error(transparent)]
     Key(#[from] KeyFileError),
+    /// The hand check in the log does not replay.
+    #[error(transparent)]
+    HandCheck(#[from] crate::hand_check::HandCheckError),
     /// The database has no election or no session.
     #[error("{file}: {message}")]
     Missing {
@@ -252,6 +255,8 @@ pub struct ResultDoc {
     pub records_head: String,
     /// SHA-256 over images_root and records_head.
     pub root: String,
+    /// The hand check at the table, if one was done.
+    pub hand_check: Option<crate::hand_check::HandCheckSummary>,
 }
 
 /// The root over the stored images: SHA-256 of "id sha256 kind\n" per sheet, in
@@ -307,6 +312,8 @@ pub struct SessionData {
     pub complaints: Vec<Complaint>,
     /// The whole audit log.
     pub audit: Vec<AuditEntry>,
+    /// The hand check, as the covered log records it (None: none was done).
+    pub hand_check: Option<crate::hand_check::HandCheckSummary>,
 }
 
 impl SessionData {
@@ -318,10 +325,15 @@ impl SessionData {
                 message: "no election bound".into(),
             });
         }
-        let latest = store.sessions()?.last().map(|s| s.id).ok_or_else(|| ResultError::Missing {
-            file: store.path().to_path_buf(),
-            message: "no counting session (run `kiemphieu session open`)".into(),
-        })?;
+        let latest =
+            store
+                .sessions()?
+                .last()
+                .map(|s| s.id)
+                .ok_or_else(|| ResultError::Missing {
+                    file: store.path().to_path_buf(),
+                    message: "no counting session (run `kiemphieu session open`)".into(),
+                })?;
         Self::load_session(store, latest)
     }
 
@@ -370,7 +382,36 @@ impl SessionData {
             complaints: store.complaints(info.id)?,
             audit: store.audit_entries()?,
             election,
+            hand_check: None,
         })
+        .and_then(|mut d| {
+            d.hand_check = d.hand_check_in_log()?;
+            Ok(d)
+        })
+    }
+
+    /// Replays the hand check from the rows the result covers (to the closing row).
+    fn hand_check_in_log(
+        &self,
+    ) -> Result<Option<crate::hand_check::HandCheckSummary>, ResultError> {
+        use crate::hand_check::{HandCheckError, pages_of, replay, summary};
+        let covered = match self.closing_entry() {
+            Some(c) => {
+                &self.audit[..self
+                    .audit
+                    .iter()
+                    .position(|e| e.seq == c.seq)
+                    .map_or(0, |i| i + 1)]
+            }
+            None => &self.audit[..],
+        };
+        let pages = match pages_of(&self.sheets, &self.count) {
+            Ok(p) => p,
+            // No page may be undecided once a check is logged; before, there is none.
+            Err(HandCheckError::Undecided(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(replay(covered, self.session, &pages)?.map(|a| summary(&a)))
     }
 
     /// This count as a later round cites it.
@@ -530,6 +571,7 @@ fn result_doc(d: &SessionData, station_id: &str) -> ResultDoc {
         images_root: images,
         records,
         records_head,
+        hand_check: d.hand_check.clone(),
     }
 }
 

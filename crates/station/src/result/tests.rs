@@ -74,6 +74,7 @@ pub(crate) fn sample() -> ResultDoc {
         images_root: "cd".repeat(32),
         records: 700,
         records_head: "ef".repeat(32),
+        hand_check: None,
         root: root_hash(&"cd".repeat(32), &"ef".repeat(32)),
     }
 }

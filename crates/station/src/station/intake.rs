@@ -31,9 +31,9 @@ impl Station {
         let mut out = Vec::new();
         if pages.is_empty() {
             let (sha, rel) = self.images.put(&page.bytes, page.extension)?;
-            let (id, new) = self
-                .store
-                .add_sheet(self.session, batch, &sha, &rel, &page.source, kind)?;
+            let (id, new) =
+                self.store
+                    .add_sheet(self.session, batch, &sha, &rel, &page.source, kind)?;
             out.push(Intake {
                 sheet: id,
                 new,
@@ -54,9 +54,9 @@ impl Station {
                     })?;
                 let (sha, rel) = self.images.put(&png, "png")?;
                 let source = format!("{} page {}", page.source, i + 1);
-                let (id, new) = self
-                    .store
-                    .add_sheet(self.session, batch, &sha, &rel, &source, kind)?;
+                let (id, new) =
+                    self.store
+                        .add_sheet(self.session, batch, &sha, &rel, &source, kind)?;
                 out.push(Intake {
                     sheet: id,
                     new,

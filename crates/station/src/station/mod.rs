@@ -11,6 +11,7 @@
 mod close;
 mod complaints;
 mod count;
+mod hand_check;
 mod images;
 mod intake;
 mod lock;
@@ -123,6 +124,9 @@ pub enum StationError {
     /// The operation is not allowed now.
     #[error("{0}")]
     State(String),
+    /// The hand check.
+    #[error("hand check: {0}")]
+    HandCheck(#[from] crate::hand_check::HandCheckError),
     /// A simulated source offered to a real count (bad input: exit 2 at the CLI).
     #[error("{0}")]
     Simulated(String),
@@ -204,7 +208,9 @@ impl Station {
 
     /// The serials printed for this round: the only issued forms.
     pub fn printed(&self) -> Result<std::collections::HashSet<String>, StationError> {
-        Ok(self.store.printed_serials(&self.fingerprint, self.round())?)
+        Ok(self
+            .store
+            .printed_serials(&self.fingerprint, self.round())?)
     }
 
     /// The current session id.

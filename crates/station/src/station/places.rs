@@ -224,7 +224,10 @@ impl Place {
             }
             Destination::NotIssuedForm(k) => format!(
                 "{}: {}. {}",
-                t("Không phải phiếu do Tổ bầu cử phát ra", "Not the issued form"),
+                t(
+                    "Không phải phiếu do Tổ bầu cử phát ra",
+                    "Not the issued form"
+                ),
                 if en { k.label_en() } else { k.label_vi() },
                 t(
                     "Xác nhận để tính là phiếu không hợp lệ (điều 74 a); nếu chỉ hỏng mã, Tổ kiểm phiếu đọc phiếu bằng mắt.",

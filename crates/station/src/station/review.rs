@@ -11,7 +11,12 @@ use crate::store::{Decision, SheetRecord};
 pub fn review_queue_of<'a>(states: &'a [SheetRecord], count: &Count) -> Vec<&'a SheetRecord> {
     let mut queue: Vec<&SheetRecord> = states
         .iter()
-        .filter(|s| count.sheets.get(&s.sheet.id).is_some_and(Place::is_awaiting))
+        .filter(|s| {
+            count
+                .sheets
+                .get(&s.sheet.id)
+                .is_some_and(Place::is_awaiting)
+        })
         .collect();
     let rank = |s: &SheetRecord| match count.sheets.get(&s.sheet.id).and_then(Place::destination) {
         Some(Destination::Ballot) => 0,
@@ -111,7 +116,11 @@ impl Station {
         states: &[SheetRecord],
         sheet: i64,
     ) -> Result<Place, StationError> {
-        let before: Vec<SheetRecord> = states.iter().filter(|s| s.sheet.id < sheet).cloned().collect();
+        let before: Vec<SheetRecord> = states
+            .iter()
+            .filter(|s| s.sheet.id < sheet)
+            .cloned()
+            .collect();
         let count = self.count_of(&before)?;
         let taken = before
             .iter()

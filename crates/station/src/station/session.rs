@@ -40,7 +40,11 @@ pub struct Opening {
 impl Station {
     /// Opens a new counting session for one round of an election file (the
     /// round's key beside it).
-    pub fn create(db: &Path, election_file: &Path, opening: &Opening) -> Result<Station, StationError> {
+    pub fn create(
+        db: &Path,
+        election_file: &Path,
+        opening: &Opening,
+    ) -> Result<Station, StationError> {
         // Size-limited like every election file read.
         let source =
             crate::election::read_election_source(election_file).map_err(StoreError::Election)?;
@@ -52,7 +56,11 @@ impl Station {
         };
         store.set_mode(mode)?;
         let sessions = store.sessions()?;
-        if let Some(open) = sessions.iter().rev().find(|s| s.state != SessionState::Closed) {
+        if let Some(open) = sessions
+            .iter()
+            .rev()
+            .find(|s| s.state != SessionState::Closed)
+        {
             return Err(StationError::State(format!(
                 "session {} is still {:?}; close it before opening another",
                 open.id, open.state
@@ -62,7 +70,13 @@ impl Station {
             .map_err(StoreError::Election)?;
         let fingerprint = Fingerprint::of(&election);
         let round = election.election.round;
-        let previous = previous_round(&store, &sessions, &election, election_file, opening.previous)?;
+        let previous = previous_round(
+            &store,
+            &sessions,
+            &election,
+            election_file,
+            opening.previous,
+        )?;
         store.bind_election(&source, election_file)?;
         let key = BallotKey::load_or_create_at(&BallotKey::path_for_round(election_file, round))?;
         keep_round_key(db, &sessions, round, &key)?;

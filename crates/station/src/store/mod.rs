@@ -27,10 +27,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub use audit::{AuditEntry, ChainCheck, check_chain};
 pub use complaints::Complaint;
 pub use error::StoreError;
+pub use records::{DEMO_MARK, Decision, DecisionRecord, SheetRecord, SheetRow, StationMode};
 pub use schema::SCHEMA_VERSION;
-pub use records::{
-    DEMO_MARK, Decision, DecisionRecord, SheetRecord, SheetRow, StationMode,
-};
 pub use serials::{PrintRun, RunOrigin, serials_hash};
 pub use sessions::{SessionInfo, SessionState};
 pub use sheets::Reconciliation;

@@ -118,7 +118,12 @@ impl SheetRecord {
 }
 
 /// The error for a row of sheet `sheet` that does not decode.
-pub(crate) fn corrupt(db: &Path, sheet: i64, what: &str, why: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(
+    db: &Path,
+    sheet: i64,
+    what: &str,
+    why: impl std::fmt::Display,
+) -> StoreError {
     StoreError::Corrupt {
         file: db.to_path_buf(),
         message: format!("sheet {sheet}: {what} does not decode ({why}); the count stops here"),
@@ -157,12 +162,7 @@ pub(crate) fn decode_reading(
     }
     if let Some(s) = serial {
         if Serial::parse(s).is_none() || reading.serial.as_deref() != Some(s) {
-            return Err(corrupt(
-                db,
-                sheet,
-                "the reading's serial",
-                format!("`{s}`"),
-            ));
+            return Err(corrupt(db, sheet, "the reading's serial", format!("`{s}`")));
         }
     }
     if let Some(s) = &reading.serial {
@@ -198,8 +198,8 @@ pub(crate) fn decode_decision(
     json: Option<&str>,
 ) -> Result<Decision, StoreError> {
     let json = json.ok_or_else(|| corrupt(db, sheet, "the officials' decision", "it is empty"))?;
-    let decision: Decision = serde_json::from_str(json)
-        .map_err(|e| corrupt(db, sheet, "the officials' decision", e))?;
+    let decision: Decision =
+        serde_json::from_str(json).map_err(|e| corrupt(db, sheet, "the officials' decision", e))?;
     if let Decision::Ballot(v) = &decision {
         if !v.is_decided() {
             return Err(corrupt(

@@ -123,15 +123,15 @@ impl Store {
                 .prepare("INSERT INTO printed_serials (serial, print_run) VALUES (?1, ?2)")
                 .map_err(e)?;
             for serial in &texts {
-                insert
-                    .execute(params![serial, run])
-                    .map_err(|err| match err.sqlite_error_code() {
+                insert.execute(params![serial, run]).map_err(|err| {
+                    match err.sqlite_error_code() {
                         Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::State {
                             file: path.clone(),
                             message: format!("serial {serial} was already printed"),
                         },
                         _ => StoreError::sqlite(&path, err),
-                    })?;
+                    }
+                })?;
             }
         }
         audit::append_tx(
@@ -170,7 +170,9 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![fingerprint.to_hex(), round], |r| r.get::<_, String>(0))
+            .query_map(params![fingerprint.to_hex(), round], |r| {
+                r.get::<_, String>(0)
+            })
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<HashSet<_>>>()
             .map_err(|e| self.err(e))
@@ -219,7 +221,11 @@ impl Store {
                 count: count.unsigned_abs(),
                 seeded,
                 origin,
-                serials_sha256: if hash.is_empty() { serials_hash(&serials) } else { hash },
+                serials_sha256: if hash.is_empty() {
+                    serials_hash(&serials)
+                } else {
+                    hash
+                },
                 serials,
             });
         }

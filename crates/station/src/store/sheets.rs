@@ -222,10 +222,7 @@ impl Store {
     }
 
     /// The session's latest officials' decision still in force, with its sheet.
-    pub fn last_decision(
-        &self,
-        session: i64,
-    ) -> Result<Option<(i64, DecisionRecord)>, StoreError> {
+    pub fn last_decision(&self, session: i64) -> Result<Option<(i64, DecisionRecord)>, StoreError> {
         let row: Option<(i64, i64, Option<String>, Option<String>, Option<String>, String)> = self
             .conn
             .query_row(
@@ -307,13 +304,9 @@ impl Store {
         let db = &self.path;
         let id = r.sheet.id;
         let reading = match (&r.reading, &r.status) {
-            (Some(json), Some(status)) => Some(decode_reading(
-                db,
-                id,
-                json,
-                status,
-                r.serial.as_deref(),
-            )?),
+            (Some(json), Some(status)) => {
+                Some(decode_reading(db, id, json, status, r.serial.as_deref())?)
+            }
             (None, None) => None,
             _ => {
                 return Err(super::records::corrupt(
@@ -456,7 +449,10 @@ impl Store {
 }
 
 /// The sheet's latest decision row (machine or officials'), for `supersedes`.
-fn latest_decision_row(tx: &rusqlite::Transaction<'_>, sheet: i64) -> rusqlite::Result<Option<i64>> {
+fn latest_decision_row(
+    tx: &rusqlite::Transaction<'_>,
+    sheet: i64,
+) -> rusqlite::Result<Option<i64>> {
     tx.query_row(
         "SELECT MAX(id) FROM decisions WHERE sheet_id = ?1",
         params![sheet],

@@ -110,7 +110,10 @@ fn election_is_frozen_once_ballots_are_printed() {
     assert!(err.to_string().contains("0000000000000001"), "{err}");
     assert_eq!(store.printed_count().unwrap(), 2);
     assert_eq!(store.printed_serials(&fp, 1).unwrap().len(), 2);
-    assert!(store.printed_serials(&fp, 2).unwrap().is_empty(), "per round");
+    assert!(
+        store.printed_serials(&fp, 2).unwrap().is_empty(),
+        "per round"
+    );
     let runs = store.print_runs(&fp, 1).unwrap();
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].serials, ["0000000000000001", "0000000000000002"]);
@@ -181,7 +184,9 @@ fn re_election_session_links_to_the_closed_first_count() {
     bind(&mut store, &source);
     let fp = Fingerprint::of(&election);
     let first = store.create_session(&fp, 1, &source, None).unwrap();
-    let err = store.create_session(&fp, 2, &source, Some(first)).unwrap_err();
+    let err = store
+        .create_session(&fp, 2, &source, Some(first))
+        .unwrap_err();
     assert!(err.to_string().contains("closed"), "{err}");
     store
         .set_session_state(first, SessionState::Closed, "station")
@@ -271,7 +276,11 @@ fn complaints_are_kept_in_order_append_only_and_in_the_audit_log() {
 fn a_database_is_real_or_demo_for_good() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("s.db")).unwrap();
-    assert_eq!(store.mode().unwrap(), StationMode::Real, "real until made otherwise");
+    assert_eq!(
+        store.mode().unwrap(),
+        StationMode::Real,
+        "real until made otherwise"
+    );
     store.set_mode(StationMode::Demo).unwrap();
     store.set_mode(StationMode::Demo).unwrap();
     assert_eq!(store.mode().unwrap(), StationMode::Demo);
@@ -286,8 +295,14 @@ fn a_database_is_real_or_demo_for_good() {
     let mut real = Store::open(&dir.path().join("r.db")).unwrap();
     let (election, source) = example();
     bind(&mut real, &source);
-    real.record_print_run(&Fingerprint::of(&election), 1, &[Serial(7)], false, RunOrigin::Printed)
-        .unwrap();
+    real.record_print_run(
+        &Fingerprint::of(&election),
+        1,
+        &[Serial(7)],
+        false,
+        RunOrigin::Printed,
+    )
+    .unwrap();
     assert!(real.set_mode(StationMode::Demo).is_err());
 }
 
@@ -302,7 +317,14 @@ fn a_row_that_does_not_decode_names_the_sheet_and_the_database() {
         .create_session(&Fingerprint::of(&election), 1, &source, None)
         .unwrap();
     let (sheet, _) = store
-        .add_sheet(s, "1", &"a".repeat(64), "aa/x.png", "folder:x.png", crate::scan::SourceKind::Folder)
+        .add_sheet(
+            s,
+            "1",
+            &"a".repeat(64),
+            "aa/x.png",
+            "folder:x.png",
+            crate::scan::SourceKind::Folder,
+        )
         .unwrap();
     let reading: crate::interpret::Reading = serde_json::from_value(serde_json::json!({
         "status": "review", "vote": null, "struck": [], "kept": [], "doubtful": [],
@@ -316,11 +338,18 @@ fn a_row_that_does_not_decode_names_the_sheet_and_the_database() {
         vote: crate::rules::Vote::For("c1".into()),
     };
     store
-        .add_decisions(&[(sheet, Decision::Ballot(verdict.clone()))], "read by hand", "Lê Văn Ba")
+        .add_decisions(
+            &[(sheet, Decision::Ballot(verdict.clone()))],
+            "read by hand",
+            "Lê Văn Ba",
+        )
         .unwrap();
     let records = store.sheet_records(s).unwrap();
     assert_eq!(records[0].reading.as_ref(), Some(&reading));
-    assert_eq!(records[0].decision.as_ref().unwrap().decision, Decision::Ballot(verdict));
+    assert_eq!(
+        records[0].decision.as_ref().unwrap().decision,
+        Decision::Ballot(verdict)
+    );
     // Undo is a typed row, not a magic string.
     store.withdraw_decision(sheet, "Lê Văn Ba").unwrap();
     assert!(store.sheet_records(s).unwrap()[0].decision.is_none());
@@ -336,6 +365,9 @@ fn a_row_that_does_not_decode_names_the_sheet_and_the_database() {
         )
         .unwrap();
     let err = store.sheet_records(s).unwrap_err().to_string();
-    assert!(err.contains("s.db") && err.contains(&format!("sheet {sheet}")), "{err}");
+    assert!(
+        err.contains("s.db") && err.contains(&format!("sheet {sheet}")),
+        "{err}"
+    );
     assert!(err.contains("decision"), "{err}");
 }

@@ -180,7 +180,10 @@ fn texts_follow_the_election() {
     }
     let joined = texts.join(" ");
     assert!(joined.contains("Giữ lại tên người mình chọn,"));
-    assert!(!joined.contains("Bầu lại"), "a first count says nothing of rounds");
+    assert!(
+        !joined.contains("Bầu lại"),
+        "a first count says nothing of rounds"
+    );
     // A re-election prints its number beside the term, on every paper size.
     for paper in [Paper::A4, Paper::A5, Paper::A6] {
         let mut e = election(paper, Marking::Strike, 3, "Trưởng khu phố");

@@ -89,7 +89,11 @@ impl TitleBlock {
             Some(n) => nfc(&format!("Nhiệm kỳ {} — Bầu lại lần {n}", info.term)),
             None => nfc(&format!("Nhiệm kỳ {}", info.term)),
         };
-        let term_wrap = if info.round > 1 { Wrap::Words } else { Wrap::None };
+        let term_wrap = if info.round > 1 {
+            Wrap::Words
+        } else {
+            Wrap::None
+        };
         let unit = nfc(&format!("{}, {}", info.unit, info.commune));
         let instruction = match (info.marking, n) {
             (Marking::ApproveBoxes, _) => INSTRUCTION_BOXES,

@@ -3,6 +3,7 @@
 
 mod closing;
 mod figures;
+mod hand_check;
 mod head;
 
 use chrono::{DateTime, FixedOffset};
@@ -114,6 +115,8 @@ pub fn blocks(doc: &ResultDoc, election: &Election) -> Vec<Block> {
     out.push(Block::Space(1.5));
     out.push(figures::votes_table(doc));
     out.extend(figures::batch_blocks(doc));
+    out.push(Block::Space(1.0));
+    out.push(hand_check::hand_check_note(doc));
     out.push(Block::Space(2.0));
     // Outcome, notes, copies and signatures stay together on one page.
     out.push(Block::Keep(closing::closing(doc, election, &office_unit)));

@@ -11,7 +11,12 @@ use crate::rules::{ReviewReason, Vote};
 use crate::scan::SourceKind;
 use crate::store::{DecisionRecord, SheetRow};
 
-fn reading(code: CodeCheck, status: Status, serial: Option<u64>, verdict: Option<Verdict>) -> Reading {
+fn reading(
+    code: CodeCheck,
+    status: Status,
+    serial: Option<u64>,
+    verdict: Option<Verdict>,
+) -> Reading {
     let mut v = serde_json::json!({
         "status": status, "vote": null, "struck": [], "kept": [], "doubtful": [],
         "reasons": [], "serial": serial.map(|s| format!("{s:016X}")), "code": code,
@@ -65,18 +70,68 @@ fn review() -> Verdict {
 fn every_kind_of_page_lands_where_rules_6_puts_it() {
     let e = election(&["An", "Bình"]);
     let printed: HashSet<String> = [1, 2, 3, 4].map(serial).into();
-    let v = |s| Some(reading(CodeCheck::Verified, Status::Valid, Some(s), Some(valid("c1"))));
+    let v = |s| {
+        Some(reading(
+            CodeCheck::Verified,
+            Status::Valid,
+            Some(s),
+            Some(valid("c1")),
+        ))
+    };
     let sheets = vec![
         record(1, v(1), None),
         // A genuine ballot the machine could not read waits, never rejected.
-        record(2, Some(reading(CodeCheck::Verified, Status::Review, Some(2), None)), None),
-        record(3, Some(reading(CodeCheck::Unreadable, Status::Blank, None, None)), None),
-        record(4, Some(reading(CodeCheck::OtherElection, Status::Rejected, Some(9), None)), None),
-        record(5, Some(reading(CodeCheck::OtherRound, Status::Rejected, Some(8), None)), None),
-        record(6, Some(reading(CodeCheck::BadMac, Status::Rejected, Some(3), None)), None),
-        record(7, Some(reading(CodeCheck::Verified, Status::Valid, Some(77), Some(valid("c2")))), None),
+        record(
+            2,
+            Some(reading(CodeCheck::Verified, Status::Review, Some(2), None)),
+            None,
+        ),
+        record(
+            3,
+            Some(reading(CodeCheck::Unreadable, Status::Blank, None, None)),
+            None,
+        ),
+        record(
+            4,
+            Some(reading(
+                CodeCheck::OtherElection,
+                Status::Rejected,
+                Some(9),
+                None,
+            )),
+            None,
+        ),
+        record(
+            5,
+            Some(reading(
+                CodeCheck::OtherRound,
+                Status::Rejected,
+                Some(8),
+                None,
+            )),
+            None,
+        ),
+        record(
+            6,
+            Some(reading(CodeCheck::BadMac, Status::Rejected, Some(3), None)),
+            None,
+        ),
+        record(
+            7,
+            Some(reading(
+                CodeCheck::Verified,
+                Status::Valid,
+                Some(77),
+                Some(valid("c2")),
+            )),
+            None,
+        ),
         record(8, v(1), None),
-        record(9, Some(reading(CodeCheck::Unreadable, Status::Rejected, None, None)), None),
+        record(
+            9,
+            Some(reading(CodeCheck::Unreadable, Status::Rejected, None, None)),
+            None,
+        ),
         record(10, None, None),
     ];
     let c = count(&e, &sheets, &printed);
@@ -85,12 +140,27 @@ fn every_kind_of_page_lands_where_rules_6_puts_it() {
     assert_eq!(dest(2), Some(Destination::Ballot));
     assert!(c.sheets[&2].is_awaiting());
     assert_eq!(dest(3), Some(Destination::NotABallot(NotBallot::Blank)));
-    assert_eq!(dest(4), Some(Destination::NotIssuedForm(NotIssued::OtherElection)));
-    assert_eq!(dest(5), Some(Destination::NotIssuedForm(NotIssued::OtherRound)));
+    assert_eq!(
+        dest(4),
+        Some(Destination::NotIssuedForm(NotIssued::OtherElection))
+    );
+    assert_eq!(
+        dest(5),
+        Some(Destination::NotIssuedForm(NotIssued::OtherRound))
+    );
     assert_eq!(dest(6), Some(Destination::NotIssuedForm(NotIssued::BadMac)));
-    assert_eq!(dest(7), Some(Destination::NotIssuedForm(NotIssued::NeverPrinted)));
-    assert_eq!(dest(8), Some(Destination::NotABallot(NotBallot::SecondScan)));
-    assert!(matches!(c.sheets[&8], Place::Awaiting { first: Some(1), .. }));
+    assert_eq!(
+        dest(7),
+        Some(Destination::NotIssuedForm(NotIssued::NeverPrinted))
+    );
+    assert_eq!(
+        dest(8),
+        Some(Destination::NotABallot(NotBallot::SecondScan))
+    );
+    assert!(matches!(
+        c.sheets[&8],
+        Place::Awaiting { first: Some(1), .. }
+    ));
     assert_eq!(dest(9), Some(Destination::NotIssuedForm(NotIssued::NoCode)));
     assert_eq!(c.sheets[&10], Place::Pending);
     assert_eq!((c.tally.returned, c.awaiting_review, c.pending), (1, 8, 1));
@@ -143,8 +213,18 @@ fn every_kind_of_page_lands_where_rules_6_puts_it() {
 fn the_first_sheet_set_aside_as_a_copy_lets_the_second_count() {
     let e = election(&["An", "Bình"]);
     let printed: HashSet<String> = [serial(5)].into();
-    let v = || Some(reading(CodeCheck::Verified, Status::Valid, Some(5), Some(valid("c1"))));
-    let sheets = vec![record(1, v(), Some(Decision::NotIssuedForm)), record(2, v(), None)];
+    let v = || {
+        Some(reading(
+            CodeCheck::Verified,
+            Status::Valid,
+            Some(5),
+            Some(valid("c1")),
+        ))
+    };
+    let sheets = vec![
+        record(1, v(), Some(Decision::NotIssuedForm)),
+        record(2, v(), None),
+    ];
     let c = count(&e, &sheets, &printed);
     assert_eq!(c.sheets[&2].code(), "valid");
     assert_eq!((c.tally.valid, c.tally.invalid), (1, 1));
@@ -181,7 +261,8 @@ fn arb_decision() -> impl Strategy<Value = Option<Decision>> {
 
 /// One sheet: read or not, what its code proved, its status, serial (from a small
 /// pool, so serials repeat), verdict and decision.
-fn arb_sheet() -> impl Strategy<Value = (bool, CodeCheck, u8, u64, Option<Verdict>, Option<Decision>)> {
+fn arb_sheet()
+-> impl Strategy<Value = (bool, CodeCheck, u8, u64, Option<Verdict>, Option<Decision>)> {
     (
         prop::bool::weighted(0.9),
         arb_code(),
