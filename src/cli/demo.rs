@@ -157,23 +157,22 @@ fn scripted_review(station: &mut Station, truths: Option<&SimTruths>) -> anyhow:
         let Some(place) = count.sheets.get(&s.sheet.id) else {
             continue;
         };
-        let (decision, reason) = match proposal(place, s) {
-            Some(d) => (d, "demo: machine proposal accepted by script"),
-            None => {
-                let truth = truths.and_then(|t| {
-                    t.lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .get(&s.sheet.source)
-                        .cloned()
-                });
-                let Some(v) = truth.map(|t| read_by_script(station.election(), &t)) else {
-                    continue;
-                };
-                (
-                    Decision::Ballot(v),
-                    "demo: read by script from the simulator's record of the ballot",
-                )
-            }
+        let (decision, reason) = if let Some(d) = proposal(place, s) {
+            (d, "demo: machine proposal accepted by script")
+        } else {
+            let truth = truths.and_then(|t| {
+                t.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .get(&s.sheet.source)
+                    .cloned()
+            });
+            let Some(v) = truth.map(|t| read_by_script(station.election(), &t)) else {
+                continue;
+            };
+            (
+                Decision::Ballot(v),
+                "demo: read by script from the simulator's record of the ballot",
+            )
         };
         station.decide(s.sheet.id, &decision, reason, DEMO_OFFICIAL)?;
     }

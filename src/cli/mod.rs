@@ -127,7 +127,7 @@ pub fn run() -> ExitCode {
         Command::Interpret(args) => interpret::run(&args),
         Command::Session(cmd) => session::run_session(cmd),
         Command::Scan(args) => session::run_scan(&args),
-        Command::Review(args) => review::run_review(args),
+        Command::Review(args) => review::run_review(&args),
         Command::Tally(args) => session::run_tally(&args),
         Command::Close(args) => session::run_close(&args),
         Command::Confirm(args) => session::run_confirm(&args),

@@ -54,7 +54,7 @@ pub fn proposal(place: &Place, sheet: &SheetRecord) -> Option<Decision> {
 }
 
 /// Runs `review`.
-pub fn run_review(a: ReviewArgs) -> anyhow::Result<()> {
+pub fn run_review(a: &ReviewArgs) -> anyhow::Result<()> {
     let mut station = Station::open(&a.db)?;
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();

@@ -71,7 +71,7 @@ impl Maker {
             *m = if i == keep {
                 kiemphieu_synth::MarkSpec::Keep
             } else {
-                strike.clone()
+                strike
             };
         }
         spec

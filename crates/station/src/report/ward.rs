@@ -1,5 +1,7 @@
 //! The commune's summary of many units: one row per unit from its verified result.
 
+use std::fmt::Write as _;
+
 use super::flow::{Align, Block, Cell, paginate, styled};
 use super::pdf::{A4_MM, render_pages};
 use super::text::Weight;
@@ -30,7 +32,7 @@ pub fn ward_row(doc: &ResultDoc) -> Vec<String> {
         format!("{} (bản nháp)", doc.election.unit)
     };
     if doc.round > 1 {
-        unit.push_str(&format!(" — bầu lại lần {}", doc.round - 1));
+        let _ = write!(unit, " — bầu lại lần {}", doc.round - 1);
     }
     if doc.demo {
         unit.push_str(" (DEMO)");

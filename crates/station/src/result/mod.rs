@@ -149,10 +149,12 @@ pub struct PreviousCount {
     pub reason: Option<String>,
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
 fn is_false(b: &bool) -> bool {
     !*b
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
 fn is_first_round(r: &u32) -> bool {
     *r <= 1
 }
@@ -492,24 +494,7 @@ fn result_doc(d: &SessionData, station_id: &str) -> ResultDoc {
         previous_count: d.previous_count.clone(),
         earlier_rounds: d.earlier_rounds.iter().map(Fingerprint::to_hex).collect(),
         is_final: d.state == SessionState::Closed && closing.is_some(),
-        election: ElectionSummary {
-            fingerprint: Fingerprint::of(e).to_hex(),
-            office: e.election.office.clone(),
-            unit: e.election.unit.clone(),
-            commune: e.election.commune.clone(),
-            term: e.election.term.clone(),
-            date: e.election.date.format("%Y-%m-%d").to_string(),
-            mode: match e.election.mode {
-                Mode::Meeting => "meeting",
-                Mode::Household => "household",
-            }
-            .to_string(),
-            marking: match e.election.marking {
-                Marking::Strike => "strike",
-                Marking::ApproveBoxes => "approve_boxes",
-            }
-            .to_string(),
-        },
+        election: election_summary(e),
         households: e.election.households,
         attendance: d.setup.attendance,
         issued: d.reconciliation.as_ref().map(|r| r.issued),
@@ -572,6 +557,28 @@ fn result_doc(d: &SessionData, station_id: &str) -> ResultDoc {
         records,
         records_head,
         hand_check: d.hand_check.clone(),
+    }
+}
+
+/// What the result says of the election it counts.
+fn election_summary(e: &Election) -> ElectionSummary {
+    ElectionSummary {
+        fingerprint: Fingerprint::of(e).to_hex(),
+        office: e.election.office.clone(),
+        unit: e.election.unit.clone(),
+        commune: e.election.commune.clone(),
+        term: e.election.term.clone(),
+        date: e.election.date.format("%Y-%m-%d").to_string(),
+        mode: match e.election.mode {
+            Mode::Meeting => "meeting",
+            Mode::Household => "household",
+        }
+        .to_string(),
+        marking: match e.election.marking {
+            Marking::Strike => "strike",
+            Marking::ApproveBoxes => "approve_boxes",
+        }
+        .to_string(),
     }
 }
 

@@ -4,6 +4,7 @@
 //! officials' decision in force; the tally counts what is placed as counted.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use serde::Serialize;
 
@@ -40,7 +41,11 @@ pub struct Count {
 }
 
 /// Counts a session's sheets; `printed`: the serials printed for this round.
-pub fn count(election: &Election, sheets: &[SheetRecord], printed: &HashSet<String>) -> Count {
+pub fn count<S: BuildHasher>(
+    election: &Election,
+    sheets: &[SheetRecord],
+    printed: &HashSet<String, S>,
+) -> Count {
     let mut tally = Tally::new(election);
     let mut by_batch: BTreeMap<String, Tally> = BTreeMap::new();
     let mut places: BTreeMap<String, u32> = BTreeMap::new();
@@ -119,10 +124,10 @@ pub fn count(election: &Election, sheets: &[SheetRecord], printed: &HashSet<Stri
 }
 
 /// Where the machine puts a read page, before any decision.
-pub fn machine_place(
+pub fn machine_place<S: BuildHasher, T: BuildHasher>(
     reading: &Reading,
-    printed: &HashSet<String>,
-    taken: &HashMap<String, i64>,
+    printed: &HashSet<String, S>,
+    taken: &HashMap<String, i64, T>,
 ) -> Place {
     let waiting = |destination, reason: &str, first| Place::Awaiting {
         destination,

@@ -112,6 +112,8 @@ impl ImageStore {
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
     use super::*;
 
     #[test]
@@ -128,7 +130,6 @@ mod tests {
             (sha.clone(), rel.clone())
         );
         assert_eq!(store.get(&rel, &sha).unwrap(), b"page one");
-        use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(store.dir()).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o700, "the image store is private");
         std::fs::write(store.dir().join(&rel), b"page 0ne").unwrap();

@@ -275,7 +275,7 @@ impl Station {
 
     /// Everything counted so far, recomputed from the records.
     pub fn count(&self) -> Result<Count, StationError> {
-        Ok(self.count_of(&self.sheets()?)?)
+        self.count_of(&self.sheets()?)
     }
 
     /// The count of these sheets of the session (read once by the caller).

@@ -223,7 +223,7 @@ impl Store {
 
     /// The session's latest officials' decision still in force, with its sheet.
     pub fn last_decision(&self, session: i64) -> Result<Option<(i64, DecisionRecord)>, StoreError> {
-        let row: Option<(i64, i64, Option<String>, Option<String>, Option<String>, String)> = self
+        let row: Option<DecisionRow> = self
             .conn
             .query_row(
                 "SELECT d.sheet_id, d.id, d.decision, d.official, d.reason, d.decided_at FROM decisions d JOIN sheets s ON s.id = d.sheet_id
@@ -459,3 +459,13 @@ fn latest_decision_row(
         |r| r.get(0),
     )
 }
+
+/// One decision row as read: sheet, id, decision JSON, official, reason, time.
+type DecisionRow = (
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);

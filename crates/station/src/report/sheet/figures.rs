@@ -2,6 +2,8 @@
 //! returned, valid, invalid by reason), the votes, and the sub-counts per
 //! cluster or ballot box.
 
+use std::fmt::Write as _;
+
 use super::super::flow::{Align, Block, Cell, para, styled};
 use super::super::text::Weight;
 use super::{BODY, TABLE, num, pct};
@@ -145,15 +147,17 @@ pub(super) fn scan_note(doc: &ResultDoc) -> Block {
         .collect();
     let foreign = kinds(&doc.not_issued, &not_issued);
     if !foreign.is_empty() {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             " Phiếu không hợp lệ vì không theo mẫu do Tổ bầu cử phát ra gồm: {}.",
             foreign.join(", ")
-        ));
+        );
     }
-    text.push_str(&format!(
+    let _ = write!(
+        text,
         " Tổ bầu cử đã quyết định {} tờ.",
         doc.decided_by_officials
-    ));
+    );
     styled(text, Weight::Regular, 8.0, Align::Left)
 }
 

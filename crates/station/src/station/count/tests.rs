@@ -67,6 +67,7 @@ fn review() -> Verdict {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // one walk through every kind of page, kept together to read as §6
 fn every_kind_of_page_lands_where_rules_6_puts_it() {
     let e = election(&["An", "Bình"]);
     let printed: HashSet<String> = [1, 2, 3, 4].map(serial).into();
@@ -164,7 +165,7 @@ fn every_kind_of_page_lands_where_rules_6_puts_it() {
     assert_eq!(dest(9), Some(Destination::NotIssuedForm(NotIssued::NoCode)));
     assert_eq!(c.sheets[&10], Place::Pending);
     assert_eq!((c.tally.returned, c.awaiting_review, c.pending), (1, 8, 1));
-    for (_, p) in &c.sheets {
+    for p in c.sheets.values() {
         if p.is_awaiting() {
             assert!(!p.words(false).is_empty() && !p.words(true).is_empty());
         }
