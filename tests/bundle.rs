@@ -384,10 +384,12 @@ fn aggregate_lists_units_and_refuses_a_tampered_bundle() {
             &std::fs::read_to_string(d.join(bundle).join("result.json")).unwrap(),
         )
         .unwrap();
+        // The unit's name wraps in its narrow column; the figures stay on one line.
         let row = format!(
-            "{unit} (DEMO) 412 {} {} {} Không có người trúng cử",
+            " 412 {} {} {} Không có người trúng cử",
             r["returned"], r["valid"], r["invalid"]
         );
+        assert!(text.contains(unit), "missing `{unit}` in\n{text}");
         assert!(text.contains(&row), "missing `{row}` in\n{text}");
     }
     assert!(text.contains("0/2 đơn vị có người trúng cử"), "{text}");

@@ -75,7 +75,7 @@ fn election_init_check_and_bad_files() {
     let cases = [
         (
             good.replace("id = \"c2\"", "id = \"c1\""),
-            "bad.toml:25: candidates[2].id",
+            "bad.toml:26: candidates[2].id",
         ),
         (
             good.replace("households = 412", "households = 0"),

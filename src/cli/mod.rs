@@ -104,6 +104,15 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
         if let Some(kiemphieu_station::station::StationError::Simulated(_)) = cause.downcast_ref() {
             return 2;
         }
+        if let Some(kiemphieu_station::store::StoreError::WrongMode { .. }) = cause.downcast_ref() {
+            return 2;
+        }
+        if let Some(kiemphieu_station::station::StationError::Store(
+            kiemphieu_station::store::StoreError::WrongMode { .. },
+        )) = cause.downcast_ref()
+        {
+            return 2;
+        }
         if let Some(kiemphieu_station::station::StationError::Store(
             kiemphieu_station::store::StoreError::Election(
                 kiemphieu_core::election::ElectionFileError::Invalid { .. },

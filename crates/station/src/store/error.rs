@@ -62,6 +62,14 @@ pub enum StoreError {
         /// Why it is refused.
         message: String,
     },
+    /// A real database asked to serve a demo, or a demo one a real count: bad input.
+    #[error("{file}: {message}")]
+    WrongMode {
+        /// The database file.
+        file: PathBuf,
+        /// Which mode it has and what to do instead.
+        message: String,
+    },
 }
 
 impl StoreError {

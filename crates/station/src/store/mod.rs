@@ -219,7 +219,7 @@ impl Store {
             .map_err(|e| self.err(e))?;
         match existing.as_deref().and_then(StationMode::from_code) {
             Some(m) if m == mode => Ok(()),
-            Some(m) => Err(StoreError::State {
+            Some(m) => Err(StoreError::WrongMode {
                 file: path,
                 message: format!(
                     "this is a {} station database and stays one; use a new database for a {}",
@@ -227,7 +227,7 @@ impl Store {
                     mode.code()
                 ),
             }),
-            None if has_data && mode == StationMode::Demo => Err(StoreError::State {
+            None if has_data && mode == StationMode::Demo => Err(StoreError::WrongMode {
                 file: path,
                 message: "this database already holds a real count or printed ballots; a demo needs a new database".into(),
             }),
