@@ -5,6 +5,13 @@
 //! masked, so only hand ink remains. A name is struck when hand ink crosses
 //! the letters' body — baseline to cap height — along the whole name and
 //! through every word; underlines, overlines and circles stay outside the body.
+//!
+//! "Body" is checked twice. The wide band (cap top to baseline) says whether
+//! ink touches the letters at all: enough there and the name is no longer
+//! plainly kept. The core band (the lowercase letters' x-height, trimmed at
+//! both ends) says whether the stroke went *through* the name: a line drawn
+//! through the diacritics and the tops of the capitals, or along the
+//! baseline, never enters it, so it can make a name doubtful but not struck.
 
 use super::geometry::{Homography, MmRect};
 use super::profile::Profile;
@@ -41,6 +48,8 @@ pub struct NameTemplate {
     pub dark: Vec<usize>,
     /// Rows of the letters' body (cap top .. baseline), inclusive-exclusive.
     pub body_rows: (usize, usize),
+    /// Rows of the letters' core: the x-height band without its top tenth and bottom quarter.
+    pub core_rows: (usize, usize),
     /// Rows of the whole printed name (diacritics to descenders), for slanted strokes.
     pub name_rows: (usize, usize),
     /// Columns of the printed name.
@@ -50,12 +59,12 @@ pub struct NameTemplate {
 }
 
 impl NameTemplate {
-    /// Prepares a name from its rendered region; `cap_top` and `baseline` in mm.
+    /// Prepares a name from its rendered region; `cap_top`, `x_top` (top of the
+    /// lowercase letters) and `baseline` in mm.
     pub fn new(
         id: &str,
         name_mm: MmRect,
-        cap_top: f64,
-        baseline: f64,
+        (cap_top, x_top, baseline): (f64, f64, f64),
         patch: Patch,
         profile: &Profile,
     ) -> Self {
@@ -83,6 +92,12 @@ impl NameTemplate {
             to_row(cap_top - 0.3),
             to_row(baseline + 0.2).max(to_row(cap_top - 0.3) + 1),
         );
+        // Inside the x-height, away from where over- and underlines run: the
+        // top tenth (an overline drawn low over the capitals) and the bottom
+        // quarter (an underline touching the letters' feet) are left out.
+        let x_h = (baseline - x_top).max(0.4);
+        let core_top = to_row(x_top + 0.1 * x_h);
+        let core_rows = (core_top, to_row(baseline - 0.25 * x_h).max(core_top + 1));
         let name_cols = (
             to_col(name_mm.x),
             to_col(name_mm.right()).max(to_col(name_mm.x) + 1),
@@ -100,6 +115,7 @@ impl NameTemplate {
             mask,
             dark,
             body_rows,
+            core_rows,
             name_rows,
             name_cols,
             words,
@@ -245,10 +261,12 @@ pub fn measure(
     let (in_body, _) = crossing(t, &strong, t.body_rows, w, hgt, profile);
     let (faint_covered, _) = crossing(t, &faint, t.name_rows, w, hgt, profile);
     let (faint_body, _) = crossing(t, &faint, t.body_rows, w, hgt, profile);
+    let (in_core, _) = crossing(t, &strong, t.core_rows, w, hgt, profile);
     let c0 = t.name_cols.0;
     let fraction = |v: &[bool]| v.iter().filter(|&&c| c).count() as f64 / v.len().max(1) as f64;
     let coverage = fraction(&covered);
     let body_coverage = fraction(&in_body);
+    let core_coverage = fraction(&in_core);
     let faint_coverage = fraction(&faint_body);
     let total_ink = strong.iter().filter(|&&b| b).count();
     let word_coverage: Vec<f64> = t
@@ -282,6 +300,7 @@ pub fn measure(
     let crossed = fraction(&continuous);
     let state = if crossed >= profile.struck_coverage
         && body_coverage >= profile.struck_body_coverage
+        && core_coverage >= profile.struck_core_coverage
         && min_word >= profile.struck_word_coverage
         && longest_gap <= profile.struck_max_gap_mm
     {
