@@ -20,6 +20,8 @@ use super::sample::{Patch, dilate, sample_luma};
 use super::view::PageView;
 use crate::rules::MarkState;
 
+mod doubt;
+
 /// Millimetres per pixel of the name measurements (≈ 169 dpi).
 pub const NAME_STEP_MM: f64 = 0.15;
 /// Local alignment search radius, pixels (± 1.2 mm).
@@ -241,11 +243,12 @@ pub fn measure(
         pixel,
     );
     // Faint ink only matters where the crossing is measured: the name's rows.
+    let faint_threshold = (local_white * profile.faint_ink_fraction_of_white) as u32;
     let faint = ink_map(
         w,
         hgt,
         &t.mask,
-        (local_white * profile.faint_ink_fraction_of_white) as u32,
+        faint_threshold,
         3,
         (
             t.name_rows.0.saturating_sub(1),
@@ -298,14 +301,20 @@ pub fn measure(
     // Firm ink must cross most of the letters' body; lighter stretches of the
     // same stroke (less pressure) complete the crossing of the whole name.
     let crossed = fraction(&continuous);
-    let state = if crossed >= profile.struck_coverage
+    let noisy = doubt::noisy(t, &strong, w, hgt);
+    let state = if noisy {
+        MarkState::Doubtful
+    } else if crossed >= profile.struck_coverage
         && body_coverage >= profile.struck_body_coverage
         && core_coverage >= profile.struck_core_coverage
         && min_word >= profile.struck_word_coverage
         && longest_gap <= profile.struck_max_gap_mm
     {
         MarkState::Struck
-    } else if body_coverage <= profile.kept_coverage && faint_coverage <= profile.kept_coverage {
+    } else if body_coverage <= profile.kept_coverage
+        && faint_coverage <= profile.kept_coverage
+        && !doubt::dotted(t, w, hgt, &|i| !t.mask[i] && pixel(i) < faint_threshold)
+    {
         MarkState::Kept
     } else {
         MarkState::Doubtful

@@ -196,3 +196,24 @@ fn a_strike_running_on_into_the_next_row_or_hooked_is_only_a_strike() {
         assert_eq!(r.vote.as_deref(), Some("c2"));
     }
 }
+
+#[test]
+fn a_dotted_stroke_through_a_name_is_not_plainly_kept() {
+    // Grainy pencil in a 1-bit scan: specks 0.2 mm wide every 0.5 mm along the name.
+    let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
+    for dpi in [200.0f32, 300.0] {
+        let mut img = printed(&election, &key, &layout, dpi, 80);
+        let n = layout.candidates[0].name_mm;
+        let (_, xt, base) = bands(&layout, 0);
+        let y = f64::midpoint(xt, base);
+        let mut x = n.x - 2.0;
+        while x < n.right() + 2.0 {
+            stroke(&mut img, dpi, (x, y), (x, y), 0.2, [0, 0, 0]);
+            x += 0.5;
+        }
+        stamp(&mut img, dpi, &layout);
+        let r = interp.interpret(&page(img, f64::from(dpi)));
+        assert_ne!(state_of_first(&r), MarkState::Kept, "{dpi} dpi: {r:#?}");
+        assert_ne!(r.status, Status::Invalid, "{dpi} dpi: {r:#?}");
+    }
+}
