@@ -168,7 +168,10 @@ fn tiffcp(input: &[u8], args: &[&str]) -> Vec<u8> {
         .status()
         .unwrap_or_else(|e| panic!("tiffcp (install libtiff-tools): {e}"));
     assert!(status.success(), "tiffcp {args:?}");
-    std::fs::read(&dst).unwrap()
+    let out = std::fs::read(&dst).unwrap();
+    let _ = std::fs::remove_file(&src);
+    let _ = std::fs::remove_file(&dst);
+    out
 }
 
 /// Decodes and checks every pixel of the page against the picture.
@@ -233,6 +236,7 @@ fn multi_page_group4_keeps_each_page_and_its_photometric() {
         .unwrap_or_else(|e| panic!("tiffcp (install libtiff-tools): {e}"));
     assert!(ok.success());
     let pages = decode_pages(&std::fs::read(&out).unwrap(), DEFAULT_PIXEL_BUDGET).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(pages.len(), 3);
     for p in &pages {
         let g = p.image.to_luma8();
