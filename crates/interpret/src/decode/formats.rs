@@ -363,3 +363,40 @@ fn palette_png_and_16_bit_png_become_eight_bit() {
     }
     assert_picture(&out, "2-bit palette PNG", bw);
 }
+
+#[test]
+fn pgm_and_ppm_binary_and_ascii_8_and_16_bit_read_as_grey_levels() {
+    let expect = |x, y| (level(x, y, 2) * 255 / 2) as u8;
+    for maxval in [255u32, 1023, 65535] {
+        let sample = |x, y| level(x, y, 2) * maxval / 2;
+        // Binary PGM (P5): one or two bytes a sample, big-endian.
+        let mut p5 = format!("P5\n# a scanner's comment\n{W} {H}\n{maxval}\n").into_bytes();
+        let mut p6 = format!("P6\n{W} {H}\n{maxval}\n").into_bytes();
+        let (mut p2, mut p3) = (
+            format!("P2\n{W} {H}\n{maxval}\n"),
+            format!("P3\n{W} {H}\n{maxval}\n"),
+        );
+        for y in 0..H {
+            for x in 0..W {
+                let v = sample(x, y);
+                let bytes: Vec<u8> = if maxval > 255 {
+                    (v as u16).to_be_bytes().to_vec()
+                } else {
+                    vec![v as u8]
+                };
+                p5.extend(&bytes);
+                for _ in 0..3 {
+                    p6.extend(&bytes);
+                }
+                p2.push_str(&format!("{v} "));
+                p3.push_str(&format!("{v} {v} {v} "));
+            }
+            p2.push('\n');
+            p3.push('\n');
+        }
+        assert_picture(&p5, &format!("P5 maxval {maxval}"), expect);
+        assert_picture(&p6, &format!("P6 maxval {maxval}"), expect);
+        assert_picture(p2.as_bytes(), &format!("P2 maxval {maxval}"), expect);
+        assert_picture(p3.as_bytes(), &format!("P3 maxval {maxval}"), expect);
+    }
+}
