@@ -8,6 +8,7 @@
 // Test pictures are tens of pixels: their sizes and samples fit every type.
 #![allow(clippy::as_conversions, clippy::cast_possible_truncation)]
 
+use std::fmt::Write as _;
 use std::io::Cursor;
 use std::process::Command;
 
@@ -388,8 +389,8 @@ fn pgm_and_ppm_binary_and_ascii_8_and_16_bit_read_as_grey_levels() {
                 for _ in 0..3 {
                     p6.extend(&bytes);
                 }
-                p2.push_str(&format!("{v} "));
-                p3.push_str(&format!("{v} {v} {v} "));
+                write!(p2, "{v} ").unwrap();
+                write!(p3, "{v} {v} {v} ").unwrap();
             }
             p2.push('\n');
             p3.push('\n');
