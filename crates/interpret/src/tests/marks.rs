@@ -217,3 +217,42 @@ fn a_dotted_stroke_through_a_name_is_not_plainly_kept() {
         assert_ne!(r.status, Status::Invalid, "{dpi} dpi: {r:#?}");
     }
 }
+
+#[test]
+fn a_circle_a_tick_and_a_strike_of_the_first_word_do_not_strike() {
+    let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
+    let dpi = 200.0f32;
+    let n = layout.candidates[0].name_mm;
+    let (_, xt, base) = bands(&layout, 0);
+    let mid = f64::midpoint(xt, base);
+    let (cx, cy) = (n.x + n.w / 2.0, n.y + n.h / 2.0);
+    let circle: Vec<(f64, f64)> = (0..=36)
+        .map(|k| {
+            let a = f64::from(k) / 36.0 * std::f64::consts::TAU;
+            (
+                cx + (n.w / 2.0 + 3.0) * a.cos(),
+                cy + (n.h / 2.0 + 1.5) * a.sin(),
+            )
+        })
+        .collect();
+    let tick = vec![
+        (n.right() + 3.0, mid - 0.5),
+        (n.right() + 4.0, mid + 1.0),
+        (n.right() + 6.5, mid - 2.5),
+    ];
+    // The first word of "Nguyễn Văn An" is about 45 % of the name.
+    let first_word = vec![(n.x - 2.0, mid), (n.x + 0.4 * n.w, mid)];
+    for (what, points) in [
+        ("circle", circle),
+        ("tick", tick),
+        ("first word", first_word),
+    ] {
+        let mut img = printed(&election, &key, &layout, dpi, 81);
+        path(&mut img, dpi, &points, 0.5);
+        strike_name(&mut img, dpi, &layout, 1, [20, 40, 150]);
+        stamp(&mut img, dpi, &layout);
+        let r = interp.interpret(&page(img, f64::from(dpi)));
+        assert_ne!(state_of_first(&r), MarkState::Struck, "{what}: {r:#?}");
+        assert_ne!(r.status, Status::Invalid, "{what}: {r:#?}");
+    }
+}
