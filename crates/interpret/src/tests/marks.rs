@@ -256,3 +256,32 @@ fn a_circle_a_tick_and_a_strike_of_the_first_word_do_not_strike() {
         assert_ne!(r.status, Status::Invalid, "{what}: {r:#?}");
     }
 }
+
+#[test]
+fn zig_zag_strikes_across_the_whole_body_are_struck() {
+    let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
+    let n = layout.candidates[0].name_mm;
+    let (cap, _, base) = bands(&layout, 0);
+    for dpi in [200.0f32, 300.0] {
+        for (period, over) in [(2.0, 0.3), (3.0, 0.5), (4.0, 1.0)] {
+            let mut points = Vec::new();
+            let mut x = n.x - 2.0;
+            let mut up = true;
+            while x < n.right() + 2.0 {
+                points.push((x, if up { cap - over } else { base + over }));
+                up = !up;
+                x += period / 2.0;
+            }
+            let mut img = printed(&election, &key, &layout, dpi, 82);
+            path(&mut img, dpi, &points, 0.5);
+            strike_name(&mut img, dpi, &layout, 1, [20, 40, 150]);
+            stamp(&mut img, dpi, &layout);
+            let r = interp.interpret(&page(img, f64::from(dpi)));
+            assert_eq!(
+                state_of_first(&r),
+                MarkState::Struck,
+                "{dpi} dpi, {period} mm: {r:#?}"
+            );
+        }
+    }
+}
