@@ -1,6 +1,13 @@
 //! Stage 6: writing anywhere else on the ballot (art. 74 đ): added names,
 //! notes, signatures. Compared with the rendered blank ballot at 0.5 mm per
 //! cell, outside the places where marks belong.
+//!
+//! A name's row is searched too (a voter may write "giữ" beside the name,
+//! issue 14), with the strike's own ink told apart: a cluster that touches
+//! the name itself is the strike (its overshoot, a hook, a run into the
+//! neighbouring row) when what lies beyond the name's measured region is a
+//! thin line, and at most doubtful otherwise; a thin line that stays within
+//! the rows (a piece of a skipping pen, a circle) is a mark, not writing.
 
 use image::GrayImage;
 
@@ -12,6 +19,37 @@ use crate::rules::Presence;
 /// Millimetres per cell of the whole-page comparison.
 pub const PAGE_STEP_MM: f64 = 0.5;
 
+/// Thin-line test: a cluster whose ink area is at most this many mm² per mm
+/// of its longest side is a line (a 0.9 mm felt pen covers ≈ 1.5 cells of
+/// 0.5 mm); a written word folds several strokes into its length.
+const LINE_MM: f64 = 1.6;
+
+/// What a cell of the page is, for the search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// Open paper: any ink is writing.
+    Open,
+    /// A name's row, away from the name: writing, unless a strike's line.
+    Row,
+    /// Around a name, inside the region its measurement samples.
+    Ring,
+    /// The name itself: a strike's ink.
+    Name,
+    /// Print, stamp, code, marks, borders: not searched.
+    Excluded,
+}
+
+/// Where a name's strike belongs: the name, the region measured around it, and its row.
+#[derive(Debug, Clone, Copy)]
+pub struct NameZones {
+    /// The printed name, slightly grown.
+    pub name: MmRect,
+    /// The region its measurement samples.
+    pub ring: MmRect,
+    /// Its row: where strikes wander.
+    pub row: MmRect,
+}
+
 /// The blank page at `PAGE_STEP_MM`, with the places excluded from the search.
 #[derive(Debug, Clone)]
 pub struct PageTemplate {
@@ -19,29 +57,98 @@ pub struct PageTemplate {
     pub w: usize,
     /// Cells high.
     pub h: usize,
-    /// True where ink is expected or allowed (print, names' rows, stamp, QR, marks, borders).
-    pub excluded: Vec<bool>,
+    /// Each cell's zone.
+    pub zones: Vec<Zone>,
 }
 
 impl PageTemplate {
-    /// Builds it from the rendered blank page (`PAGE_STEP_MM` per pixel) and the allowed zones.
-    pub fn new(rendered: &GrayImage, zones: &[MmRect]) -> Self {
+    /// Builds it from the rendered blank page (`PAGE_STEP_MM` per pixel), the
+    /// zones where ink is allowed (stamp, QR, marks, boxes, borders) and the names'.
+    pub fn new(rendered: &GrayImage, allowed: &[MmRect], names: &[NameZones]) -> Self {
         let (w, h) = (rendered.width() as usize, rendered.height() as usize);
         let printed: Vec<bool> = rendered.as_raw().iter().map(|&v| v < 245).collect();
         // Two cells (1 mm) of slack around print absorbs registration error at this scale.
-        let mut excluded = super::sample::dilate(&printed, w, h, 2);
+        let excluded = super::sample::dilate(&printed, w, h, 2);
+        let mut zones = vec![Zone::Open; w * h];
         for y in 0..h {
             for x in 0..w {
                 let p = Point::new(
                     (x as f64 + 0.5) * PAGE_STEP_MM,
                     (y as f64 + 0.5) * PAGE_STEP_MM,
                 );
-                if zones.iter().any(|z| z.contains_point(p)) {
-                    excluded[y * w + x] = true;
-                }
+                let i = y * w + x;
+                zones[i] = if excluded[i] || allowed.iter().any(|z| z.contains_point(p)) {
+                    Zone::Excluded
+                } else if names.iter().any(|n| n.name.contains_point(p)) {
+                    Zone::Name
+                } else if names.iter().any(|n| n.ring.contains_point(p)) {
+                    Zone::Ring
+                } else if names.iter().any(|n| n.row.contains_point(p)) {
+                    Zone::Row
+                } else {
+                    Zone::Open
+                };
             }
         }
-        PageTemplate { w, h, excluded }
+        PageTemplate { w, h, zones }
+    }
+}
+
+/// One cluster of ink, counted by zone.
+#[derive(Debug, Default)]
+struct Cluster {
+    /// Cells on a name.
+    on_name: usize,
+    /// Cells on open paper.
+    open: usize,
+    /// Bounding box and count of the cells outside names and rings.
+    far: Cells,
+    /// Bounding box and count of the cells outside names.
+    near: Cells,
+}
+
+/// A count of cells and their bounding box.
+#[derive(Debug, Clone, Copy)]
+struct Cells {
+    n: usize,
+    min: (usize, usize),
+    max: (usize, usize),
+}
+
+impl Default for Cells {
+    fn default() -> Self {
+        Cells {
+            n: 0,
+            min: (usize::MAX, usize::MAX),
+            max: (0, 0),
+        }
+    }
+}
+
+impl Cells {
+    fn add(&mut self, x: usize, y: usize) {
+        self.n += 1;
+        self.min = (self.min.0.min(x), self.min.1.min(y));
+        self.max = (self.max.0.max(x), self.max.1.max(y));
+    }
+
+    fn rect(&self) -> MmRect {
+        MmRect::new(
+            self.min.0 as f64 * PAGE_STEP_MM,
+            self.min.1 as f64 * PAGE_STEP_MM,
+            (self.max.0 - self.min.0 + 1) as f64 * PAGE_STEP_MM,
+            (self.max.1 - self.min.1 + 1) as f64 * PAGE_STEP_MM,
+        )
+    }
+
+    fn area(&self) -> f64 {
+        self.n as f64 * PAGE_STEP_MM * PAGE_STEP_MM
+    }
+
+    /// A thin line rather than writing.
+    fn line_like(&self) -> bool {
+        let r = self.rect();
+        self.area() <= LINE_MM * r.w.max(r.h)
     }
 }
 
@@ -66,7 +173,7 @@ pub fn find(
         let b = h.map(Point::new((t.w as f64 - 0.5) * PAGE_STEP_MM, my));
         for x in 0..t.w {
             let i = y * t.w + x;
-            if t.excluded[i] {
+            if t.zones[i] == Zone::Excluded {
                 continue;
             }
             let k = x as f64 / n;
@@ -78,7 +185,6 @@ pub fn find(
             ink[i] = f64::from(coarse.as_raw()[(cy * cw + cx) as usize]) < threshold;
         }
     }
-    let cell_area = PAGE_STEP_MM * PAGE_STEP_MM;
     let mut seen = vec![false; ink.len()];
     let mut found = Vec::new();
     let mut stack = Vec::new();
@@ -88,15 +194,18 @@ pub fn find(
         }
         seen[start] = true;
         stack.push(start);
-        let (mut minx, mut maxx, mut miny, mut maxy, mut n) =
-            (usize::MAX, 0, usize::MAX, 0, 0usize);
+        let mut c = Cluster::default();
         while let Some(i) = stack.pop() {
             let (x, y) = (i % t.w, i / t.w);
-            n += 1;
-            minx = minx.min(x);
-            maxx = maxx.max(x);
-            miny = miny.min(y);
-            maxy = maxy.max(y);
+            match t.zones[i] {
+                Zone::Name => c.on_name += 1,
+                Zone::Ring => c.near.add(x, y),
+                Zone::Row | Zone::Open | Zone::Excluded => {
+                    c.near.add(x, y);
+                    c.far.add(x, y);
+                    c.open += usize::from(t.zones[i] == Zone::Open);
+                }
+            }
             // 8-connected, with one cell of slack: handwriting strokes have small breaks.
             for dy in -2i64..=2 {
                 for dx in -2i64..=2 {
@@ -112,21 +221,8 @@ pub fn find(
                 }
             }
         }
-        let area = n as f64 * cell_area;
-        if area < profile.extra_dust_mm2 {
+        let Some((rect, area, state)) = judge(&c, profile) else {
             continue;
-        }
-        let rect = MmRect::new(
-            minx as f64 * PAGE_STEP_MM,
-            miny as f64 * PAGE_STEP_MM,
-            (maxx - minx + 1) as f64 * PAGE_STEP_MM,
-            (maxy - miny + 1) as f64 * PAGE_STEP_MM,
-        );
-        let extent = rect.w.max(rect.h);
-        let state = if area >= profile.extra_min_area_mm2 || extent >= profile.extra_min_extent_mm {
-            Presence::Present
-        } else {
-            Presence::Doubtful
         };
         found.push(ExtraInk {
             rect_mm: rect,
@@ -142,4 +238,30 @@ pub fn find(
         Presence::Doubtful
     };
     (overall, found)
+}
+
+/// Whether a cluster is writing: its box, area and presence; None when it is
+/// dust or a strike's (or another mark's) own ink.
+fn judge(c: &Cluster, profile: &Profile) -> Option<(MmRect, f64, Presence)> {
+    // Ink touching a name belongs to its strike as far as the name's measurement
+    // sees it; beyond that, a thin line is the stroke running on, anything else
+    // may be writing added to the stroke: the officials look.
+    let attached = c.on_name > 0;
+    let cells = if attached { c.far } else { c.near };
+    let area = cells.area();
+    if cells.n == 0 || area < profile.extra_dust_mm2 {
+        return None;
+    }
+    if cells.line_like() && (attached || c.open == 0) {
+        return None;
+    }
+    let rect = cells.rect();
+    let large =
+        area >= profile.extra_min_area_mm2 || rect.w.max(rect.h) >= profile.extra_min_extent_mm;
+    let state = match (attached, large) {
+        (true, false) => return None,
+        (true, true) | (false, false) => Presence::Doubtful,
+        (false, true) => Presence::Present,
+    };
+    Some((rect, area, state))
 }

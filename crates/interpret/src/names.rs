@@ -5,6 +5,13 @@
 //! masked, so only hand ink remains. A name is struck when hand ink crosses
 //! the letters' body — baseline to cap height — along the whole name and
 //! through every word; underlines, overlines and circles stay outside the body.
+//!
+//! "Body" is checked twice. The wide band (cap top to baseline) says whether
+//! ink touches the letters at all: enough there and the name is no longer
+//! plainly kept. The core band (the lowercase letters' x-height, trimmed at
+//! both ends) says whether the stroke went *through* the name: a line drawn
+//! through the diacritics and the tops of the capitals, or along the
+//! baseline, never enters it, so it can make a name doubtful but not struck.
 
 use super::geometry::{Homography, MmRect};
 use super::profile::Profile;
@@ -12,6 +19,8 @@ use super::reading::NameScore;
 use super::sample::{Patch, dilate, sample_luma};
 use super::view::PageView;
 use crate::rules::MarkState;
+
+mod doubt;
 
 /// Millimetres per pixel of the name measurements (≈ 169 dpi).
 pub const NAME_STEP_MM: f64 = 0.15;
@@ -41,6 +50,8 @@ pub struct NameTemplate {
     pub dark: Vec<usize>,
     /// Rows of the letters' body (cap top .. baseline), inclusive-exclusive.
     pub body_rows: (usize, usize),
+    /// Rows of the letters' core: the x-height band without its top tenth and bottom quarter.
+    pub core_rows: (usize, usize),
     /// Rows of the whole printed name (diacritics to descenders), for slanted strokes.
     pub name_rows: (usize, usize),
     /// Columns of the printed name.
@@ -50,12 +61,12 @@ pub struct NameTemplate {
 }
 
 impl NameTemplate {
-    /// Prepares a name from its rendered region; `cap_top` and `baseline` in mm.
+    /// Prepares a name from its rendered region; `cap_top`, `x_top` (top of the
+    /// lowercase letters) and `baseline` in mm.
     pub fn new(
         id: &str,
         name_mm: MmRect,
-        cap_top: f64,
-        baseline: f64,
+        (cap_top, x_top, baseline): (f64, f64, f64),
         patch: Patch,
         profile: &Profile,
     ) -> Self {
@@ -83,6 +94,12 @@ impl NameTemplate {
             to_row(cap_top - 0.3),
             to_row(baseline + 0.2).max(to_row(cap_top - 0.3) + 1),
         );
+        // Inside the x-height, away from where over- and underlines run: the
+        // top tenth (an overline drawn low over the capitals) and the bottom
+        // quarter (an underline touching the letters' feet) are left out.
+        let x_h = (baseline - x_top).max(0.4);
+        let core_top = to_row(x_top + 0.1 * x_h);
+        let core_rows = (core_top, to_row(baseline - 0.25 * x_h).max(core_top + 1));
         let name_cols = (
             to_col(name_mm.x),
             to_col(name_mm.right()).max(to_col(name_mm.x) + 1),
@@ -100,6 +117,7 @@ impl NameTemplate {
             mask,
             dark,
             body_rows,
+            core_rows,
             name_rows,
             name_cols,
             words,
@@ -225,11 +243,12 @@ pub fn measure(
         pixel,
     );
     // Faint ink only matters where the crossing is measured: the name's rows.
+    let faint_threshold = (local_white * profile.faint_ink_fraction_of_white) as u32;
     let faint = ink_map(
         w,
         hgt,
         &t.mask,
-        (local_white * profile.faint_ink_fraction_of_white) as u32,
+        faint_threshold,
         3,
         (
             t.name_rows.0.saturating_sub(1),
@@ -245,10 +264,12 @@ pub fn measure(
     let (in_body, _) = crossing(t, &strong, t.body_rows, w, hgt, profile);
     let (faint_covered, _) = crossing(t, &faint, t.name_rows, w, hgt, profile);
     let (faint_body, _) = crossing(t, &faint, t.body_rows, w, hgt, profile);
+    let (in_core, _) = crossing(t, &strong, t.core_rows, w, hgt, profile);
     let c0 = t.name_cols.0;
     let fraction = |v: &[bool]| v.iter().filter(|&&c| c).count() as f64 / v.len().max(1) as f64;
     let coverage = fraction(&covered);
     let body_coverage = fraction(&in_body);
+    let core_coverage = fraction(&in_core);
     let faint_coverage = fraction(&faint_body);
     let total_ink = strong.iter().filter(|&&b| b).count();
     let word_coverage: Vec<f64> = t
@@ -280,13 +301,20 @@ pub fn measure(
     // Firm ink must cross most of the letters' body; lighter stretches of the
     // same stroke (less pressure) complete the crossing of the whole name.
     let crossed = fraction(&continuous);
-    let state = if crossed >= profile.struck_coverage
+    let noisy = doubt::noisy(t, &strong, w, hgt);
+    let state = if noisy {
+        MarkState::Doubtful
+    } else if crossed >= profile.struck_coverage
         && body_coverage >= profile.struck_body_coverage
+        && core_coverage >= profile.struck_core_coverage
         && min_word >= profile.struck_word_coverage
         && longest_gap <= profile.struck_max_gap_mm
     {
         MarkState::Struck
-    } else if body_coverage <= profile.kept_coverage && faint_coverage <= profile.kept_coverage {
+    } else if body_coverage <= profile.kept_coverage
+        && faint_coverage <= profile.kept_coverage
+        && !doubt::dotted(t, w, hgt, &|i| !t.mask[i] && pixel(i) < faint_threshold)
+    {
         MarkState::Kept
     } else {
         MarkState::Doubtful

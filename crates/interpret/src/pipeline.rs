@@ -17,6 +17,8 @@ use crate::ballot::{Payload, PayloadError};
 use crate::rules::{self, BallotReading, MarkState, QrStatus, Verdict, Vote};
 use view::PageView;
 
+mod resolution;
+
 /// A stage's outcome: go on with `T`, or the page's final reading.
 type Stage<T> = Result<T, Box<Reading>>;
 
@@ -68,8 +70,7 @@ impl Interpreter {
         file_dpi: Option<f64>,
         trace: &mut Trace,
     ) -> Stage<Reading> {
-        let coarse = self.coarse(view, file_dpi, trace)?;
-        let m = self.corner_marks(view, &coarse, trace)?;
+        let (coarse, m) = self.locate(view, file_dpi, trace)?;
         let frame = self.orientation(view, &coarse, &m, trace)?;
         let reg = self.register(view, &frame, &m, trace)?;
         let mut reading = empty_reading(Status::Rejected, frame.nominal_dpi);
@@ -82,19 +83,20 @@ impl Interpreter {
         Ok(self.read_marks(view, &coarse, &reg.hm, qr_status, reading))
     }
 
-    /// Resolution, the coarse view and paper white; streaks end the reading.
+    /// The coarse view and paper white at a resolution: `known_dpi` (the
+    /// file's or the profile's), else `assumed_dpi`, else the one at which the
+    /// sheet fills the scan. Streaks end the reading.
     fn coarse(
         &self,
         view: &PageView<'_>,
-        file_dpi: Option<f64>,
+        known_dpi: Option<f64>,
+        assumed_dpi: Option<f64>,
         trace: &mut Trace,
     ) -> Stage<Coarse> {
         let p = &self.profile;
         let (w, h) = view.dimensions();
         let (pw, ph) = self.template.page_mm;
-        // Resolution: the file's, else the profile's, else assume the sheet fills the scan.
-        let known_dpi = file_dpi.or(p.scanner_dpi);
-        let guess_dpi = known_dpi.unwrap_or_else(|| {
+        let guess_dpi = known_dpi.or(assumed_dpi).unwrap_or_else(|| {
             let long_px = f64::from(w.max(h));
             long_px / (pw.max(ph) / 25.4) * 0.97
         });
@@ -173,8 +175,11 @@ impl Interpreter {
             return Err(self.not_located(view, coarse.guess_dpi, trace, Unread::UnreadableMarks));
         };
         let measured_dpi = px_per_mm * 25.4;
+        // A stated resolution far from the marks' spacing is a wrong header
+        // (72 or 96 dpi written by scanner software), not a shrunk print.
         let nominal_dpi = coarse
             .known_dpi
+            .filter(|&k| resolution::agrees(k, measured_dpi))
             .unwrap_or_else(|| snap(measured_dpi, &self.profile.standard_dpis));
         Ok(Frame {
             rotations,

@@ -35,6 +35,8 @@ pub struct Profile {
     pub struck_coverage: f64,
     /// ... at least this fraction through the letters' body ...
     pub struck_body_coverage: f64,
+    /// ... at least this fraction through their core (x-height), which over- and underlines miss ...
+    pub struck_core_coverage: f64,
     /// ... and every word of it at least this fraction ...
     pub struck_word_coverage: f64,
     /// ... and no uncrossed gap is longer than this, mm.
@@ -92,6 +94,7 @@ impl Profile {
             stroke_gap_bridge_mm: 1.5,
             struck_coverage: 0.9,
             struck_body_coverage: 0.6,
+            struck_core_coverage: 0.3,
             struck_word_coverage: 0.8,
             struck_max_gap_mm: 2.0,
             kept_coverage: 0.45,

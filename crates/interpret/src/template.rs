@@ -6,7 +6,7 @@ use crate::ballot::raster::{px_per_mm, region_px, render_ballot_gray, render_reg
 use crate::election::Election;
 use kiemphieu_core::geometry::MmRect;
 
-use super::extra::{PAGE_STEP_MM, PageTemplate};
+use super::extra::{NameZones, PAGE_STEP_MM, PageTemplate};
 use super::geometry::{Homography, Point, affine_residual};
 use super::names::{NAME_MARGIN_X_MM, NAME_MARGIN_Y_MM, NAME_STEP_MM, NameTemplate};
 use super::profile::Profile;
@@ -97,7 +97,13 @@ impl Template {
                     name_mm.h + 2.0 * NAME_MARGIN_Y_MM,
                 );
                 let patch = render_patch(&layout, region, NAME_STEP_MM);
-                NameTemplate::new(&c.id, name_mm, cap_top, c.baseline_mm, patch, profile)
+                NameTemplate::new(
+                    &c.id,
+                    name_mm,
+                    (cap_top, c.x_band_mm.top, c.baseline_mm),
+                    patch,
+                    profile,
+                )
             })
             .collect();
 
@@ -144,17 +150,31 @@ impl Template {
             stamp_mm.grow(8.0),
         ];
         zones.extend(f.iter().map(|r| r.grow(2.0)));
-        for c in &layout.candidates {
-            // Strikes overshoot the name and wander a little above and below it.
-            let n = c.name_mm;
-            zones.push(MmRect::new(n.x - 12.0, n.y - 5.0, n.w + 24.0, n.h + 10.0));
-        }
+        // Strikes overshoot the name and wander a little above and below it:
+        // the row is searched for writing with the strike's ink told apart.
+        let name_zones: Vec<NameZones> = layout
+            .candidates
+            .iter()
+            .map(|c| {
+                let n = c.name_mm;
+                NameZones {
+                    name: n.grow(0.5),
+                    ring: MmRect::new(
+                        n.x - NAME_MARGIN_X_MM,
+                        n.y - NAME_MARGIN_Y_MM,
+                        n.w + 2.0 * NAME_MARGIN_X_MM,
+                        n.h + 2.0 * NAME_MARGIN_Y_MM,
+                    ),
+                    row: MmRect::new(n.x - 12.0, n.y - 5.0, n.w + 24.0, n.h + 10.0),
+                }
+            })
+            .collect();
         if let Some(b) = layout.boxes {
             zones.push(b.approve.grow(3.0));
             zones.push(b.disapprove.grow(3.0));
         }
         let rendered = render_ballot_gray(&layout, None, (25.4 / PAGE_STEP_MM) as f32);
-        let page = PageTemplate::new(&rendered, &zones);
+        let page = PageTemplate::new(&rendered, &zones, &name_zones);
 
         Ok(Template {
             page_mm: (pw, ph),

@@ -339,3 +339,6 @@ fn the_qr_code_is_read_from_its_module_grid_at_every_resolution() {
         assert!(found.is_some(), "{dpi} dpi");
     }
 }
+
+mod marks;
+mod scans;

@@ -7,7 +7,12 @@
 
 use std::io::Cursor;
 
-use image::{DynamicImage, GrayImage, ImageBuffer, ImageFormat, Rgb, RgbImage};
+mod ccitt;
+#[cfg(test)]
+mod formats;
+mod tiff_pages;
+
+use image::{DynamicImage, ImageFormat};
 
 /// Largest page accepted, in pixels: an A4 page at 600 dpi is 35 Mpx.
 pub const DEFAULT_PIXEL_BUDGET: u64 = 50_000_000;
@@ -76,7 +81,7 @@ fn decode_pages_unguarded(bytes: &[u8], budget: u64) -> Result<Vec<Page>, Decode
     }
     let format = image::guess_format(bytes).map_err(|_| DecodeError::Unsupported(sniff(bytes)))?;
     match format {
-        ImageFormat::Tiff => decode_tiff(bytes, budget),
+        ImageFormat::Tiff => tiff_pages::decode_tiff(bytes, budget),
         ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Pnm => {
             let dpi = match format {
                 ImageFormat::Png => png_dpi(bytes),
@@ -125,7 +130,21 @@ fn decode_single(
         page: 1,
         message: e.to_string(),
     })?;
+    // A PAM BLACKANDWHITE page comes out as samples 0 and 1: stretch them to 0 and 255.
+    let img = match img {
+        DynamicImage::ImageLuma8(mut g) if format == ImageFormat::Pnm && pam_bilevel(bytes) => {
+            g.iter_mut().for_each(|v| *v = v.saturating_mul(255));
+            DynamicImage::ImageLuma8(g)
+        }
+        other => other,
+    };
     Ok(normalise(img))
+}
+
+/// A PAM (P7) header declaring a black-and-white tuple type.
+fn pam_bilevel(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(512)];
+    head.starts_with(b"P7") && head.windows(13).any(|w| w == b"BLACKANDWHITE")
 }
 
 fn check_budget(page: usize, width: u64, height: u64, budget: u64) -> Result<(), DecodeError> {
@@ -149,135 +168,6 @@ pub fn normalise(img: DynamicImage) -> DynamicImage {
         | DynamicImage::ImageLumaA16(_) => DynamicImage::ImageLuma8(img.to_luma8()),
         other => DynamicImage::ImageRgb8(other.to_rgb8()),
     }
-}
-
-fn decode_tiff(bytes: &[u8], budget: u64) -> Result<Vec<Page>, DecodeError> {
-    use tiff::decoder::{Decoder, DecodingResult};
-    use tiff::tags::Tag;
-    let damaged = |page: usize| {
-        move |e: tiff::TiffError| DecodeError::Damaged {
-            page,
-            message: e.to_string(),
-        }
-    };
-    let mut limits = tiff::decoder::Limits::default();
-    let buffer = usize::try_from(budget.saturating_mul(8)).unwrap_or(usize::MAX);
-    limits.decoding_buffer_size = buffer;
-    limits.intermediate_buffer_size = buffer;
-    let mut dec = Decoder::new(Cursor::new(bytes))
-        .map_err(damaged(1))?
-        .with_limits(limits);
-    let mut pages = Vec::new();
-    loop {
-        let page = pages.len() + 1;
-        let (w, h) = dec.dimensions().map_err(damaged(page))?;
-        check_budget(page, u64::from(w), u64::from(h), budget)?;
-        let colour = dec.colortype().map_err(damaged(page))?;
-        let photometric: u16 = dec
-            .find_tag_unsigned(Tag::PhotometricInterpretation)
-            .ok()
-            .flatten()
-            .unwrap_or(1);
-        let dpi = tiff_dpi(&mut dec);
-        let data = dec.read_image().map_err(damaged(page))?;
-        let bad = |what: &str| DecodeError::Damaged {
-            page,
-            message: what.to_string(),
-        };
-        let (w32, h32) = (w, h);
-        let (Ok(w), Ok(h)) = (usize::try_from(w), usize::try_from(h)) else {
-            return Err(bad("page too large for this computer"));
-        };
-        let image = match (colour, data) {
-            (tiff::ColorType::Gray(1), DecodingResult::U8(buf)) => {
-                // Rows are packed 8 pixels a byte; 0 is black unless WhiteIsZero.
-                let stride = w.div_ceil(8);
-                if buf.len() < stride * h {
-                    return Err(bad("short 1-bit data"));
-                }
-                let white_is_zero = photometric == 0;
-                let mut v = Vec::with_capacity(w * h);
-                for row in buf.chunks(stride).take(h) {
-                    v.extend((0..w).map(|x| {
-                        let bit = (row[x / 8] >> (7 - (x % 8))) & 1 == 1;
-                        if bit == white_is_zero { 0 } else { 255 }
-                    }));
-                }
-                let img: GrayImage =
-                    ImageBuffer::from_raw(w32, h32, v).ok_or_else(|| bad("short 1-bit data"))?;
-                DynamicImage::ImageLuma8(img)
-            }
-            (tiff::ColorType::Gray(8), DecodingResult::U8(mut buf)) => {
-                if photometric == 0 {
-                    for v in &mut buf {
-                        *v = 255 - *v;
-                    }
-                }
-                let img: GrayImage =
-                    ImageBuffer::from_raw(w32, h32, buf).ok_or_else(|| bad("short grey data"))?;
-                DynamicImage::ImageLuma8(img)
-            }
-            (tiff::ColorType::Gray(16), DecodingResult::U16(buf)) => {
-                let v: Vec<u8> = buf
-                    .iter()
-                    .map(|&p| {
-                        let g = p.to_be_bytes()[0];
-                        if photometric == 0 { 255 - g } else { g }
-                    })
-                    .collect();
-                let img: GrayImage =
-                    ImageBuffer::from_raw(w32, h32, v).ok_or_else(|| bad("short grey data"))?;
-                DynamicImage::ImageLuma8(img)
-            }
-            (tiff::ColorType::RGB(8), DecodingResult::U8(buf)) => {
-                let img: RgbImage =
-                    ImageBuffer::from_raw(w32, h32, buf).ok_or_else(|| bad("short colour data"))?;
-                DynamicImage::ImageRgb8(img)
-            }
-            (tiff::ColorType::RGB(16), DecodingResult::U16(buf)) => {
-                let v: Vec<u8> = buf.iter().map(|&p| p.to_be_bytes()[0]).collect();
-                let img: ImageBuffer<Rgb<u8>, Vec<u8>> =
-                    ImageBuffer::from_raw(w32, h32, v).ok_or_else(|| bad("short colour data"))?;
-                DynamicImage::ImageRgb8(img)
-            }
-            (tiff::ColorType::RGBA(8), DecodingResult::U8(buf)) => {
-                let img = image::RgbaImage::from_raw(w32, h32, buf)
-                    .ok_or_else(|| bad("short colour data"))?;
-                DynamicImage::ImageRgb8(DynamicImage::ImageRgba8(img).to_rgb8())
-            }
-            (other, _) => {
-                return Err(DecodeError::Unsupported(format!(
-                    "TIFF page {page} with pixel format {other:?}"
-                )));
-            }
-        };
-        pages.push(Page { image, dpi });
-        if !dec.more_images() {
-            break;
-        }
-        dec.next_image().map_err(damaged(page + 1))?;
-    }
-    Ok(pages)
-}
-
-fn tiff_dpi<R: std::io::Read + std::io::Seek>(dec: &mut tiff::decoder::Decoder<R>) -> Option<f64> {
-    use tiff::tags::Tag;
-    let value = dec.find_tag(Tag::XResolution).ok()??;
-    let res = match value {
-        tiff::decoder::ifd::Value::Rational(n, d) if d != 0 => f64::from(n) / f64::from(d),
-        other => other.into_f64().ok()?,
-    };
-    let unit: u16 = dec
-        .find_tag_unsigned(Tag::ResolutionUnit)
-        .ok()
-        .flatten()
-        .unwrap_or(2);
-    let dpi = match unit {
-        3 => res * 2.54,
-        2 => res,
-        _ => return None,
-    };
-    plausible_dpi(dpi)
 }
 
 /// Only resolutions a document scanner can produce are believed.
@@ -334,7 +224,7 @@ pub fn jpeg_dpi(bytes: &[u8]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use image::Luma;
+    use image::{GrayImage, ImageBuffer, Luma};
 
     fn png_bytes(img: &DynamicImage) -> Vec<u8> {
         let mut out = Vec::new();
