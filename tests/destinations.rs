@@ -231,8 +231,11 @@ fn every_page_lands_where_rules_6_puts_it_and_the_officials_close_the_count() {
     let (_, torn) = &placed["04-torn-corner.png"];
     assert_eq!(torn["place"], "awaiting", "{torn}");
     assert!(torn["reasons"][0] == "unreadable_marks", "{torn}");
+    // A file claiming 72 dpi: the resolution is measured from the page, and the
+    // ballot read and counted like any other.
     let (_, dated) = &placed["07-wrong-dpi-in-file.png"];
-    assert_eq!(dated["place"], "awaiting", "{dated}");
+    assert_eq!(dated["place"], "counted", "{dated}");
+    assert_eq!(dated["verdict"]["valid"]["vote"]["for"], "c1", "{dated}");
     let (_, copy) = &placed["11-photocopy.png"];
     assert_eq!(
         copy["first"], placed["00-a1.png"].0,
@@ -327,7 +330,7 @@ fn every_page_lands_where_rules_6_puts_it_and_the_officials_close_the_count() {
     assert!(out.contains("1 blank pages confirmed"), "{out}");
     assert!(!out.contains("still wait"), "{out}");
 
-    // 4 clear + 4 read by eye (torn, cropped, folded code, wrong dpi) valid;
+    // 4 clear, the wrong-dpi file and 3 read by eye (torn, cropped, folded code) valid;
     // foreign, forged, never printed and the photocopy invalid (art. 74 a);
     // the blank back and the re-fed sheet set aside.
     let t = tally_json(d, "st.db");
