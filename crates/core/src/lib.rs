@@ -8,5 +8,6 @@
 pub mod ballot;
 pub mod election;
 pub mod geometry;
+pub mod roster;
 pub mod rules;
 pub mod text;

@@ -5,14 +5,16 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::definition::Election;
+use super::definition::{Election, Mode};
 
 /// SHA-256 of the canonical content that ballots depend on.
 ///
 /// Covered: format version, title, office, unit, commune, district, province,
-/// term, the candidates in order (id and NFC name), marking and paper. Not
-/// covered: date, households and settings, which do not change what is printed
-/// and may be corrected after printing.
+/// term, the candidates in order (id and NFC name), marking and paper; in
+/// household mode also the mode and the collection deadline, which that ballot
+/// prints (added keys, so meeting ballots keep the fingerprint they had). Not
+/// covered: date, households, venue, counting body, honorifics and settings,
+/// which do not change what is printed and may be corrected after printing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fingerprint(pub [u8; 32]);
 
@@ -23,7 +25,7 @@ impl Fingerprint {
     /// Fingerprint of an election.
     pub fn of(election: &Election) -> Self {
         let info = &election.election;
-        let canonical = serde_json::json!({
+        let mut canonical = serde_json::json!({
             "v": CANONICAL_VERSION,
             "title": info.title,
             "office": info.office,
@@ -40,6 +42,11 @@ impl Fingerprint {
             "marking": info.marking,
             "paper": info.paper.as_str(),
         });
+        if info.mode == Mode::Household {
+            canonical["mode"] = serde_json::json!("household");
+            canonical["collection_deadline"] =
+                serde_json::json!(info.collection_deadline.map(|d| d.canonical()));
+        }
         // serde_json writes object keys sorted (no preserve_order feature), so this is canonical.
         let bytes = canonical.to_string();
         Fingerprint(Sha256::digest(bytes.as_bytes()).into())
