@@ -10,7 +10,11 @@ use crate::interpret::{Interpreter, Profile};
 use crate::store::{SessionState, Store, StoreError};
 
 impl Station {
-    /// Opens a new counting session for an election file (with its key beside it).
+    /// Opens a new counting session for an election file (with its key beside it),
+    /// after checking the counting body and witnesses (rules.md §11) and settling
+    /// the day of the count against the clock (rules.md §12): when the election
+    /// file's date is not today and `setup.count_date` does not say which is
+    /// right, nothing is written and the error names both dates.
     pub fn create(
         db: &Path,
         election_file: &Path,
@@ -20,6 +24,15 @@ impl Station {
         // Size-limited like every election file read.
         let source =
             crate::election::read_election_source(election_file).map_err(StoreError::Election)?;
+        let parsed = crate::election::parse_election(&source, election_file)
+            .map_err(StoreError::Election)?;
+        super::check_board(setup, &parsed)?;
+        let mut setup = setup.clone();
+        setup.count_date = Some(super::count_date(
+            &parsed,
+            today_in_vietnam(),
+            setup.count_date,
+        )?);
         let mut store = Store::open(db)?;
         let election = store.bind_election(&source, election_file)?;
         let key = BallotKey::load_or_create(election_file)?;
@@ -41,7 +54,7 @@ impl Station {
         }
         let fingerprint = Fingerprint::of(&election);
         let session = store.create_session(&fingerprint, previous)?;
-        store.set_session_setup(session, &serde_json::to_value(setup).unwrap_or_default())?;
+        store.set_session_setup(session, &serde_json::to_value(&setup).unwrap_or_default())?;
         store.set_session_state(session, SessionState::Counting, "station")?;
         drop(store);
         Station::open(db)
@@ -70,6 +83,12 @@ impl Station {
             subscribers: Vec::new(),
         })
     }
+}
+
+/// Today's date on the station's clock, in Vietnam time (UTC+7).
+pub fn today_in_vietnam() -> chrono::NaiveDate {
+    let utc = chrono::Utc::now().naive_utc();
+    (utc + chrono::Duration::hours(7)).date()
 }
 
 /// Writes the station's private copy of the election key beside the database, once.
