@@ -22,7 +22,7 @@ use kiemphieu_station::station::Station;
 use serialport::{SerialPort, TTYPort};
 
 mod common;
-use common::{accept_suggestions, kp, ok, open_example_session, scan};
+use common::{accept_suggestions, confirm_all, kp, ok, open_example_session, scan};
 
 /// A counted, reconciled and confirmed session of 16 simulated ballots in `d/st.db`.
 fn closed_session(d: &Path) {
@@ -44,14 +44,7 @@ fn closed_session(d: &Path) {
             &returned,
         ],
     ));
-    ok(&kp(
-        d,
-        &["confirm", "--db", "st.db", "--member", "Nguyễn Thị Hoa"],
-    ));
-    ok(&kp(
-        d,
-        &["confirm", "--db", "st.db", "--member", "Lê Văn Ba"],
-    ));
+    confirm_all(d, "st.db");
 }
 
 /// How the played printer answers the status queries.

@@ -10,6 +10,7 @@ mod interpret;
 mod kiosk;
 mod print;
 mod report;
+mod review;
 mod session;
 
 use std::path::{Path, PathBuf};
@@ -46,7 +47,7 @@ enum Command {
     /// Scan a batch into the open session, interpreting as pages arrive.
     Scan(session::ScanArgs),
     /// Decide the ballots waiting for the officials (text mode).
-    Review(session::ReviewArgs),
+    Review(review::ReviewArgs),
     /// Show the count so far.
     Tally(session::TallyArgs),
     /// Enter issued/returned and check they reconcile (then each member confirms).
@@ -89,6 +90,13 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
         {
             return 2;
         }
+        if let Some(
+            kiemphieu_station::station::StationError::Board(_)
+            | kiemphieu_station::station::StationError::CountDate(_),
+        ) = cause.downcast_ref()
+        {
+            return 2;
+        }
         if let Some(kiemphieu_station::store::StoreError::Election(
             kiemphieu_core::election::ElectionFileError::Invalid { .. },
         )) = cause.downcast_ref()
@@ -118,7 +126,7 @@ pub fn run() -> ExitCode {
         Command::Interpret(args) => interpret::run(&args),
         Command::Session(cmd) => session::run_session(cmd),
         Command::Scan(args) => session::run_scan(&args),
-        Command::Review(args) => session::run_review(args),
+        Command::Review(args) => review::run_review(args),
         Command::Tally(args) => session::run_tally(&args),
         Command::Close(args) => session::run_close(&args),
         Command::Confirm(args) => session::run_confirm(&args),

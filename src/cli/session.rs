@@ -1,4 +1,4 @@
-//! Counting-session commands: `session open`, `scan`, `review`, `tally`, `close`.
+//! Counting-session commands: `session open`, `scan`, `tally`, `close`, `confirm`, `complaint`.
 #![warn(clippy::as_conversions)]
 
 use std::io::{BufRead, Write};
@@ -6,11 +6,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use chrono::NaiveDate;
 use kiemphieu::source::open_source;
-use kiemphieu_core::election::BallotKey;
-use kiemphieu_core::rules::{self, InvalidReason, Verdict, Vote};
+use kiemphieu_core::election::{BallotKey, CountingBody};
+use kiemphieu_core::rules;
 use kiemphieu_devices::scanner::ScanSettings;
-use kiemphieu_station::station::{Count, Event, Setup, Station, key_path};
+use kiemphieu_station::station::{
+    Count, CountDateError, DateMismatch, Event, Setup, Station, StationError, counting_body,
+    key_path,
+};
 use kiemphieu_synth::scanner::SimContext;
 
 use super::BadInput;
@@ -31,21 +35,53 @@ pub struct OpenArgs {
     /// The election file (TOML), with its key beside it.
     #[arg(long)]
     pub election: PathBuf,
-    /// Head of the counting board (Tổ trưởng).
+    /// Head of the counting body (Trưởng ban kiểm phiếu, or Tổ trưởng).
     #[arg(long)]
     pub leader: String,
-    /// A member of the counting board (up to 4; repeat the option).
+    /// A member of the counting body (repeat the option; a Ban kiểm phiếu has 3–5 people with its head).
     #[arg(long = "member")]
     pub members: Vec<String>,
     /// A witnessing household representative (exactly 2; repeat the option).
     #[arg(long = "witness")]
     pub witnesses: Vec<String>,
-    /// A: household representatives present.
+    /// A: household representatives present (households given a ballot, in household mode).
     #[arg(long)]
     pub attendance: u32,
     /// Link to an earlier (closed) session: this count is a re-election.
     #[arg(long)]
     pub previous: Option<i64>,
+    /// Which body counts when the meeting chose another than the election file names:
+    /// ban_kiem_phieu, to_bau_cu (to_phat_phieu in household mode).
+    #[arg(long, value_parser = parse_body)]
+    pub counting_body: Option<CountingBody>,
+    /// The day of the count, YYYY-MM-DD, when the election file's date and the clock differ
+    /// (asked for on the terminal otherwise).
+    #[arg(long, value_parser = parse_day)]
+    pub count_date: Option<NaiveDate>,
+    /// Chair of the meeting (signs Mẫu 03; in household mode the unit's head).
+    #[arg(long)]
+    pub chair: Option<String>,
+    /// Head of the village Front working committee (signs Mẫu 03).
+    #[arg(long)]
+    pub front_head: Option<String>,
+    /// A household representative who signs Mẫu 03 (exactly 2 when given; the witnesses otherwise).
+    #[arg(long = "representative")]
+    pub representatives: Vec<String>,
+}
+
+fn parse_body(text: &str) -> Result<CountingBody, String> {
+    [
+        CountingBody::BanKiemPhieu,
+        CountingBody::ToBauCu,
+        CountingBody::ToPhatPhieu,
+    ]
+    .into_iter()
+    .find(|b| b.code() == text)
+    .ok_or_else(|| format!("`{text}`: ban_kiem_phieu, to_bau_cu or to_phat_phieu"))
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}`: YYYY-MM-DD"))
 }
 
 /// Arguments of `scan`.
@@ -66,20 +102,6 @@ pub struct ScanArgs {
     /// Scan resolution (SANE, sim).
     #[arg(long, default_value_t = 300)]
     pub dpi: u32,
-}
-
-/// Arguments of `review`.
-#[derive(Args)]
-pub struct ReviewArgs {
-    /// Station database.
-    #[arg(long)]
-    pub db: PathBuf,
-    /// The deciding official (asked for when absent).
-    #[arg(long)]
-    pub official: Option<String>,
-    /// Decide every waiting ballot as the machine suggests (recorded as such).
-    #[arg(long)]
-    pub accept_suggestions: bool,
 }
 
 /// Arguments of `tally`.
@@ -116,41 +138,85 @@ pub struct CloseArgs {
 /// Runs `session …`.
 pub fn run_session(cmd: SessionCommand) -> anyhow::Result<()> {
     match cmd {
-        SessionCommand::Open(a) => {
-            if a.members.len() > 4 {
-                return Err(
-                    BadInput("--member: at most 4 members besides the leader".into()).into(),
-                );
+        SessionCommand::Open(a) => run_open(a),
+    }
+}
+
+/// Opens the session; when the election file's date is not the clock's, asks
+/// which is the day of the count (or takes `--count-date`), never silently.
+fn run_open(a: OpenArgs) -> anyhow::Result<()> {
+    let mut setup = Setup {
+        leader: a.leader,
+        members: a.members,
+        witnesses: a.witnesses,
+        attendance: a.attendance,
+        counting_body: a.counting_body,
+        count_date: a.count_date,
+        chair: a.chair,
+        front_head: a.front_head,
+        representatives: a.representatives,
+    };
+    let refused = |e: &dyn std::fmt::Display| BadInput(format!("{}: {e}", a.election.display()));
+    let station = loop {
+        match Station::create(&a.db, &a.election, &setup, a.previous) {
+            Ok(station) => break station,
+            Err(StationError::CountDate(CountDateError::Mismatch(m))) => {
+                setup.count_date = Some(ask_count_date(&m).ok_or_else(|| refused(&m))?);
             }
-            if a.witnesses.len() != 2 {
-                return Err(BadInput(format!(
-                    "--witness: exactly 2 witnessing household representatives (got {})",
-                    a.witnesses.len()
-                ))
-                .into());
+            Err(e @ (StationError::Board(_) | StationError::CountDate(_))) => {
+                return Err(refused(&e).into());
             }
-            let setup = Setup {
-                leader: a.leader,
-                members: a.members,
-                witnesses: a.witnesses,
-                attendance: a.attendance,
-            };
-            let station = Station::create(&a.db, &a.election, &setup, a.previous)?;
-            let h = station.election().election.households;
-            println!(
-                "session {} open in {} for {}",
-                station.session(),
-                a.db.display(),
-                station.election().election.unit
-            );
-            if rules::quorum_warning(h, setup.attendance) {
-                eprintln!(
-                    "warning: attendance {} is not more than half of the {h} households: nobody can be elected at this meeting (consider household ballots, Mẫu 04)",
-                    setup.attendance
-                );
-            }
-            Ok(())
+            Err(e) => return Err(e.into()),
         }
+    };
+    let e = &station.election().election;
+    let h = e.households;
+    let settled = station.setup()?;
+    let body = counting_body(&settled, station.election());
+    println!(
+        "session {} open in {} for {}",
+        station.session(),
+        a.db.display(),
+        e.unit
+    );
+    println!(
+        "counting body: {} ({} people); day of the count: {}",
+        body.name_vi(),
+        settled.board().len(),
+        settled
+            .count_date
+            .map_or_else(String::new, rules::date_vi)
+    );
+    if !station.election().is_household() && rules::quorum_warning(h, settled.attendance) {
+        eprintln!(
+            "warning: attendance {} is not more than half of the {h} households: the meeting has no quorum and nobody can be elected at it; the biên bản records this (the commune may direct household ballots, Mẫu 04)",
+            settled.attendance
+        );
+    }
+    Ok(())
+}
+
+/// Asks on the terminal which of the two dates is the day of the count; None at
+/// the end of input or for an answer that is neither.
+fn ask_count_date(m: &DateMismatch) -> Option<NaiveDate> {
+    eprintln!(
+        "The election file's date is {} but the station's clock says {}.",
+        rules::date_vi(m.expected),
+        rules::date_vi(m.clock)
+    );
+    eprintln!(
+        "Which is the day of the count?\n  1: {} (the clock is wrong)\n  2: {} (the election file's date is wrong)",
+        rules::date_vi(m.expected),
+        rules::date_vi(m.clock)
+    );
+    eprint!("answer 1 or 2: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).ok()?;
+    match line.trim() {
+        "1" => Some(m.expected),
+        "2" => Some(m.clock),
+        _ => None,
     }
 }
 
@@ -317,153 +383,6 @@ pub fn run_tally(a: &TallyArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Runs `review`.
-pub fn run_review(a: ReviewArgs) -> anyhow::Result<()> {
-    let mut station = Station::open(&a.db)?;
-    let queue = station.review_queue()?;
-    if queue.is_empty() {
-        println!("no ballot waits for review");
-        return Ok(());
-    }
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
-    let official = if let Some(o) = a.official {
-        o
-    } else {
-        print!("deciding official's name: ");
-        std::io::stdout().flush()?;
-        lines
-            .next()
-            .transpose()?
-            .unwrap_or_default()
-            .trim()
-            .to_string()
-    };
-    if official.is_empty() {
-        return Err(BadInput("--official: the deciding official must be named".into()).into());
-    }
-    let candidates = station.election().candidates.clone();
-    for s in queue {
-        let reading: serde_json::Value = s
-            .reading
-            .as_deref()
-            .and_then(|r| serde_json::from_str(r).ok())
-            .unwrap_or_default();
-        let suggestion: Option<Verdict> =
-            serde_json::from_value(reading["suggestion"].clone()).ok();
-        println!(
-            "\nsheet {} ({}): reasons {}; struck {}, kept {}, doubtful {}",
-            s.sheet.id,
-            s.sheet.source,
-            reading["reasons"],
-            reading["struck"],
-            reading["kept"],
-            reading["doubtful"]
-        );
-        println!(
-            "  image: {}",
-            station.images().dir().join(&s.sheet.image_path).display()
-        );
-        if let Some(sg) = &suggestion {
-            println!("  machine suggests: {}", describe(sg, &candidates));
-        }
-        let verdict = if a.accept_suggestions {
-            suggestion
-                .clone()
-                .context("no suggestion recorded for this ballot")?
-        } else {
-            println!(
-                "  [enter] accept suggestion · v ID: valid for candidate · a: approve · d: disapprove · i CODE: invalid (not_issued_form, no_stamp, too_many_kept, all_struck, extra_writing) · s: skip"
-            );
-            print!("  > ");
-            std::io::stdout().flush()?;
-            let line = lines.next().transpose()?.unwrap_or_default();
-            match parse_decision(line.trim(), suggestion.as_ref(), &candidates) {
-                Some(Decision::Decide(v)) => v,
-                Some(Decision::Skip) => continue,
-                None => {
-                    eprintln!("  not understood; skipped");
-                    continue;
-                }
-            }
-        };
-        let reason = if a.accept_suggestions {
-            "machine suggestion accepted"
-        } else {
-            "decided at the table"
-        };
-        station.decide(s.sheet.id, &verdict, reason, &official)?;
-        println!("  recorded: {}", describe(&verdict, &candidates));
-    }
-    Ok(())
-}
-
-fn describe(v: &Verdict, candidates: &[kiemphieu_core::election::Candidate]) -> String {
-    let name = |id: &str| {
-        candidates
-            .iter()
-            .find(|c| c.id == id)
-            .map_or_else(|| id.to_string(), |c| c.name.clone())
-    };
-    match v {
-        Verdict::Valid {
-            vote: Vote::For(id),
-        } => format!("valid, for {}", name(id)),
-        Verdict::Valid {
-            vote: Vote::Approve(id),
-        } => format!("valid, approve {}", name(id)),
-        Verdict::Valid {
-            vote: Vote::Disapprove,
-        } => "valid, disapprove".into(),
-        Verdict::Invalid { reasons } => format!(
-            "invalid ({})",
-            reasons
-                .iter()
-                .map(kiemphieu_core::rules::InvalidReason::code)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Verdict::Review { .. } => "review".into(),
-    }
-}
-
-/// What an official typed at the review prompt.
-enum Decision {
-    /// Leave the ballot for later.
-    Skip,
-    /// Decide it so.
-    Decide(Verdict),
-}
-
-/// The decision typed; None when it is not understood.
-fn parse_decision(
-    line: &str,
-    suggestion: Option<&Verdict>,
-    candidates: &[kiemphieu_core::election::Candidate],
-) -> Option<Decision> {
-    let mut words = line.split_whitespace();
-    match (words.next(), words.next()) {
-        (None, _) => suggestion.cloned().map(Decision::Decide),
-        (Some("s"), _) => Some(Decision::Skip),
-        (Some("a"), _) if candidates.len() == 1 => Some(Decision::Decide(Verdict::Valid {
-            vote: Vote::Approve(candidates[0].id.clone()),
-        })),
-        (Some("d"), _) if candidates.len() == 1 => Some(Decision::Decide(Verdict::Valid {
-            vote: Vote::Disapprove,
-        })),
-        (Some("v"), Some(id)) if candidates.iter().any(|c| c.id == id) => {
-            Some(Decision::Decide(Verdict::Valid {
-                vote: Vote::For(id.to_string()),
-            }))
-        }
-        (Some("i"), Some(code)) => InvalidReason::ALL
-            .iter()
-            .find(|r| r.code() == code)
-            .map(|r| Decision::Decide(Verdict::invalid([*r]))),
-        _ => None,
-    }
 }
 
 /// Arguments of `confirm`.
