@@ -30,7 +30,7 @@ pub struct KioskArgs {
 pub fn run(a: KioskArgs) -> anyhow::Result<()> {
     if !display_available() && cfg!(not(feature = "linuxkms")) {
         return Err(super::BadInput(
-            "no display: set DISPLAY or WAYLAND_DISPLAY (build with the `desktop` feature), or build with `--features linuxkms` for a bare kiosk PC".into(),
+            "no display: set DISPLAY (X11 or XWayland; build with `--features wayland` for WAYLAND_DISPLAY alone), or build with `--features linuxkms` for a bare kiosk PC".into(),
         )
         .into());
     }

@@ -5,6 +5,7 @@
 //! hands in a path (the election file and its key). Every later crate of the
 //! pipeline (interpret → station → devices → the CLI and kiosk) builds on it.
 
+pub mod audit;
 pub mod ballot;
 pub mod election;
 pub mod geometry;

@@ -196,7 +196,8 @@ fn to_image(img: &image::RgbImage) -> slint::Image {
 /// a display (X11 or Wayland) is set in the environment.
 pub fn display_available() -> bool {
     let set = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty());
-    cfg!(feature = "desktop") && (set("DISPLAY") || set("WAYLAND_DISPLAY"))
+    (cfg!(feature = "desktop") && set("DISPLAY"))
+        || (cfg!(feature = "wayland") && set("WAYLAND_DISPLAY"))
 }
 
 /// Runs the kiosk on the platform's window system until the window is closed;
