@@ -18,8 +18,11 @@
 mod assertion;
 mod draw;
 mod measure;
+mod record;
 pub mod simulate;
 
+#[cfg(test)]
+mod record_tests;
 #[cfg(test)]
 mod tests;
 
@@ -28,4 +31,8 @@ pub use draw::{DrawError, Seed, draw};
 pub use measure::{
     AssertionRisk, AuditPlan, Comparison, Discrepancy, ERROR_INFLATION, Finding, FullCountReason,
     Measure, SheetReading, measure,
+};
+pub use record::{
+    Audit, AuditError, AuditPage, AuditRecord, DEFAULT_RISK_LIMIT, DrawnPage, HandReading, percent,
+    recompute, sheet_line,
 };
