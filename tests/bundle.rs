@@ -417,8 +417,14 @@ fn aggregate_checks_the_roster_and_refuses_duplicates_drafts_and_strangers() {
         kp(d, &args)
     };
     let said = ok(&aggregate(&["ba", "bb"], "phuong.pdf"));
-    assert!(said.contains("missing: Khu phố Bắc Sơn (H = 380)"), "{said}");
-    assert!(said.contains("2 of 3 units, 0 with a winner, 1 missing"), "{said}");
+    assert!(
+        said.contains("missing: Khu phố Bắc Sơn (H = 380)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("2 of 3 units, 0 with a winner, 1 missing"),
+        "{said}"
+    );
     let text = pdf_text(d, "phuong.pdf");
     assert!(text.contains("TỔNG HỢP KẾT QUẢ KIỂM PHIẾU"), "{text}");
     for (bundle, unit) in [("ba", "Khu phố Đông Sơn"), ("bb", "Khu phố Tây Sơn")] {
@@ -444,8 +450,9 @@ fn aggregate_checks_the_roster_and_refuses_duplicates_drafts_and_strangers() {
     let signed: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("phuong.json")).unwrap()).unwrap();
     let canonical = kiemphieu_station::result::canonical_json(&signed["summary"]);
-    let key = kiemphieu_station::result::PublicKey::from_hex(signed["public_key"].as_str().unwrap())
-        .unwrap();
+    let key =
+        kiemphieu_station::result::PublicKey::from_hex(signed["public_key"].as_str().unwrap())
+            .unwrap();
     let sig: [u8; 64] = hex_bytes(signed["signature"].as_str().unwrap())
         .try_into()
         .unwrap();
@@ -455,17 +462,26 @@ fn aggregate_checks_the_roster_and_refuses_duplicates_drafts_and_strangers() {
 
     // Refused, each with its reason, and nothing written.
     let cases: [(&[&str], &str); 5] = [
-        (&["ba", "bb", "ba"], "ba: refused: the same result as ba (given twice)"),
+        (
+            &["ba", "bb", "ba"],
+            "ba: refused: the same result as ba (given twice)",
+        ),
         (
             &["ba", "bd"],
             "bd: refused: Khu phố Đông Sơn round 1 is already given by ba (the same unit counted twice)",
         ),
-        (&["ba", "bn"], "bn: refused: Khu phố Bắc Sơn: a draft (session 1 is counting"),
+        (
+            &["ba", "bn"],
+            "bn: refused: Khu phố Bắc Sơn: a draft (session 1 is counting",
+        ),
         (
             &["bf", "ba"],
             "bf: refused: Khu phố Đông Sơn belongs to Phường Tân Hồng, not to Phường Đồng Kỵ of the roster",
         ),
-        (&["ba", "bb"], "bb: refused: Khu phố Tây Sơn: H = 412 in the result, 400 on the roster"),
+        (
+            &["ba", "bb"],
+            "bb: refused: Khu phố Tây Sơn: H = 412 in the result, 400 on the roster",
+        ),
     ];
     for (i, (bundles, want)) in cases.iter().enumerate() {
         if i == 4 {

@@ -506,11 +506,7 @@ fn open_with(d: &Path, args: &[&str]) -> Output {
 fn session_open_refuses_a_counting_body_or_witnesses_outside_the_rules() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(
-        d.join("e.toml"),
-        kiemphieu_core::election::EXAMPLE_ELECTION,
-    )
-    .unwrap();
+    std::fs::write(d.join("e.toml"), kiemphieu_core::election::EXAMPLE_ELECTION).unwrap();
     let w = ["--witness", "Trần Văn Hùng", "--witness", "Đỗ Thị Mai"];
     let body3 = [
         "--leader",
@@ -528,7 +524,9 @@ fn session_open_refuses_a_counting_body_or_witnesses_outside_the_rules() {
         (
             [
                 &["--leader", "A Một", "--member", "B Hai", "--member", "C Ba"][..],
-                &["--member", "D Bốn", "--member", "E Năm", "--member", "G Sáu"],
+                &[
+                    "--member", "D Bốn", "--member", "E Năm", "--member", "G Sáu",
+                ],
                 &w,
             ]
             .concat(),
@@ -569,11 +567,19 @@ fn session_open_refuses_a_counting_body_or_witnesses_outside_the_rules() {
             "3 entered: Trần Văn Hùng, Đỗ Thị Mai, Lò Thị Sen",
         ),
         (
-            [&body3[..], &["--witness", "Lê Văn Ba", "--witness", "Đỗ Thị Mai"]].concat(),
+            [
+                &body3[..],
+                &["--witness", "Lê Văn Ba", "--witness", "Đỗ Thị Mai"],
+            ]
+            .concat(),
             "Lê Văn Ba is on the Ban kiểm phiếu and may not also witness the count",
         ),
         (
-            [&body3[..], &["--witness", "Đỗ Thị Mai", "--witness", "đỗ thị  mai"]].concat(),
+            [
+                &body3[..],
+                &["--witness", "Đỗ Thị Mai", "--witness", "đỗ thị  mai"],
+            ]
+            .concat(),
             "the two witnesses are the same person: đỗ thị  mai",
         ),
         (
@@ -651,14 +657,14 @@ fn open_asking(d: &Path, answer: &str) -> Output {
 fn a_date_mismatch_is_asked_about() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(
-        d.join("e.toml"),
-        kiemphieu_core::election::EXAMPLE_ELECTION,
-    )
-    .unwrap();
+    std::fs::write(d.join("e.toml"), kiemphieu_core::election::EXAMPLE_ELECTION).unwrap();
     let today = kiemphieu_station::station::today_in_vietnam();
     let today_vi = kiemphieu_core::rules::date_vi(today);
-    assert_ne!(today.to_string(), "2024-10-13", "the test needs another day");
+    assert_ne!(
+        today.to_string(),
+        "2024-10-13",
+        "the test needs another day"
+    );
     // No answer: nothing opens, and the error says how to answer.
     let o = open_asking(d, "");
     let (_, err) = text(&o);
@@ -693,7 +699,10 @@ fn a_date_mismatch_is_asked_about() {
     );
     // "2": the clock is right; the sheet is dated today. An election dated today asks nothing.
     for (answer, file) in [
-        ("2\n", kiemphieu_core::election::EXAMPLE_ELECTION.to_string()),
+        (
+            "2\n",
+            kiemphieu_core::election::EXAMPLE_ELECTION.to_string(),
+        ),
         (
             "",
             kiemphieu_core::election::EXAMPLE_ELECTION
@@ -733,7 +742,10 @@ fn review_at_end_of_input_decides_nothing() {
     let before = waiting(d);
     assert!(before > 0, "the simulated batch has doubtful ballots");
     // No input at all: nothing is decided.
-    let out = ok(&kp(d, &["review", "--db", "st.db", "--official", "Lê Văn Ba"]));
+    let out = ok(&kp(
+        d,
+        &["review", "--db", "st.db", "--official", "Lê Văn Ba"],
+    ));
     assert!(
         out.contains(&format!("end of input: {before} ballot(s) still wait")),
         "{out}"

@@ -140,7 +140,9 @@ impl<'a> Count<'a> {
     /// Records the count as a closed session of `db` (after `previous`, for a re-election).
     fn record(&self, db: &Path, previous: Option<i64>) -> i64 {
         let mut store = Store::open(db).unwrap();
-        let election = store.bind_election(&self.toml, Path::new("e.toml")).unwrap();
+        let election = store
+            .bind_election(&self.toml, Path::new("e.toml"))
+            .unwrap();
         let s = store
             .create_session(&Fingerprint::of(&election), previous)
             .unwrap();
@@ -277,7 +279,17 @@ fn doc_page(pdf: &Path, name: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/papers");
     std::fs::create_dir_all(&dir).unwrap();
     let o = Command::new("pdftoppm")
-        .args(["-r", "100", "-gray", "-png", "-f", "1", "-l", "1", "-singlefile"])
+        .args([
+            "-r",
+            "100",
+            "-gray",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+        ])
         .arg(pdf)
         .arg(dir.join(name))
         .output()
@@ -391,7 +403,12 @@ fn check(sheet: &str, decision: &str, sheet_lines: &[&str], decision_lines: &[&s
     must_have(&decision.replace('\n', " "), decision_lines);
     // Never the old regime's wording, a slash left open, or a seal the Tổ bầu cử does not have.
     for text in [sheet, decision] {
-        for never in ["hội nghị đại diện hộ gia đình", "Ông/Bà", "Dấu của Tổ bầu cử", "Tổ bầu cử (Ban kiểm phiếu)"] {
+        for never in [
+            "hội nghị đại diện hộ gia đình",
+            "Ông/Bà",
+            "Dấu của Tổ bầu cử",
+            "Tổ bầu cử (Ban kiểm phiếu)",
+        ] {
             assert!(!text.contains(never), "`{never}` in:\n{text}");
         }
     }
@@ -464,7 +481,12 @@ fn sheet_with_a_winner() {
 fn sheet_lists_the_complaints_and_how_they_were_handled() {
     let dir = tempfile::tempdir().unwrap();
     let toml = election_toml(60, "meeting", &["Nguyễn Văn An", "Trần Thị Bình"]);
-    let mut count = Count::new(toml, 50, 50, vec![valid("c1", "1", 32), valid("c2", "1", 15)]);
+    let mut count = Count::new(
+        toml,
+        50,
+        50,
+        vec![valid("c1", "1", 32), valid("c2", "1", 15)],
+    );
     count.complaints = vec![
         (
             "Ông Phạm Văn Tư",
@@ -519,7 +541,9 @@ fn sheet_without_a_winner_at_exactly_half() {
             "2 Trần Thị Bình 14 23,33% 31,82%",
             "Kết quả: Không có người trúng cử. Lý do: Không có người ứng cử nào đạt trên 50% tổng số đại diện hộ gia đình (số phiếu cao nhất: Nguyễn Văn An, 30 phiếu, đạt 50,00%; cần ít nhất 31 phiếu). Báo cáo Ủy ban nhân dân phường Đồng Kỵ xem xét, quyết định việc tổ chức bầu lại.",
         ],
-        &["6. Không có người trúng cử. Lý do: Không có người ứng cử nào đạt trên 50% tổng số đại diện hộ gia đình"],
+        &[
+            "6. Không có người trúng cử. Lý do: Không có người ứng cử nào đạt trên 50% tổng số đại diện hộ gia đình",
+        ],
     );
     snapshots(dir.path(), "report_no_winner_half", &sheet, &decision);
 }
@@ -575,7 +599,11 @@ fn one_candidate(single_struck: &str) -> (tempfile::TempDir, String, String) {
         toml,
         36,
         35,
-        vec![approve(25), struck, invalid(InvalidReason::ExtraWriting, "1", 1)],
+        vec![
+            approve(25),
+            struck,
+            invalid(InvalidReason::ExtraWriting, "1", 1),
+        ],
     )
     .session(dir.path());
     let (sheet, decision) = report(dir.path(), &db);
@@ -619,7 +647,12 @@ fn sheet_for_one_candidate_when_a_struck_name_is_invalid() {
         ],
         &["số phiếu hợp lệ 25 (73,53%); số phiếu không hợp lệ 9 (26,47%)"],
     );
-    snapshots(dir.path(), "report_one_candidate_struck_invalid", &sheet, &decision);
+    snapshots(
+        dir.path(),
+        "report_one_candidate_struck_invalid",
+        &sheet,
+        &decision,
+    );
 }
 
 #[test]
@@ -651,7 +684,10 @@ fn sheet_in_household_ballot_mode() {
                 .replace("ngày 13 tháng 10", "ngày 20 tháng 10")
         })
         .collect();
-    must_have(&sheet, &common.iter().map(String::as_str).collect::<Vec<_>>());
+    must_have(
+        &sheet,
+        &common.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     let joined = sheet.replace('\n', " ");
     must_have(
         &joined,
@@ -724,7 +760,8 @@ fn more_returned_than_issued_declares_no_winner() {
         20,
         vec![valid("c1", "1", 24), valid("c2", "1", 6)],
     );
-    count.note = Some("Hòm phiếu có 30 phiếu trong khi chỉ phát 20 phiếu; đã niêm phong để báo cáo.");
+    count.note =
+        Some("Hòm phiếu có 30 phiếu trong khi chỉ phát 20 phiếu; đã niêm phong để báo cáo.");
     let db = count.session(dir.path());
     let (sheet, decision) = report(dir.path(), &db);
     check(
@@ -739,7 +776,12 @@ fn more_returned_than_issued_declares_no_winner() {
     );
     assert!(!sheet.contains("trúng cử Trưởng"), "{sheet}");
     assert!(!decision.contains("trúng cử Trưởng"), "{decision}");
-    snapshots(dir.path(), "report_more_returned_than_issued", &sheet, &decision);
+    snapshots(
+        dir.path(),
+        "report_more_returned_than_issued",
+        &sheet,
+        &decision,
+    );
 }
 
 #[test]
@@ -808,7 +850,10 @@ fn a_re_election_round_has_its_own_papers() {
         .iter()
         .map(|l| l.replace("ngày 13 tháng 10", "ngày 27 tháng 10"))
         .collect();
-    must_have(&sheet, &common.iter().map(String::as_str).collect::<Vec<_>>());
+    must_have(
+        &sheet,
+        &common.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     must_have(
         &sheet.replace('\n', " "),
         &[

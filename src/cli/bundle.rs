@@ -165,7 +165,8 @@ pub struct AggregateArgs {
 /// any draft, duplicate, or unit of another commune, term or H than the roster's;
 /// nothing is written then. Lists the units still missing.
 pub fn run_aggregate(a: &AggregateArgs) -> anyhow::Result<()> {
-    let roster = kiemphieu_core::roster::load_roster(&a.roster).map_err(|e| BadInput(e.to_string()))?;
+    let roster =
+        kiemphieu_core::roster::load_roster(&a.roster).map_err(|e| BadInput(e.to_string()))?;
     let mut docs = Vec::new();
     for b in &a.bundles {
         let opened = open_bundle(b)?;
@@ -202,8 +203,11 @@ pub fn run_aggregate(a: &AggregateArgs) -> anyhow::Result<()> {
         "signature": sig.signature,
     });
     std::fs::write(&a.out, pdf).with_context(|| format!("{}: cannot write", a.out.display()))?;
-    std::fs::write(&json_path, format!("{}\n", serde_json::to_string_pretty(&signed)?))
-        .with_context(|| format!("{}: cannot write", json_path.display()))?;
+    std::fs::write(
+        &json_path,
+        format!("{}\n", serde_json::to_string_pretty(&signed)?),
+    )
+    .with_context(|| format!("{}: cannot write", json_path.display()))?;
     for r in &summary.rows {
         println!("{}", ward_row(r).join(" | "));
     }

@@ -148,8 +148,7 @@ fn describe(v: &Verdict, candidates: &[kiemphieu_core::election::Candidate]) -> 
 }
 
 /// How `review --accept-suggestions` records each decision: in bulk, not looked at one by one.
-const BULK_REASON: &str =
-    "machine suggestion accepted in bulk (review --accept-suggestions), not decided ballot by ballot";
+const BULK_REASON: &str = "machine suggestion accepted in bulk (review --accept-suggestions), not decided ballot by ballot";
 /// How a decision typed at the prompt is recorded.
 const TABLE_REASON: &str = "decided at the table";
 /// How an official's "y" to the machine's suggestion for one ballot is recorded.
@@ -192,4 +191,3 @@ fn parse_decision(
         _ => None,
     }
 }
-

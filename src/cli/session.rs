@@ -5,8 +5,8 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use clap::{Args, Subcommand};
 use chrono::NaiveDate;
+use clap::{Args, Subcommand};
 use kiemphieu::source::open_source;
 use kiemphieu_core::election::{BallotKey, CountingBody};
 use kiemphieu_core::rules;
@@ -183,9 +183,7 @@ fn run_open(a: OpenArgs) -> anyhow::Result<()> {
         "counting body: {} ({} people); day of the count: {}",
         body.name_vi(),
         settled.board().len(),
-        settled
-            .count_date
-            .map_or_else(String::new, rules::date_vi)
+        settled.count_date.map_or_else(String::new, rules::date_vi)
     );
     if !station.election().is_household() && rules::quorum_warning(h, settled.attendance) {
         eprintln!(

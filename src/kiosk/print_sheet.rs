@@ -28,8 +28,8 @@ pub(super) fn print_sheet(
     decision: bool,
     out: &Sender<Update>,
 ) -> Result<(), Notice> {
-    let (path, is_final) = write_sheet(db, copies, decision)
-        .map_err(|reason| Notice::CannotWriteSheet { reason })?;
+    let (path, is_final) =
+        write_sheet(db, copies, decision).map_err(|reason| Notice::CannotWriteSheet { reason })?;
     let _ = out.send(Update::SheetWritten {
         preview: pdf_preview(&path),
         path: path.clone(),
@@ -52,8 +52,8 @@ fn write_sheet(db: &Path, copies: u32, decision: bool) -> Result<(PathBuf, bool)
     } else {
         report::layout
     };
-    let pages = lay_out(doc, &signed.data.election, &machine, copies.max(1))
-        .map_err(|e| e.to_string())?;
+    let pages =
+        lay_out(doc, &signed.data.election, &machine, copies.max(1)).map_err(|e| e.to_string())?;
     let watermark = (!doc.is_final).then_some(report::DRAFT_WATERMARK);
     let pdf = report::render_pages(&pages, watermark).map_err(|e| e.to_string())?;
     let name = match (decision, doc.is_final) {

@@ -138,7 +138,11 @@ pub fn parse_roster(text: &str, file: &Path) -> Result<Roster, RosterError> {
         let span = value.span();
         let s = value.into_inner().trim().to_string();
         if s.is_empty() || s.chars().any(char::is_control) {
-            return Err(err(span, name, "must be a name without control characters".into()));
+            return Err(err(
+                span,
+                name,
+                "must be a name without control characters".into(),
+            ));
         }
         Ok(s)
     };

@@ -264,7 +264,8 @@ impl Source<'_> {
         })?;
         let term = self.text(info.term, "election.term")?;
         let mode = info.mode.unwrap_or(Mode::Meeting);
-        let collection_deadline = self.deadline(info.collection_deadline, mode, date, &info.title)?;
+        let collection_deadline =
+            self.deadline(info.collection_deadline, mode, date, &info.title)?;
         let counting_body = match info.counting_body {
             None => CountingBody::default_for(mode),
             Some(body) => {
@@ -326,7 +327,8 @@ impl Source<'_> {
             return Err(self.err(
                 span,
                 field,
-                "only household-ballot mode (mode = \"household\") has a collection deadline".into(),
+                "only household-ballot mode (mode = \"household\") has a collection deadline"
+                    .into(),
             ));
         }
         let deadline = raw.get_ref().to_deadline().ok_or_else(|| {

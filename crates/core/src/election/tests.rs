@@ -94,14 +94,22 @@ fn household_mode_needs_its_collection_deadline() {
         ("\"2024-10-20 07:30\"", "07 giờ 30 phút, ngày 20/10/2024"),
     ] {
         let e = parse(&household(Some(written))).unwrap();
-        assert_eq!(e.election.collection_deadline.unwrap().vi(), vi, "{written}");
+        assert_eq!(
+            e.election.collection_deadline.unwrap().vi(),
+            vi,
+            "{written}"
+        );
     }
     let (_, field, message) = located(&household(None));
     assert_eq!(field, "election.collection_deadline");
     assert!(message.contains("household mode"), "{message}");
     for bad in ["\"20/10/2024\"", "2024-10-20T17:00:00+07:00", "2024-10-12"] {
         let (line, field, _) = located(&household(Some(bad)));
-        assert_eq!((line, field.as_str()), (21, "election.collection_deadline"), "{bad}");
+        assert_eq!(
+            (line, field.as_str()),
+            (21, "election.collection_deadline"),
+            "{bad}"
+        );
     }
     // A meeting has no collection deadline.
     let text = EXAMPLE_ELECTION.replace(
@@ -123,10 +131,8 @@ fn the_counting_body_fits_the_mode() {
     let text = EXAMPLE_ELECTION.replace("\"ban_kiem_phieu\"", "\"to_phat_phieu\"");
     let (line, field, _) = located(&text);
     assert_eq!((line, field.as_str()), (18, "election.counting_body"));
-    let text = household(Some("2024-10-20")).replace(
-        "venue =",
-        "counting_body = \"ban_kiem_phieu\"\nvenue =",
-    );
+    let text = household(Some("2024-10-20"))
+        .replace("venue =", "counting_body = \"ban_kiem_phieu\"\nvenue =");
     let (_, field, message) = located(&text);
     assert_eq!(field, "election.counting_body");
     assert!(message.contains("Tổ phát phiếu"), "{message}");

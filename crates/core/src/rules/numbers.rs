@@ -57,7 +57,10 @@ pub fn shares(parts: &[u64], total: u64) -> Vec<u64> {
     let mut order: Vec<usize> = (0..out.len()).collect();
     // Largest remainder first; a stable sort keeps the earlier part first on ties.
     order.sort_by(|&a, &b| out[b].1.cmp(&out[a].1));
-    for &i in order.iter().take(usize::try_from(missing).unwrap_or(usize::MAX)) {
+    for &i in order
+        .iter()
+        .take(usize::try_from(missing).unwrap_or(usize::MAX))
+    {
         out[i].0 += 1;
     }
     out.into_iter().map(|(b, _)| b).collect()

@@ -13,11 +13,11 @@ mod ward;
 pub use flow::{Align, Block, Cell, Item, paginate, render, stack};
 pub use pdf::{A4_MM, render_pages};
 pub use sheet::{
-    MachinePart, blocks, decision_blocks, initials_names, local_time,
-    machine_blocks, office_of_unit, when_vi,
+    MachinePart, blocks, decision_blocks, initials_names, local_time, machine_blocks,
+    office_of_unit, when_vi,
 };
-pub use text::{Weight, width_mm, wrap};
 pub use summary::{Refusal, Summary, SummaryRow, Totals, assemble};
+pub use text::{Weight, width_mm, wrap};
 pub use ward::{SUMMARY_QR_PREFIX, SummarySignature, sign_summary, ward_pdf, ward_row};
 
 use crate::election::Election;
@@ -60,7 +60,13 @@ pub fn layout_decision(
     machine: &MachinePart,
     copies: u32,
 ) -> Result<Vec<Vec<Item>>, ReportError> {
-    lay_out(&decision_blocks(doc, election), doc, election, machine, copies)
+    lay_out(
+        &decision_blocks(doc, election),
+        doc,
+        election,
+        machine,
+        copies,
+    )
 }
 
 /// The initials lines a multi-page paper carries on every page (rules.md §12):
@@ -77,12 +83,7 @@ fn initials_block(doc: &ResultDoc, election: &Election) -> Block {
         0.22,
         vec![
             Block::Space(4.0),
-            flow::styled(
-                format!("{body} ký tắt:"),
-                Weight::Bold,
-                8.0,
-                Align::Left,
-            ),
+            flow::styled(format!("{body} ký tắt:"), Weight::Bold, 8.0, Align::Left),
         ],
     )];
     cols.extend(names.into_iter().map(|n| {
@@ -354,13 +355,19 @@ mod tests {
         // Every page: its number and the initials lines of the whole counting body.
         for (page, n) in [(&first, 1), (&texts(&pages[1]), 2)] {
             assert!(page.contains(&format!("Trang {n}/2")), "{page:?}");
-            assert!(page.contains(&"Ban kiểm phiếu ký tắt:".to_string()), "{page:?}");
+            assert!(
+                page.contains(&"Ban kiểm phiếu ký tắt:".to_string()),
+                "{page:?}"
+            );
             for member in ["Nguyễn Thị Hoa", "Lê Văn Ba", "Bùi Thị Sáu"] {
                 assert!(page.contains(&member.to_string()), "{member} on page {n}");
             }
         }
         // The figures stay on page 1, nothing of the outcome is left behind.
-        assert!(!first.iter().any(|t| t.starts_with("Kết quả:")), "{first:?}");
+        assert!(
+            !first.iter().any(|t| t.starts_with("Kết quả:")),
+            "{first:?}"
+        );
         // A one-page sheet needs no initials.
         let mut short = sample_doc();
         short.board.members = vec!["Lê Văn Ba".into(), "Vũ Thị Tư".into()];

@@ -8,8 +8,8 @@ use super::summary::{Summary, SummaryRow};
 use super::text::Weight;
 use super::{ReportError, office_of_unit};
 use crate::result::ResultDoc;
-use crate::signing::StationKey;
 use crate::rules::{NONE_ELECTED_VI, Standing, percent};
+use crate::signing::StationKey;
 
 /// Prefix of the summary's QR text: `KPS1` + base32 of its SHA-256 and signature.
 pub const SUMMARY_QR_PREFIX: &str = "KPS1";
@@ -64,7 +64,9 @@ fn declared(doc: &ResultDoc) -> String {
             )
         }
         Standing::NoneElected { reason } => format!("{NONE_ELECTED_VI}: {}", reason.label_vi()),
-        Standing::NoQuorum => format!("{NONE_ELECTED_VI}: cuộc họp không đủ số đại diện hộ gia đình"),
+        Standing::NoQuorum => {
+            format!("{NONE_ELECTED_VI}: cuộc họp không đủ số đại diện hộ gia đình")
+        }
         Standing::Submitted { .. } => {
             "Chưa xác định: trình Ủy ban nhân dân cấp xã quyết định".into()
         }
@@ -90,7 +92,15 @@ pub fn ward_row(row: &SummaryRow) -> Vec<String> {
 /// The table of rows and the totals row.
 fn table(summary: &Summary) -> Block {
     let head = [
-        "STT", "Đơn vị", "Lần", "H", "A", "Thu vào", "Hợp lệ", "Không hợp lệ", "Kết quả",
+        "STT",
+        "Đơn vị",
+        "Lần",
+        "H",
+        "A",
+        "Thu vào",
+        "Hợp lệ",
+        "Không hợp lệ",
+        "Kết quả",
         "Cần lưu ý",
     ];
     let mut rows = vec![
@@ -127,7 +137,9 @@ fn table(summary: &Summary) -> Block {
         Cell::new("", Align::Left),
     ]);
     Block::Table {
-        widths: vec![0.045, 0.15, 0.045, 0.065, 0.065, 0.07, 0.07, 0.08, 0.22, 0.19],
+        widths: vec![
+            0.045, 0.15, 0.045, 0.065, 0.065, 0.07, 0.07, 0.08, 0.22, 0.19,
+        ],
         rows,
         pt: 8.0,
     }
@@ -173,10 +185,9 @@ pub fn ward_pdf(summary: &Summary, sig: &SummarySignature) -> Result<Vec<u8>, Re
     let r = &summary.roster;
     let office = r.office.as_deref().map_or_else(
         || {
-            summary
-                .rows
-                .first()
-                .map_or(String::new(), |row| office_of_unit(&row.doc.election.office, ""))
+            summary.rows.first().map_or(String::new(), |row| {
+                office_of_unit(&row.doc.election.office, "")
+            })
         },
         ToString::to_string,
     );
@@ -263,7 +274,11 @@ pub fn ward_pdf(summary: &Summary, sig: &SummarySignature) -> Result<Vec<u8>, Re
         .map(|p| {
             p.into_iter()
                 .map(|i| super::shift(i, left, 0.0))
-                .chain(foot.iter().cloned().map(|i| super::shift(i, left, foot_top)))
+                .chain(
+                    foot.iter()
+                        .cloned()
+                        .map(|i| super::shift(i, left, foot_top)),
+                )
                 .collect()
         })
         .collect();

@@ -18,9 +18,7 @@ pub enum BoardError {
         role: &'static str,
     },
     /// The body has too few or too many people.
-    #[error(
-        "{body} has {size} people ({names}); it has {min} to {max}, its head included{why}"
-    )]
+    #[error("{body} has {size} people ({names}); it has {min} to {max}, its head included{why}")]
     Size {
         /// The body's name.
         body: &'static str,
@@ -332,22 +330,27 @@ mod tests {
         assert_eq!(check_board(&setup(&three, &W), &e), Ok(()));
         let err = check_board(&setup(&three[..1], &W), &e).unwrap_err();
         assert!(matches!(err, BoardError::Size { size: 1, .. }));
-        assert!(err.to_string().contains("Ban kiểm phiếu has 1 people (Nguyễn Thị Hoa)"));
+        assert!(
+            err.to_string()
+                .contains("Ban kiểm phiếu has 1 people (Nguyễn Thị Hoa)")
+        );
         let six = ["A Một", "B Hai", "C Ba", "D Bốn", "E Năm", "G Sáu"];
         assert!(matches!(
             check_board(&setup(&six, &W), &e),
             Err(BoardError::Size { size: 6, .. })
         ));
         // A candidate as head, written with an honorific and other spacing.
-        let err =
-            check_board(&setup(&["Ông Nguyễn  Văn An", "Lê Văn Ba", "Phạm Thị Lan"], &W), &e)
-                .unwrap_err();
+        let err = check_board(
+            &setup(&["Ông Nguyễn  Văn An", "Lê Văn Ba", "Phạm Thị Lan"], &W),
+            &e,
+        )
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "Ông Nguyễn  Văn An is a candidate and may not be Trưởng ban of the Ban kiểm phiếu (rules.md §11)"
         );
-        let err = check_board(&setup(&["Lê Văn Ba", "Lê văn ba", "Phạm Thị Lan"], &W), &e)
-            .unwrap_err();
+        let err =
+            check_board(&setup(&["Lê Văn Ba", "Lê văn ba", "Phạm Thị Lan"], &W), &e).unwrap_err();
         assert!(matches!(err, BoardError::Twice { .. }), "{err}");
     }
 
@@ -356,11 +359,20 @@ mod tests {
         let e = election(&["Nguyễn Văn An", "Trần Thị Bình"]);
         let three = ["Nguyễn Thị Hoa", "Lê Văn Ba", "Phạm Thị Lan"];
         let err = check_board(&setup(&three, &["Trần Thị Bình", "Trần Thị Bình"]), &e).unwrap_err();
-        assert!(err.to_string().starts_with("Trần Thị Bình is a candidate"), "{err}");
+        assert!(
+            err.to_string().starts_with("Trần Thị Bình is a candidate"),
+            "{err}"
+        );
         let err = check_board(&setup(&three, &["Đỗ Thị Mai", "Bà Đỗ Thị Mai"]), &e).unwrap_err();
-        assert_eq!(err.to_string(), "the two witnesses are the same person: Bà Đỗ Thị Mai");
+        assert_eq!(
+            err.to_string(),
+            "the two witnesses are the same person: Bà Đỗ Thị Mai"
+        );
         let err = check_board(&setup(&three, &["Trần Thị Bình", "Đỗ Thị Mai"]), &e).unwrap_err();
-        assert!(err.to_string().starts_with("Trần Thị Bình is a candidate and may not be a witness"));
+        assert!(
+            err.to_string()
+                .starts_with("Trần Thị Bình is a candidate and may not be a witness")
+        );
         let err = check_board(&setup(&three, &["Đỗ Thị Mai"]), &e).unwrap_err();
         assert!(err.to_string().contains("1 entered: Đỗ Thị Mai"), "{err}");
         let err = check_board(&setup(&three, &["A", "B", "C"]), &e).unwrap_err();
@@ -372,7 +384,12 @@ mod tests {
         );
         let mut s = setup(&three, &W);
         s.chair = Some("Trần Thị Bình".into());
-        assert!(check_board(&s, &e).unwrap_err().to_string().contains("the chair"));
+        assert!(
+            check_board(&s, &e)
+                .unwrap_err()
+                .to_string()
+                .contains("the chair")
+        );
         s.chair = Some("Nguyễn Thị Hoa".into());
         s.representatives = vec!["X".into()];
         assert_eq!(
@@ -387,12 +404,18 @@ mod tests {
         let three = ["Nguyễn Thị Hoa", "Lê Văn Ba", "Phạm Thị Lan"];
         let mut s = setup(&three, &W);
         s.counting_body = Some(CountingBody::ToPhatPhieu);
-        assert!(matches!(check_board(&s, &e), Err(BoardError::WrongBody { .. })));
+        assert!(matches!(
+            check_board(&s, &e),
+            Err(BoardError::WrongBody { .. })
+        ));
         e.election.mode = crate::election::Mode::Household;
         e.election.counting_body = CountingBody::ToPhatPhieu;
         assert_eq!(check_board(&s, &e), Ok(()));
         s.counting_body = Some(CountingBody::ToBauCu);
-        assert!(matches!(check_board(&s, &e), Err(BoardError::WrongBody { .. })));
+        assert!(matches!(
+            check_board(&s, &e),
+            Err(BoardError::WrongBody { .. })
+        ));
     }
 
     #[test]

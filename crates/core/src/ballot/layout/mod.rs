@@ -61,7 +61,8 @@ const STAMP_GRAY: u8 = 160;
 const LABEL_GRAY: u8 = 96;
 
 /// Instruction for a strike ballot with several candidates: exactly one name is kept (rules.md §14).
-pub const INSTRUCTION_STRIKE: &str = "Chỉ giữ lại họ tên 01 người mình chọn; gạch ngang hết họ và tên những người còn lại.";
+pub const INSTRUCTION_STRIKE: &str =
+    "Chỉ giữ lại họ tên 01 người mình chọn; gạch ngang hết họ và tên những người còn lại.";
 /// Instruction for a strike ballot with one candidate, when a struck name disapproves.
 pub const INSTRUCTION_STRIKE_SINGLE: &str =
     "Đồng ý: giữ nguyên họ và tên. Không đồng ý: gạch ngang hết họ và tên.";

@@ -206,7 +206,10 @@ fn texts_follow_the_election() {
     }
     let joined = texts.join(" ");
     // Exactly one name is kept (rules.md §14); the stamp is the commune's dấu treo.
-    assert!(joined.contains("Chỉ giữ lại họ tên 01 người mình chọn;"), "{joined}");
+    assert!(
+        joined.contains("Chỉ giữ lại họ tên 01 người mình chọn;"),
+        "{joined}"
+    );
     assert!(texts.contains(&STAMP_LABEL) && STAMP_LABEL == "Dấu treo của UBND cấp xã");
     assert!(!joined.contains("Tổ bầu cử"), "{joined}");
     let one = BallotLayout::for_election(&election(Paper::A5, Marking::Strike, 1, "Trưởng thôn"))
@@ -226,12 +229,22 @@ fn texts_follow_the_election() {
         .map(|t| t.text.as_str())
         .collect::<Vec<_>>()
         .join(" ");
-    assert!(joined.contains("Đồng ý thì giữ nguyên họ và tên người ứng cử."), "{joined}");
-    assert!(!joined.contains("gạch") && !joined.contains("Không đồng ý"), "{joined}");
+    assert!(
+        joined.contains("Đồng ý thì giữ nguyên họ và tên người ứng cử."),
+        "{joined}"
+    );
+    assert!(
+        !joined.contains("gạch") && !joined.contains("Không đồng ý"),
+        "{joined}"
+    );
     // Household mode: a phiếu lấy ý kiến with its subject and the collection deadline.
-    let home =
-        BallotLayout::for_election(&household(election(Paper::A5, Marking::Strike, 2, "Trưởng khu phố")))
-            .unwrap();
+    let home = BallotLayout::for_election(&household(election(
+        Paper::A5,
+        Marking::Strike,
+        2,
+        "Trưởng khu phố",
+    )))
+    .unwrap();
     let texts: Vec<&str> = home.text_runs().map(|t| t.text.as_str()).collect();
     let joined = texts.join(" ");
     assert!(texts.contains(&"PHIẾU LẤY Ý KIẾN"), "{texts:?}");

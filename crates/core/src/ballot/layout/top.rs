@@ -91,7 +91,10 @@ impl TitleBlock {
         let (title, term) = if household {
             (
                 TITLE_HOUSEHOLD.to_string(),
-                nfc(&format!("Về việc bầu {}, nhiệm kỳ {}", info.office, info.term)),
+                nfc(&format!(
+                    "Về việc bầu {}, nhiệm kỳ {}",
+                    info.office, info.term
+                )),
             )
         } else {
             (
@@ -128,7 +131,14 @@ impl TitleBlock {
             unit: para(&unit, regular, spec.info, Wrap::Comma, 2, ItemRole::Info),
             deadline: info.collection_deadline.filter(|_| household).map(|d| {
                 let text = nfc(&format!("{DEADLINE_LEAD}: {}", d.vi()));
-                para(&text, FontStyle::Bold, spec.info, Wrap::Comma, 2, ItemRole::Info)
+                para(
+                    &text,
+                    FontStyle::Bold,
+                    spec.info,
+                    Wrap::Comma,
+                    2,
+                    ItemRole::Info,
+                )
             }),
             instr_mid: para(
                 instruction,

@@ -6,7 +6,9 @@ use super::super::flow::{Align, Block, para, styled};
 use super::super::text::Weight;
 use super::{BODY, Paper, pct};
 use crate::result::ResultDoc;
-use crate::rules::{NONE_ELECTED_VI, NoWinnerReason, Standing, date_vi, send_by_date, votes_needed};
+use crate::rules::{
+    NONE_ELECTED_VI, NoWinnerReason, Standing, date_vi, send_by_date, votes_needed,
+};
 
 /// The blocks that stay together on the last page, in the order of the form.
 pub(super) fn closing(p: &Paper<'_>) -> Vec<Block> {
@@ -102,7 +104,11 @@ pub(super) fn outcome(p: &Paper<'_>) -> String {
         ),
         Standing::Submitted { returned, issued } => format!(
             "{prefix}: chưa xác định người trúng cử. Số phiếu {} nhiều hơn số phiếu phát ra ({returned} > {issued}); {} trình Ủy ban nhân dân {commune} xem xét, quyết định kết quả kiểm phiếu.",
-            if p.household() { "thu về" } else { "thu vào" },
+            if p.household() {
+                "thu về"
+            } else {
+                "thu vào"
+            },
             p.body.name_vi()
         ),
     }
@@ -243,10 +249,8 @@ pub(super) fn signer_rows(people: &[(String, String)]) -> Vec<Block> {
 /// (the usual body of three), else the body on its row(s) and the witnesses on theirs.
 fn signature_rows(p: &Paper<'_>) -> Vec<Block> {
     let doc: &ResultDoc = p.doc;
-    let mut body: Vec<(String, String)> = vec![(
-        p.body.leader_vi().to_uppercase(),
-        doc.board.leader.clone(),
-    )];
+    let mut body: Vec<(String, String)> =
+        vec![(p.body.leader_vi().to_uppercase(), doc.board.leader.clone())];
     body.extend(
         doc.board
             .members

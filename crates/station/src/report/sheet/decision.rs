@@ -117,7 +117,11 @@ fn result_lines(p: &Paper<'_>) -> Vec<Block> {
     let h = doc.households;
     let returned = doc.returned.unwrap_or(doc.counted);
     let vi = pcts(&[doc.valid, doc.invalid], returned);
-    let got = if p.household() { "thu về" } else { "thu vào" };
+    let got = if p.household() {
+        "thu về"
+    } else {
+        "thu vào"
+    };
     let num = |n: Option<u32>| n.map_or_else(|| "—".to_string(), |n| n.to_string());
     let mut out = vec![para(
         format!(

@@ -211,7 +211,9 @@ pub(super) fn rounding_note(p: &Paper<'_>) -> Block {
         "có mặt và vắng mặt"
     };
     styled(
-        format!("Tỷ lệ: hai chữ số thập phân, chữ số thứ ba từ 5 trở lên thì làm tròn lên; các phần của một tổng ({parts}; hợp lệ, không hợp lệ; phiếu từng người so với phiếu hợp lệ) cộng lại đúng 100%, 0,01% còn thiếu cộng cho phần có số bị bỏ lớn nhất; người trúng cử xét bằng số phiếu."),
+        format!(
+            "Tỷ lệ: hai chữ số thập phân, chữ số thứ ba từ 5 trở lên thì làm tròn lên; các phần của một tổng ({parts}; hợp lệ, không hợp lệ; phiếu từng người so với phiếu hợp lệ) cộng lại đúng 100%, 0,01% còn thiếu cộng cho phần có số bị bỏ lớn nhất; người trúng cử xét bằng số phiếu."
+        ),
         Weight::Regular,
         7.0,
         Align::Left,

@@ -176,17 +176,15 @@ impl<'a> Paper<'a> {
     /// The time of day alone ("08 giờ 05 phút") of a stored time on the day of the count.
     fn time_of_day(&self, rfc3339: &str) -> String {
         use chrono::Timelike;
-        local_time(rfc3339).map_or_else(
-            || rfc3339.to_string(),
-            |t| time_vi(t.hour(), t.minute()),
-        )
+        local_time(rfc3339).map_or_else(|| rfc3339.to_string(), |t| time_vi(t.hour(), t.minute()))
     }
 
     /// A candidate's name as the sheets write it (with Ông / Bà when the election file gives it).
     fn addressed(&self, id: &str, fallback: &str) -> String {
-        self.election
-            .candidate(id)
-            .map_or_else(|| fallback.to_string(), crate::election::Candidate::addressed)
+        self.election.candidate(id).map_or_else(
+            || fallback.to_string(),
+            crate::election::Candidate::addressed,
+        )
     }
 
     /// "Phường Đồng Kỵ" as written inside a sentence: "phường Đồng Kỵ".
@@ -302,7 +300,10 @@ mod tests {
             when_shifted("2026-11-29T17:03:00.000Z", -778),
             "00 giờ 03 phút, ngày 13/10/2024"
         );
-        assert_eq!(date_long(NaiveDate::from_ymd_opt(2024, 6, 2).unwrap()), "ngày 02 tháng 06 năm 2024");
+        assert_eq!(
+            date_long(NaiveDate::from_ymd_opt(2024, 6, 2).unwrap()),
+            "ngày 02 tháng 06 năm 2024"
+        );
     }
 
     #[test]
