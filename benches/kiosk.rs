@@ -70,6 +70,7 @@ fn one_batch(
             members: vec!["Lê Văn Ba".into()],
             witnesses: vec!["Trần Văn Hùng".into(), "Đỗ Thị Mai".into()],
             attendance: 320,
+            ..Setup::default()
         }),
         election_dirs: vec![root.clone()],
         demo: true,

@@ -55,9 +55,12 @@ fn bench(c: &mut Criterion) {
     });
     let setup = Setup {
         leader: "A".into(),
-        members: vec![],
+        members: vec!["D".into(), "E".into()],
         witnesses: vec!["B".into(), "C".into()],
         attendance: 400,
+        // The benchmark's election is dated 2024: that is the day of the count.
+        count_date: chrono::NaiveDate::from_ymd_opt(2024, 10, 13),
+        ..Setup::default()
     };
     let settings = ScanSettings {
         folder_idle: Duration::from_millis(300),
@@ -150,6 +153,7 @@ fn ballots_in_folder(dir: &Path, election_text: &str, n: u64) {
 fn open_args(attendance: &str) -> Vec<&str> {
     let mut args = vec!["session", "open", "--db", "st.db", "--election", "e.toml"];
     args.extend(common::BOARD);
+    args.extend(common::COUNT_DATE);
     args.extend(["--attendance", attendance]);
     args
 }
@@ -217,7 +221,7 @@ fn large(_c: &mut Criterion) {
                 ],
             ),
         ));
-        for member in ["Nguyễn Thị Hoa", "Lê Văn Ba"] {
+        for member in common::BODY {
             steps.push((
                 "confirm",
                 timed(d, &["confirm", "--db", "st.db", "--member", member]),

@@ -49,6 +49,7 @@ fn election(paper: Paper, marking: Marking, names: &[&str]) -> Election {
         .map(|(i, n)| Candidate {
             id: format!("c{}", i + 1),
             name: (*n).to_string(),
+            honorific: None,
         })
         .collect();
     e

@@ -1,7 +1,9 @@
 //! `kiemphieu export`, `verify` and `aggregate` through the real binary on
 //! real scanned sessions: an untouched bundle verifies; each kind of tampering
 //! (an image byte, a record, the result, the signature, the audit log) fails,
-//! naming what changed; aggregate refuses a tampered bundle.
+//! naming what changed; aggregate checks each bundle against the commune's roster,
+//! refuses tampered bundles, drafts, duplicates and other communes, and lists the
+//! units still missing.
 // Test code: a panic is how it reports, and the pedantic style lints serve the
 // product's code; long scenarios still say why they read better whole.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
@@ -13,12 +15,19 @@ use std::process::Command;
 use kiemphieu_core::election::EXAMPLE_ELECTION;
 
 mod common;
-use common::{BOARD, accept_suggestions, decide_by_hand, kp, ok, scan};
+use common::{
+    BOARD, COUNT_DATE, accept_suggestions, confirm_all, decide_by_hand, kp, ok, open_session, scan,
+};
 
 /// A scanned, reviewed, reconciled and confirmed session of the simulated
 /// scanner in the demo database `d/NAME.db`.
 fn closed_session(d: &Path, name: &str, unit: &str, sheets: u32, seed: u32) -> PathBuf {
     let toml = EXAMPLE_ELECTION.replace("Khu phố Đông Sơn", unit);
+    closed_session_of(d, name, &toml, sheets, seed)
+}
+
+/// As [`closed_session`], for the election file `toml`.
+fn closed_session_of(d: &Path, name: &str, toml: &str, sheets: u32, seed: u32) -> PathBuf {
     let election = format!("{name}.toml");
     let db = format!("{name}.db");
     std::fs::write(d.join(&election), toml).unwrap();
@@ -32,6 +41,7 @@ fn closed_session(d: &Path, name: &str, unit: &str, sheets: u32, seed: u32) -> P
         "--demo",
     ];
     args.extend(BOARD);
+    args.extend(COUNT_DATE);
     args.extend(["--attendance", "300"]);
     ok(&kp(d, &args));
     ok(&scan(
@@ -74,11 +84,7 @@ fn closed_session(d: &Path, name: &str, unit: &str, sheets: u32, seed: u32) -> P
             &returned,
         ],
     ));
-    ok(&kp(
-        d,
-        &["confirm", "--db", &db, "--member", "Nguyễn Thị Hoa"],
-    ));
-    ok(&kp(d, &["confirm", "--db", &db, "--member", "Lê Văn Ba"]));
+    confirm_all(d, &db);
     d.join(db)
 }
 
@@ -352,32 +358,86 @@ fn verify_passes_untouched_and_names_each_kind_of_tampering() {
     );
 }
 
+/// pdftotext -layout of `pdf` in `d`, spaces collapsed.
+fn pdf_text(d: &Path, pdf: &str) -> String {
+    let o = Command::new("pdftotext")
+        .args(["-layout", pdf, "-"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const ROSTER: &str = r#"
+[commune]
+name = "Phường Đồng Kỵ"
+term = "2024-2027"
+
+[[units]]
+name = "Khu phố Đông Sơn"
+households = 412
+
+[[units]]
+name = "Khu phố Tây Sơn"
+households = 412
+
+[[units]]
+name = "Khu phố Bắc Sơn"
+households = 380
+"#;
+
+#[allow(clippy::too_many_lines)] // one commune's summary, every refusal in turn
 #[test]
-fn aggregate_lists_units_and_refuses_a_tampered_bundle() {
+fn aggregate_checks_the_roster_and_refuses_duplicates_drafts_and_strangers() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let a = closed_session(d, "dong", "Khu phố Đông Sơn", 8, 3);
     let b = closed_session(d, "tay", "Khu phố Tây Sơn", 8, 4);
-    ok(&kp(
+    let again = closed_session(d, "dong2", "Khu phố Đông Sơn", 6, 5);
+    let foreign = closed_session_of(
         d,
-        &["export", "--db", a.to_str().unwrap(), "--out", "ba"],
-    ));
-    ok(&kp(
-        d,
-        &["export", "--db", b.to_str().unwrap(), "--out", "bb"],
-    ));
-    let out = ok(&kp(d, &["aggregate", "ba", "bb", "--out", "ward.pdf"]));
-    assert!(out.contains("2 units"), "{out}");
-    let o = Command::new("pdftotext")
-        .args(["-layout", "ward.pdf", "-"])
-        .current_dir(d)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect::<Vec<_>>()
-        .join("\n");
+        "la",
+        &EXAMPLE_ELECTION.replace("Phường Đồng Kỵ", "Phường Tân Hồng"),
+        4,
+        6,
+    );
+    // A draft: scanned, never closed.
+    std::fs::write(
+        d.join("draft.toml"),
+        EXAMPLE_ELECTION.replace("Khu phố Đông Sơn", "Khu phố Bắc Sơn"),
+    )
+    .unwrap();
+    ok(&open_session(d, "draft.db", "draft.toml", 300));
+    ok(&scan(d, "draft.db", "sim:3,rate=0,seed=7", &[]));
+    for (db, out) in [
+        (a.to_str().unwrap(), "ba"),
+        (b.to_str().unwrap(), "bb"),
+        (again.to_str().unwrap(), "bd"),
+        (foreign.to_str().unwrap(), "bf"),
+        ("draft.db", "bn"),
+    ] {
+        ok(&kp(d, &["export", "--db", db, "--out", out]));
+    }
+    std::fs::write(d.join("phuong.toml"), ROSTER).unwrap();
+    let aggregate = |bundles: &[&str], out: &str| {
+        let mut args = vec!["aggregate", "--roster", "phuong.toml", "--out", out];
+        args.extend(bundles);
+        kp(d, &args)
+    };
+    let said = ok(&aggregate(&["ba", "bb"], "phuong.pdf"));
+    assert!(
+        said.contains("missing: Khu phố Bắc Sơn (H = 380)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("2 of 3 units, 0 with a winner, 1 missing"),
+        "{said}"
+    );
+    let text = pdf_text(d, "phuong.pdf");
     assert!(text.contains("TỔNG HỢP KẾT QUẢ KIỂM PHIẾU"), "{text}");
     for (bundle, unit) in [("ba", "Khu phố Đông Sơn"), ("bb", "Khu phố Tây Sơn")] {
         let r: serde_json::Value = serde_json::from_str(
@@ -386,15 +446,78 @@ fn aggregate_lists_units_and_refuses_a_tampered_bundle() {
         .unwrap();
         // The unit's name wraps in its narrow column; the figures stay on one line.
         let row = format!(
-            " 412 {} {} {} Không có người trúng cử",
+            " 1 412 300 {} {} {} Không có người trúng cử:",
             r["returned"], r["valid"], r["invalid"]
         );
         assert!(text.contains(unit), "missing `{unit}` in\n{text}");
         assert!(text.contains(&row), "missing `{row}` in\n{text}");
     }
+    // Flags: each unit had a complaint recorded.
+    assert_eq!(text.matches("1 khiếu nại").count(), 2, "{text}");
     assert!(text.contains("0/2 đơn vị có người trúng cử"), "{text}");
+    assert!(
+        text.contains("Đơn vị chưa có kết quả (1): Khu phố Bắc Sơn (H = 380)."),
+        "{text}"
+    );
+    assert!(text.contains("NGƯỜI TỔNG HỢP") && text.contains("Mã bản tổng hợp (SHA-256):"));
+    // Signed like a unit result: the summary JSON verifies with the printed key.
+    let signed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("phuong.json")).unwrap()).unwrap();
+    let canonical = kiemphieu_station::result::canonical_json(&signed["summary"]);
+    let key =
+        kiemphieu_station::result::PublicKey::from_hex(signed["public_key"].as_str().unwrap())
+            .unwrap();
+    let sig: [u8; 64] = hex_bytes(signed["signature"].as_str().unwrap())
+        .try_into()
+        .unwrap();
+    assert!(key.verify(canonical.as_bytes(), &sig));
+    assert!(text.contains(signed["public_key"].as_str().unwrap()));
+    assert_eq!(signed["summary"]["missing"][0]["unit"], "Khu phố Bắc Sơn");
 
-    // A bundle whose audit chain was changed is refused, and nothing is written.
+    // Refused, each with its reason, and nothing written.
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["ba", "bb", "ba"],
+            "ba: refused: the same result as ba (given twice)",
+        ),
+        (
+            &["ba", "bd"],
+            "bd: refused: Khu phố Đông Sơn round 1 is already given by ba (the same unit counted twice)",
+        ),
+        (
+            &["ba", "bn"],
+            "bn: refused: Khu phố Bắc Sơn: a draft (session 1 is counting",
+        ),
+        (
+            &["bf", "ba"],
+            "bf: refused: Khu phố Đông Sơn belongs to Phường Tân Hồng, not to Phường Đồng Kỵ of the roster",
+        ),
+        (
+            &["ba", "bb"],
+            "bb: refused: Khu phố Tây Sơn: H = 412 in the result, 400 on the roster",
+        ),
+    ];
+    for (i, (bundles, want)) in cases.iter().enumerate() {
+        if i == 4 {
+            std::fs::write(
+                d.join("phuong.toml"),
+                ROSTER.replace(
+                    "name = \"Khu phố Tây Sơn\"\nhouseholds = 412",
+                    "name = \"Khu phố Tây Sơn\"\nhouseholds = 400",
+                ),
+            )
+            .unwrap();
+        }
+        let out = format!("refused{i}.pdf");
+        let o = aggregate(bundles, &out);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{bundles:?}: {err}");
+        assert!(err.contains(want), "{bundles:?}: `{want}` not in {err}");
+        assert!(!d.join(&out).exists());
+    }
+    std::fs::write(d.join("phuong.toml"), ROSTER).unwrap();
+
+    // A bundle whose audit chain was changed is refused (a failure), and nothing is written.
     let p = d.join("bb").join("audit.jsonl");
     let t = std::fs::read_to_string(&p).unwrap();
     std::fs::write(
@@ -402,7 +525,7 @@ fn aggregate_lists_units_and_refuses_a_tampered_bundle() {
         t.replacen("\"actor\":\"station\"", "\"actor\":\"x\"", 1),
     )
     .unwrap();
-    let o = kp(d, &["aggregate", "ba", "bb", "--out", "ward2.pdf"]);
+    let o = aggregate(&["ba", "bb"], "ward2.pdf");
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -410,6 +533,13 @@ fn aggregate_lists_units_and_refuses_a_tampered_bundle() {
         "{err}"
     );
     assert!(!d.join("ward2.pdf").exists());
+}
+
+fn hex_bytes(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 /// kill -9 at random moments of an export: the station database is untouched, a

@@ -43,7 +43,7 @@ fn the_box(d: &Path, m: &Maker) -> (Vec<Page>, Vec<u64>) {
             name: ["a1", "a2", "a3", "b1"][i],
             bytes: m.render(&m.spec(10 + i as u64, serial, keep)).encoded,
             place: "ballot",
-            answer: "",
+            answer: "y",
         });
     }
     // A torn corner: both left corner marks gone.
@@ -112,20 +112,20 @@ fn the_box(d: &Path, m: &Maker) -> (Vec<Page>, Vec<u64>) {
         name: "blank-back",
         bytes: g.blank(31, &mix, true).unwrap().encoded,
         place: "not_a_ballot",
-        answer: "",
+        answer: "y",
     });
     // A ballot of another election, and a forged one (this election, wrong key).
     pages.push(Page {
         name: "foreign",
         bytes: g.wrong_election(32, &mix).unwrap().encoded,
         place: "not_issued_form",
-        answer: "",
+        answer: "y",
     });
     pages.push(Page {
         name: "forged",
         bytes: g.forged(33, &mix).unwrap().encoded,
         place: "not_issued_form",
-        answer: "",
+        answer: "y",
     });
     // A photocopy of a counted ballot (serial of a1), marked for Bình.
     pages.push(Page {
@@ -149,7 +149,7 @@ fn the_box(d: &Path, m: &Maker) -> (Vec<Page>, Vec<u64>) {
         name: "never-printed",
         bytes: m.render(&m.spec(35, 0x9999, 0)).encoded,
         place: "not_issued_form",
-        answer: "",
+        answer: "y",
     });
     let scans = d.join("scans");
     std::fs::create_dir_all(&scans).unwrap();

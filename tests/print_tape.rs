@@ -22,7 +22,7 @@ use kiemphieu_station::station::Station;
 use serialport::{SerialPort, TTYPort};
 
 mod common;
-use common::{accept_suggestions, decide_by_hand, kp, ok, open_demo_session, scan};
+use common::{accept_suggestions, confirm_all, decide_by_hand, kp, ok, open_demo_session, scan};
 
 /// A counted, reconciled and confirmed demo session of 16 simulated ballots in `d/st.db`.
 fn closed_session(d: &Path) {
@@ -45,14 +45,7 @@ fn closed_session(d: &Path) {
             &returned,
         ],
     ));
-    ok(&kp(
-        d,
-        &["confirm", "--db", "st.db", "--member", "Nguyễn Thị Hoa"],
-    ));
-    ok(&kp(
-        d,
-        &["confirm", "--db", "st.db", "--member", "Lê Văn Ba"],
-    ));
+    confirm_all(d, "st.db");
 }
 
 /// How the played printer answers the status queries.

@@ -123,10 +123,17 @@ fn simulated_batch_end_to_end() {
         d,
         &["confirm", "--db", "st.db", "--member", "Nguyễn Thị Hoa"],
     ));
-    assert!(first.contains("still to confirm: Lê Văn Ba"), "{first}");
-    let last = ok(&kp(
+    assert!(
+        first.contains("still to confirm: Lê Văn Ba, Phạm Thị Lan"),
+        "{first}"
+    );
+    ok(&kp(
         d,
         &["confirm", "--db", "st.db", "--member", "Lê Văn Ba"],
+    ));
+    let last = ok(&kp(
+        d,
+        &["confirm", "--db", "st.db", "--member", "Phạm Thị Lan"],
     ));
     assert!(last.contains("closed"), "{last}");
     let o = scan(d, "st.db", "sim:2,rate=0,seed=9", &[]);
@@ -458,7 +465,7 @@ fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing()
     assert_eq!(query_i64(d, "SELECT COUNT(*) FROM reconciliations"), 1);
 
     // Confirm: each member once; the last closes the session in one transaction.
-    let members = ["Nguyễn Thị Hoa", "Lê Văn Ba"];
+    let members = common::BODY;
     for (i, member) in members.iter().enumerate() {
         let confirm = ["confirm", "--db", "st.db", "--member", member];
         for _ in 0..4 {
@@ -484,7 +491,8 @@ fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing()
             ),
         );
         if confirmed == 0
-            || (i == 1 && query_i64(d, "SELECT COUNT(*) FROM sessions WHERE state = 'closed'") == 0)
+            || (i == members.len() - 1
+                && query_i64(d, "SELECT COUNT(*) FROM sessions WHERE state = 'closed'") == 0)
         {
             ok(&kp(d, &confirm));
         }
@@ -493,7 +501,7 @@ fn kill_nine_during_review_close_and_confirm_loses_nothing_and_doubles_nothing()
         query_i64(d, "SELECT COUNT(*) FROM sessions WHERE state = 'closed'"),
         1
     );
-    assert_eq!(query_i64(d, "SELECT COUNT(*) FROM confirmations"), 2);
+    assert_eq!(query_i64(d, "SELECT COUNT(*) FROM confirmations"), 3);
     let after = tally_json(d);
     assert_eq!(after["candidates"], decided["candidates"]);
     assert_eq!(after["places"], decided["places"]);

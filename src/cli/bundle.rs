@@ -9,6 +9,8 @@ use clap::Args;
 
 use super::BadInput;
 use kiemphieu_station::bundle::{archive, check_signed, export, verify};
+use kiemphieu_station::report::{assemble, sign_summary, ward_pdf, ward_row};
+use kiemphieu_station::signing::StationKey;
 
 /// Arguments of `kiemphieu export`.
 #[derive(Args)]
@@ -157,31 +159,83 @@ pub fn run_verify(a: &VerifyArgs) -> anyhow::Result<()> {
 /// Arguments of `kiemphieu aggregate`.
 #[derive(Args)]
 pub struct AggregateArgs {
-    /// Bundles (folders or .zip files), one per unit.
+    /// Bundles (folders or .zip files), one per unit and round.
     #[arg(required = true)]
     bundles: Vec<PathBuf>,
-    /// Output PDF.
+    /// The commune's roster (TOML): the commune, the term and every unit expected with its H.
+    #[arg(long)]
+    roster: PathBuf,
+    /// Output PDF; the signed summary is written beside it as JSON (same name, .json).
     #[arg(long)]
     out: PathBuf,
+    /// Key that signs the summary (created, mode 0600, the first time) [default: ROSTER.key].
+    #[arg(long)]
+    key: Option<PathBuf>,
 }
 
-/// The commune's summary; refuses any bundle whose signature or chain fails.
+/// The commune's summary: refuses any bundle whose signature or chain fails, and
+/// any draft, duplicate, or unit of another commune, term or H than the roster's;
+/// nothing is written then. Lists the units still missing.
 pub fn run_aggregate(a: &AggregateArgs) -> anyhow::Result<()> {
+    let roster =
+        kiemphieu_core::roster::load_roster(&a.roster).map_err(|e| BadInput(e.to_string()))?;
     let mut docs = Vec::new();
     for b in &a.bundles {
         let opened = open_bundle(b)?;
         match check_signed(&opened.dir) {
-            Ok((doc, _)) => docs.push(doc),
+            Ok((doc, _)) => docs.push((b.display().to_string(), doc)),
             Err(problems) => {
                 anyhow::bail!("{}: refused: {}", b.display(), problems.join("; "))
             }
         }
     }
-    let pdf = kiemphieu_station::report::ward_pdf(&docs)?;
+    let summary = assemble(&roster, docs).map_err(|refusals| {
+        BadInput(
+            refusals
+                .iter()
+                .map(|r| format!("{}: refused: {}", r.bundle, r.reason))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
+    let key_path = a.key.clone().unwrap_or_else(|| {
+        let mut p = a.roster.as_os_str().to_owned();
+        p.push(".key");
+        PathBuf::from(p)
+    });
+    let key = StationKey::load_or_create_file(&key_path)?;
+    let made_at = kiemphieu_station::report::when_vi(&chrono::Utc::now().to_rfc3339());
+    let sig = sign_summary(&summary, &key, &made_at);
+    let pdf = ward_pdf(&summary, &sig)?;
+    let json_path = a.out.with_extension("json");
+    let signed = serde_json::json!({
+        "summary": serde_json::from_str::<serde_json::Value>(&summary.canonical(&made_at))?,
+        "sha256": sig.fingerprint,
+        "public_key": sig.public_key,
+        "signature": sig.signature,
+    });
     std::fs::write(&a.out, pdf).with_context(|| format!("{}: cannot write", a.out.display()))?;
-    for d in &docs {
-        println!("{}", kiemphieu_station::report::ward_row(d).join(" | "));
+    std::fs::write(
+        &json_path,
+        format!("{}\n", serde_json::to_string_pretty(&signed)?),
+    )
+    .with_context(|| format!("{}: cannot write", json_path.display()))?;
+    for r in &summary.rows {
+        println!("{}", ward_row(r).join(" | "));
     }
-    println!("{}: {} units", a.out.display(), docs.len());
+    for u in &summary.missing {
+        println!("missing: {} (H = {})", u.name, u.households);
+    }
+    let t = summary.totals();
+    println!(
+        "{}: {} of {} units, {} with a winner, {} missing; signed summary {} in {}",
+        a.out.display(),
+        t.units,
+        roster.units.len(),
+        t.elected,
+        summary.missing.len(),
+        sig.fingerprint,
+        json_path.display()
+    );
     Ok(())
 }

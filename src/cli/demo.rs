@@ -57,7 +57,11 @@ pub fn run(a: DemoArgs) -> anyhow::Result<()> {
     }
     // A unit sized to the demo batch, so that the rule "votes × 2 > H" can be met.
     let households = (a.sheets * 6 / 5).max(2);
-    let text = EXAMPLE_ELECTION.replace("households = 412", &format!("households = {households}"));
+    // The demo counts today: its election file says so, so no date question is asked.
+    let today = kiemphieu_station::station::today_in_vietnam().format("%Y-%m-%d");
+    let text = EXAMPLE_ELECTION
+        .replace("households = 412", &format!("households = {households}"))
+        .replace("\"2024-10-13\"", &format!("\"{today}\""));
     std::fs::write(&election_file, text)
         .with_context(|| format!("{}: cannot write", election_file.display()))?;
     println!("kiemphieu demo in {}", dir.display());
@@ -66,6 +70,7 @@ pub fn run(a: DemoArgs) -> anyhow::Result<()> {
         members: vec!["Lê Văn Ba".into(), "Phạm Thị Lan".into()],
         witnesses: vec!["Trần Văn Hùng".into(), "Đỗ Thị Mai".into()],
         attendance: (a.sheets * 21 / 20).max(1),
+        ..Setup::default()
     };
     if kiemphieu::kiosk::display_available() && !a.terminal {
         // With a display, the demo is the kiosk itself: set-up prefilled, the

@@ -63,8 +63,24 @@ pub fn run(cmd: ElectionCommand) -> anyhow::Result<()> {
                 info.households,
                 kiemphieu_core::rules::votes_needed(info.households)
             );
+            println!(
+                "  mode: {:?}; counted by the {}{}",
+                info.mode,
+                info.counting_body.name_en(),
+                info.collection_deadline
+                    .map_or_else(String::new, |d| format!("; ballots back by {}", d.vi()))
+            );
             for c in &election.candidates {
-                println!("  candidate {}: {}", c.id, c.name);
+                println!("  candidate {}: {}", c.id, c.addressed());
+            }
+            if election.is_single_candidate()
+                && info.marking == kiemphieu_core::election::Marking::Strike
+                && election.settings.single_struck
+                    == kiemphieu_core::election::SingleStruck::Invalid
+            {
+                eprintln!(
+                    "note: with one candidate and single_struck = \"invalid\" the ballot only says that keeping the name agrees (a struck name is invalid); marking = \"approve_boxes\" gives voters a valid way to disagree"
+                );
             }
             println!("  fingerprint: {}", Fingerprint::of(&election));
             Ok(())

@@ -95,6 +95,13 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
         {
             return 2;
         }
+        if let Some(
+            kiemphieu_station::station::StationError::Board(_)
+            | kiemphieu_station::station::StationError::CountDate(_),
+        ) = cause.downcast_ref()
+        {
+            return 2;
+        }
         if let Some(kiemphieu_station::store::StoreError::Election(
             kiemphieu_core::election::ElectionFileError::Invalid { .. },
         )) = cause.downcast_ref()

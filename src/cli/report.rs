@@ -1,4 +1,6 @@
-//! `kiemphieu report`: the biên bản kiểm phiếu as an A4 PDF.
+//! `kiemphieu report`: the biên bản kiểm phiếu (Mẫu 02, or 04 in household
+//! mode) as an A4 PDF and, with `--decision`, the community's decision (Mẫu 03)
+//! that travels with it.
 #![warn(clippy::as_conversions)]
 
 use std::path::PathBuf;
@@ -7,7 +9,9 @@ use anyhow::Context;
 use clap::Args;
 
 use super::BadInput;
-use kiemphieu_station::report::{DRAFT_WATERMARK, MachinePart, layout, render_pages};
+use kiemphieu_station::report::{
+    DRAFT_WATERMARK, MachinePart, layout, layout_decision, render_pages,
+};
 use kiemphieu_station::result::{ResultError, sign_session};
 
 /// Arguments of `kiemphieu report`.
@@ -25,6 +29,9 @@ pub struct ReportArgs {
     /// The session (round) to report [default: the latest].
     #[arg(long)]
     session: Option<i64>,
+    /// Also write the community's decision (Mẫu 03, the same numbers) to this PDF.
+    #[arg(long, value_name = "PDF")]
+    decision: Option<PathBuf>,
 }
 
 /// Writes the sheet of the latest session: final when confirmed and closed, else a draft.
@@ -42,7 +49,26 @@ pub fn run(a: &ReportArgs) -> anyhow::Result<()> {
     let doc = &signed.result.doc;
     let machine = MachinePart::of(&signed.result, &signed.qr_text);
     let pages = layout(doc, &signed.data.election, &machine, a.copies)?;
-    let pdf = render_pages(&pages, (!doc.is_final).then_some(DRAFT_WATERMARK))?;
+    let watermark = (!doc.is_final).then_some(DRAFT_WATERMARK);
+    let pdf = render_pages(&pages, watermark)?;
+    if let Some(path) = &a.decision {
+        if path == &a.out {
+            return Err(BadInput(format!(
+                "--decision {}: the same file as --out",
+                path.display()
+            ))
+            .into());
+        }
+        let decision = layout_decision(doc, &signed.data.election, &machine, a.copies)?;
+        let decision_pages = decision.len() / usize::try_from(a.copies)?;
+        std::fs::write(path, render_pages(&decision, watermark)?)
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+        println!(
+            "{}: community's decision (Mẫu 03), {decision_pages} page(s) × {} copies",
+            path.display(),
+            a.copies
+        );
+    }
     std::fs::write(&a.out, pdf).with_context(|| format!("{}: cannot write", a.out.display()))?;
     let per_copy = pages.len() / usize::try_from(a.copies)?;
     println!(

@@ -1,6 +1,9 @@
 //! `kiemphieu review`: every page waiting for the officials — doubtful and
 //! unreadable ballots, papers that are not the issued form, repeated serials,
-//! blank pages — with its image and the machine's proposal, and their decisions.
+//! blank pages — with its image and the machine's proposal, decided one by one
+//! at the prompt. The end of input decides nothing; only `--accept-suggestions`,
+//! worded apart, takes the machine's proposals in bulk, and each such decision
+//! says so in the record.
 #![warn(clippy::as_conversions)]
 
 use std::io::{BufRead, Write};
@@ -23,8 +26,9 @@ pub struct ReviewArgs {
     /// The deciding official (asked for when absent).
     #[arg(long)]
     pub official: Option<String>,
-    /// Decide every waiting page as the machine proposes (recorded as such); a
-    /// ballot the machine could not read at all is left for the officials.
+    /// Decide EVERY waiting page as the machine proposes, without showing them one
+    /// by one; each decision is recorded as accepted in bulk. A ballot the machine
+    /// could not read at all is left for the officials.
     #[arg(long)]
     pub accept_suggestions: bool,
     /// Confirm every blank page waiting as not a ballot, together.
@@ -93,7 +97,7 @@ pub fn run_review(a: &ReviewArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let candidates = station.election().candidates.clone();
-    let mut left = 0usize;
+    let mut decided = 0usize;
     for s in &queue {
         let Some(place) = count.sheets.get(&s.sheet.id) else {
             continue;
@@ -103,46 +107,51 @@ pub fn run_review(a: &ReviewArgs) -> anyhow::Result<()> {
             continue;
         }
         let proposed = proposal(place, s);
-        let decision = if a.accept_suggestions {
+        let (decision, reason) = if a.accept_suggestions {
             let Some(d) = proposed else {
                 println!("  no proposal: left for the officials to read on the image");
-                left += 1;
                 continue;
             };
-            d
+            (d, BULK_REASON)
         } else {
             let ballot = place.destination().is_some_and(ballot_allowed);
             println!("  {}", choices(ballot, candidates.len()));
             print!("  > ");
             std::io::stdout().flush()?;
-            let line = lines.next().transpose()?.unwrap_or_default();
+            // The end of input decides nothing: the rest wait for the officials.
+            let Some(line) = lines.next().transpose()? else {
+                println!("\nend of input: nothing more is decided");
+                break;
+            };
             match parse_decision(line.trim(), proposed.as_ref(), &candidates, ballot) {
-                Some(Typed::Decide(d)) => d,
+                Some(Typed::Decide(d, why)) => (d, why),
                 Some(Typed::Skip) => {
-                    left += 1;
                     continue;
                 }
                 None => {
                     eprintln!("  not understood; skipped");
-                    left += 1;
                     continue;
                 }
             }
-        };
-        let reason = if a.accept_suggestions {
-            "machine proposal accepted"
-        } else {
-            "decided at the table"
         };
         station
             .decide(s.sheet.id, &decision, reason, &official)
             .map_err(|e| BadInput(format!("{}: sheet {}: {e}", a.db.display(), s.sheet.id)))?;
         println!("  recorded: {}", describe(&decision, &candidates));
+        decided += 1;
     }
     if a.list {
         println!("\n{} pages wait for the officials", queue.len());
-    } else if left > 0 {
-        println!("\n{left} pages still wait for the officials");
+    } else if decided < queue.len() {
+        println!(
+            "\n{} pages still wait for the officials",
+            queue.len() - decided
+        );
+    }
+    if a.accept_suggestions && decided > 0 {
+        println!(
+            "{decided} pages decided in bulk as the machine proposed, recorded as such (not decided page by page) under {official}"
+        );
     }
     Ok(())
 }
@@ -197,7 +206,7 @@ fn show(
 
 /// The choices offered for a page.
 fn choices(ballot: bool, candidates: usize) -> String {
-    let mut parts = vec!["[enter] accept the proposal".to_string()];
+    let mut parts = vec!["y: accept the proposal".to_string()];
     if ballot {
         if candidates == 1 {
             parts.push("a: valid, approve · d: valid, disapprove".into());
@@ -247,15 +256,24 @@ pub fn describe(d: &Decision, candidates: &[Candidate]) -> String {
     }
 }
 
+/// How `review --accept-suggestions` records each decision: in bulk, not looked at one by one.
+const BULK_REASON: &str =
+    "machine proposal accepted in bulk (review --accept-suggestions), not decided page by page";
+/// How a decision typed at the prompt is recorded.
+const TABLE_REASON: &str = "decided at the table";
+/// How an official's "y" to the machine's proposal for one page is recorded.
+const PROPOSAL_REASON: &str = "machine proposal accepted at the table for this page";
+
 /// What an official typed at the review prompt.
 enum Typed {
     /// Leave the page for later.
     Skip,
-    /// Decide it so.
-    Decide(Decision),
+    /// Decide it so, recorded with this reason.
+    Decide(Decision, &'static str),
 }
 
-/// The decision typed; None when it is not understood (or not allowed here).
+/// The decision typed; None when it is not understood (or not allowed here). An
+/// empty line decides nothing: a stray Enter never records a decision.
 fn parse_decision(
     line: &str,
     proposal: Option<&Decision>,
@@ -263,12 +281,12 @@ fn parse_decision(
     ballot: bool,
 ) -> Option<Typed> {
     let mut words = line.split_whitespace();
-    let verdict = |v: Verdict| ballot.then_some(Typed::Decide(Decision::Ballot(v)));
+    let verdict = |v: Verdict| ballot.then_some(Typed::Decide(Decision::Ballot(v), TABLE_REASON));
     match (words.next(), words.next()) {
-        (None, _) => proposal.cloned().map(Typed::Decide),
+        (Some("y"), None) => proposal.cloned().map(|d| Typed::Decide(d, PROPOSAL_REASON)),
         (Some("s"), _) => Some(Typed::Skip),
-        (Some("n"), _) => Some(Typed::Decide(Decision::NotIssuedForm)),
-        (Some("x"), _) => Some(Typed::Decide(Decision::NotABallot)),
+        (Some("n"), _) => Some(Typed::Decide(Decision::NotIssuedForm, TABLE_REASON)),
+        (Some("x"), _) => Some(Typed::Decide(Decision::NotABallot, TABLE_REASON)),
         (Some("a"), _) if candidates.len() == 1 => verdict(Verdict::Valid {
             vote: Vote::Approve(candidates[0].id.clone()),
         }),
@@ -297,24 +315,28 @@ mod tests {
             Candidate {
                 id: "c1".into(),
                 name: "An".into(),
+                honorific: None,
             },
             Candidate {
                 id: "c2".into(),
                 name: "Bình".into(),
+                honorific: None,
             },
         ];
         assert!(parse_decision("v c1", None, &c, false).is_none());
         assert!(matches!(
             parse_decision("v c1", None, &c, true),
-            Some(Typed::Decide(Decision::Ballot(_)))
+            Some(Typed::Decide(Decision::Ballot(_), _))
         ));
         assert!(matches!(
             parse_decision("n", None, &c, false),
-            Some(Typed::Decide(Decision::NotIssuedForm))
+            Some(Typed::Decide(Decision::NotIssuedForm, _))
         ));
         assert!(matches!(
-            parse_decision("", Some(&Decision::NotABallot), &c, false),
-            Some(Typed::Decide(Decision::NotABallot))
+            parse_decision("y", Some(&Decision::NotABallot), &c, false),
+            Some(Typed::Decide(Decision::NotABallot, PROPOSAL_REASON))
         ));
+        // A stray Enter decides nothing.
+        assert!(parse_decision("", Some(&Decision::NotABallot), &c, false).is_none());
     }
 }

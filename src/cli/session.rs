@@ -1,14 +1,19 @@
-//! Counting-session commands: `session open`, `scan`, `review`, `tally`, `close`.
+//! Counting-session commands: `session open`, `scan`, `tally`, `close`, `confirm`, `complaint`.
 #![warn(clippy::as_conversions)]
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use kiemphieu::source::{SourceError, SourceSpec, open_for_station};
+use kiemphieu_core::election::CountingBody;
 use kiemphieu_core::rules;
 use kiemphieu_devices::scanner::ScanSettings;
-use kiemphieu_station::station::{Count, Event, Opening, Setup, Station, StationError};
+use kiemphieu_station::station::{
+    Count, CountDateError, DateMismatch, Event, Opening, Setup, Station, StationError,
+    counting_body,
+};
 use kiemphieu_station::store::{DEMO_MARK, StationMode};
 
 use super::BadInput;
@@ -29,16 +34,16 @@ pub struct OpenArgs {
     /// The election file (TOML), with its key beside it.
     #[arg(long)]
     pub election: PathBuf,
-    /// Head of the counting board (Tổ trưởng).
+    /// Head of the counting body (Trưởng ban kiểm phiếu, or Tổ trưởng).
     #[arg(long)]
     pub leader: String,
-    /// A member of the counting board (up to 4; repeat the option).
+    /// A member of the counting body (repeat the option; a Ban kiểm phiếu has 3–5 people with its head).
     #[arg(long = "member")]
     pub members: Vec<String>,
     /// A witnessing household representative (exactly 2; repeat the option).
     #[arg(long = "witness")]
     pub witnesses: Vec<String>,
-    /// A: household representatives present.
+    /// A: household representatives present (households given a ballot, in household mode).
     #[arg(long)]
     pub attendance: u32,
     /// The closed count a re-election follows (the election file says `round = 2`
@@ -53,6 +58,38 @@ pub struct OpenArgs {
     /// and everything it prints says "DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ", for good.
     #[arg(long)]
     pub demo: bool,
+    /// Which body counts when the meeting chose another than the election file names:
+    /// ban_kiem_phieu, to_bau_cu (to_phat_phieu in household mode).
+    #[arg(long, value_parser = parse_body)]
+    pub counting_body: Option<CountingBody>,
+    /// The day of the count, YYYY-MM-DD, when the election file's date and the clock differ
+    /// (asked for on the terminal otherwise).
+    #[arg(long, value_parser = parse_day)]
+    pub count_date: Option<NaiveDate>,
+    /// Chair of the meeting (signs Mẫu 03; in household mode the unit's head).
+    #[arg(long)]
+    pub chair: Option<String>,
+    /// Head of the village Front working committee (signs Mẫu 03).
+    #[arg(long)]
+    pub front_head: Option<String>,
+    /// A household representative who signs Mẫu 03 (exactly 2 when given; the witnesses otherwise).
+    #[arg(long = "representative")]
+    pub representatives: Vec<String>,
+}
+
+fn parse_body(text: &str) -> Result<CountingBody, String> {
+    [
+        CountingBody::BanKiemPhieu,
+        CountingBody::ToBauCu,
+        CountingBody::ToPhatPhieu,
+    ]
+    .into_iter()
+    .find(|b| b.code() == text)
+    .ok_or_else(|| format!("`{text}`: ban_kiem_phieu, to_bau_cu or to_phat_phieu"))
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}`: YYYY-MM-DD"))
 }
 
 /// Arguments of `scan`.
@@ -109,69 +146,109 @@ pub struct CloseArgs {
 /// Runs `session …`.
 pub fn run_session(cmd: SessionCommand) -> anyhow::Result<()> {
     match cmd {
-        SessionCommand::Open(a) => {
-            if a.members.len() > 4 {
-                return Err(
-                    BadInput("--member: at most 4 members besides the leader".into()).into(),
-                );
+        SessionCommand::Open(a) => run_open(a),
+    }
+}
+
+/// Opens the session; when the election file's date is not the clock's, asks
+/// which is the day of the count (or takes `--count-date`), never silently.
+fn run_open(a: OpenArgs) -> anyhow::Result<()> {
+    let mut opening = Opening {
+        setup: Setup {
+            leader: a.leader,
+            members: a.members,
+            witnesses: a.witnesses,
+            attendance: a.attendance,
+            counting_body: a.counting_body,
+            count_date: a.count_date,
+            chair: a.chair,
+            front_head: a.front_head,
+            representatives: a.representatives,
+        },
+        previous: a.previous,
+        print_runs: a.print_runs,
+        demo: a.demo,
+    };
+    let refused = |e: &dyn std::fmt::Display| BadInput(format!("{}: {e}", a.election.display()));
+    let station = loop {
+        match Station::create(&a.db, &a.election, &opening) {
+            Ok(station) => break station,
+            Err(StationError::CountDate(CountDateError::Mismatch(m))) => {
+                opening.setup.count_date = Some(ask_count_date(m).ok_or_else(|| refused(&m))?);
             }
-            if a.witnesses.len() != 2 {
-                return Err(BadInput(format!(
-                    "--witness: exactly 2 witnessing household representatives (got {})",
-                    a.witnesses.len()
-                ))
-                .into());
+            Err(e @ (StationError::Board(_) | StationError::CountDate(_))) => {
+                return Err(refused(&e).into());
             }
-            let opening = Opening {
-                setup: Setup {
-                    leader: a.leader,
-                    members: a.members,
-                    witnesses: a.witnesses,
-                    attendance: a.attendance,
-                },
-                previous: a.previous,
-                print_runs: a.print_runs,
-                demo: a.demo,
-            };
-            let station = Station::create(&a.db, &a.election, &opening).map_err(|e| match e {
-                e @ (StationError::State(_) | StationError::PrintRun(_)) => {
-                    anyhow::Error::from(BadInput(format!("{}: {e}", a.db.display())))
-                }
-                e => e.into(),
-            })?;
-            let h = station.election().election.households;
-            println!(
-                "session {} open in {} for {}{}",
-                station.session(),
-                a.db.display(),
-                station.election().election.unit,
-                match station.election().re_election() {
-                    Some(n) => format!(", re-election {n} (round {})", station.round()),
-                    None => String::new(),
-                }
-            );
-            if station.mode() == StationMode::Demo {
-                println!("{DEMO_MARK}: a demo station database, for the simulated scanner only");
+            Err(e @ (StationError::State(_) | StationError::PrintRun(_))) => {
+                return Err(BadInput(format!("{}: {e}", a.db.display())).into());
             }
-            let printed = station.printed()?.len();
-            if printed == 0 && station.mode() == StationMode::Real {
-                eprintln!(
-                    "warning: no ballot printed for round {} is recorded in {}: every ballot will wait for the officials as not the issued form. Print with `kiemphieu ballots --db {}` or give --print-run FILE",
-                    station.round(),
-                    a.db.display(),
-                    a.db.display()
-                );
-            } else {
-                println!("{printed} ballots printed for this round are recorded");
-            }
-            if rules::quorum_warning(h, opening.setup.attendance) {
-                eprintln!(
-                    "warning: attendance {} is not more than half of the {h} households: nobody can be elected at this meeting (consider household ballots, Mẫu 04)",
-                    opening.setup.attendance
-                );
-            }
-            Ok(())
+            Err(e) => return Err(e.into()),
         }
+    };
+    let e = &station.election().election;
+    let h = e.households;
+    let settled = station.setup()?;
+    let body = counting_body(&settled, station.election());
+    println!(
+        "session {} open in {} for {}{}",
+        station.session(),
+        a.db.display(),
+        e.unit,
+        match station.election().re_election() {
+            Some(n) => format!(", re-election {n} (round {})", station.round()),
+            None => String::new(),
+        }
+    );
+    println!(
+        "counting body: {} ({} people); day of the count: {}",
+        body.name_vi(),
+        settled.board().len(),
+        settled.count_date.map_or_else(String::new, rules::date_vi)
+    );
+    if station.mode() == StationMode::Demo {
+        println!("{DEMO_MARK}: a demo station database, for the simulated scanner only");
+    }
+    let printed = station.printed()?.len();
+    if printed == 0 && station.mode() == StationMode::Real {
+        eprintln!(
+            "warning: no ballot printed for round {} is recorded in {}: every ballot will wait for the officials as not the issued form. Print with `kiemphieu ballots --db {}` or give --print-run FILE",
+            station.round(),
+            a.db.display(),
+            a.db.display()
+        );
+    } else {
+        println!("{printed} ballots printed for this round are recorded");
+    }
+    if !station.election().is_household() && rules::quorum_warning(h, settled.attendance) {
+        eprintln!(
+            "warning: attendance {} is not more than half of the {h} households: the meeting has no quorum and nobody can be elected at it; the biên bản records this (the commune may direct household ballots, Mẫu 04)",
+            settled.attendance
+        );
+    }
+    Ok(())
+}
+
+/// Asks on the terminal which of the two dates is the day of the count; None at
+/// the end of input or for an answer that is neither.
+fn ask_count_date(m: DateMismatch) -> Option<NaiveDate> {
+    eprintln!(
+        "The election file's date is {} but the station's clock says {}.",
+        rules::date_vi(m.expected),
+        rules::date_vi(m.clock)
+    );
+    eprintln!(
+        "Which is the day of the count?\n  1: {} (the clock is wrong)\n  2: {} (the election file's date is wrong)",
+        rules::date_vi(m.expected),
+        rules::date_vi(m.clock)
+    );
+    eprint!("answer 1 or 2: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).ok()?;
+    match line.trim() {
+        "1" => Some(m.expected),
+        "2" => Some(m.clock),
+        _ => None,
     }
 }
 

@@ -84,11 +84,14 @@ pub enum Command {
         /// The member.
         member: String,
     },
-    /// Write the biên bản (final when confirmed, else a draft), preview it, and
-    /// print it on the CUPS default printer when there is one.
+    /// Write the biên bản (final when confirmed, else a draft) or the community's
+    /// decision (Mẫu 03), preview it, and print it on the CUPS default printer when
+    /// there is one.
     PrintSheet {
         /// Copies (each labelled Bản số i/N).
         copies: u32,
+        /// The community's decision (Mẫu 03) instead of the biên bản.
+        decision: bool,
     },
     /// Write the signed bundle (election, result, records, images, audit log).
     Export {

@@ -1,6 +1,7 @@
-//! Printing the biên bản: sign the session, lay out and render the PDF beside
-//! the database, preview its first page, and print it on the CUPS default
-//! printer on a thread of its own (printing waits on the printer).
+//! Printing the papers of the count — the biên bản (Mẫu 02 / 04) or the
+//! community's decision (Mẫu 03): sign the session, lay out and render the PDF
+//! beside the database, preview its first page, and print it on the CUPS
+//! default printer on a thread of its own (printing waits on the printer).
 #![warn(clippy::as_conversions)]
 
 use std::path::{Path, PathBuf};
@@ -18,11 +19,17 @@ use super::messages::{Notice, Update};
 /// How long the print thread waits on the printer.
 const PRINT_TIMEOUT: Duration = Duration::from_secs(180);
 
-/// Writes the biên bản of `db` (`copies` copies, each labelled Bản số i/N),
-/// sends it with its preview, then prints it on a thread that reports to `out`.
-pub(super) fn print_sheet(db: &Path, copies: u32, out: &Sender<Update>) -> Result<(), Notice> {
+/// Writes the biên bản of `db`, or with `decision` the community's decision
+/// (`copies` copies, each labelled Bản số i/N), sends it with its preview, then
+/// prints it on a thread that reports to `out`.
+pub(super) fn print_sheet(
+    db: &Path,
+    copies: u32,
+    decision: bool,
+    out: &Sender<Update>,
+) -> Result<(), Notice> {
     let (path, is_final) =
-        write_sheet(db, copies).map_err(|reason| Notice::CannotWriteSheet { reason })?;
+        write_sheet(db, copies, decision).map_err(|reason| Notice::CannotWriteSheet { reason })?;
     let _ = out.send(Update::SheetWritten {
         preview: pdf_preview(&path),
         path: path.clone(),
@@ -35,23 +42,27 @@ pub(super) fn print_sheet(db: &Path, copies: u32, out: &Sender<Update>) -> Resul
     Ok(())
 }
 
-/// Signs the session and writes its biên bản (final when confirmed, else a draft).
-fn write_sheet(db: &Path, copies: u32) -> Result<(PathBuf, bool), String> {
+/// Signs the session and writes its biên bản or decision (final when confirmed, else a draft).
+fn write_sheet(db: &Path, copies: u32, decision: bool) -> Result<(PathBuf, bool), String> {
     let signed = kiemphieu_station::result::sign_session(db, None).map_err(|e| e.to_string())?;
     let doc = &signed.result.doc;
     let machine = report::MachinePart::of(&signed.result, &signed.qr_text);
-    let pages = report::layout(doc, &signed.data.election, &machine, copies.max(1))
-        .map_err(|e| e.to_string())?;
+    let lay_out = if decision {
+        report::layout_decision
+    } else {
+        report::layout
+    };
+    let pages =
+        lay_out(doc, &signed.data.election, &machine, copies.max(1)).map_err(|e| e.to_string())?;
     let watermark = (!doc.is_final).then_some(report::DRAFT_WATERMARK);
     let pdf = report::render_pages(&pages, watermark).map_err(|e| e.to_string())?;
-    let path = beside(
-        db,
-        if doc.is_final {
-            ".bien-ban.pdf"
-        } else {
-            ".bien-ban-nhap.pdf"
-        },
-    );
+    let name = match (decision, doc.is_final) {
+        (false, true) => ".bien-ban.pdf",
+        (false, false) => ".bien-ban-nhap.pdf",
+        (true, true) => ".quyet-dinh.pdf",
+        (true, false) => ".quyet-dinh-nhap.pdf",
+    };
+    let path = beside(db, name);
     std::fs::write(&path, pdf).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok((path, doc.is_final))
 }

@@ -251,8 +251,10 @@ impl Worker {
                 handling,
                 recorded_by,
             } => self.record_complaint(&lodged_by, &content, &handling, &recorded_by),
-            Command::PrintSheet { copies } => {
-                if let Err(notice) = print_sheet::print_sheet(&self.config.db, copies, &self.out) {
+            Command::PrintSheet { copies, decision } => {
+                if let Err(notice) =
+                    print_sheet::print_sheet(&self.config.db, copies, decision, &self.out)
+                {
                     self.notice(notice);
                 }
             }

@@ -54,6 +54,7 @@ pub fn open_demo_session(d: &Path) {
         "--demo",
     ];
     args.extend(BOARD);
+    args.extend(COUNT_DATE);
     args.extend(["--attendance", "300"]);
     ok(&kp(d, &args));
 }
@@ -75,25 +76,42 @@ pub fn record_printed(d: &Path, db: &str, serials: &[kiemphieu_core::ballot::Ser
         .unwrap();
 }
 
+/// The standard Ban kiểm phiếu of the tests (head first): three people, the least it has.
+pub const BODY: [&str; 3] = ["Nguyễn Thị Hoa", "Lê Văn Ba", "Phạm Thị Lan"];
+
 /// The standard counting board and witnesses of the tests, as `session open` options.
-pub const BOARD: [&str; 8] = [
+pub const BOARD: [&str; 10] = [
     "--leader",
     "Nguyễn Thị Hoa",
     "--member",
     "Lê Văn Ba",
+    "--member",
+    "Phạm Thị Lan",
     "--witness",
     "Trần Văn Hùng",
     "--witness",
     "Đỗ Thị Mai",
 ];
 
-/// `session open` of `election` into `db` with the standard board and `attendance`.
+/// The example election's day, given as the day of the count (the clock says otherwise).
+pub const COUNT_DATE: [&str; 2] = ["--count-date", "2024-10-13"];
+
+/// `session open` of `election` into `db` with the standard board and `attendance`,
+/// counting on the example election's day.
 pub fn open_session(d: &Path, db: &str, election: &str, attendance: u32) -> Output {
     let attendance = attendance.to_string();
     let mut args = vec!["session", "open", "--db", db, "--election", election];
     args.extend(BOARD);
+    args.extend(COUNT_DATE);
     args.extend(["--attendance", &attendance]);
     kp(d, &args)
+}
+
+/// Every member of the standard board confirms `db`; the last one closes it.
+pub fn confirm_all(d: &Path, db: &str) {
+    for member in BODY {
+        ok(&kp(d, &["confirm", "--db", db, "--member", member]));
+    }
 }
 
 /// `scan --until-idle` of `source` into `db`, with any further options.

@@ -9,5 +9,6 @@ pub mod audit;
 pub mod ballot;
 pub mod election;
 pub mod geometry;
+pub mod roster;
 pub mod rules;
 pub mod text;

@@ -18,5 +18,5 @@ pub mod station;
 pub mod store;
 
 // The earlier stages, under the names the modules use.
-use kiemphieu_core::{audit, ballot, election, rules};
+use kiemphieu_core::{audit, ballot, election, roster, rules};
 use kiemphieu_interpret as interpret;

@@ -44,9 +44,14 @@ pub struct StationKey {
 impl StationKey {
     /// Loads the station key for `db`, creating it (mode 0600) the first time.
     pub fn load_or_create(db: &Path) -> Result<StationKey, KeyFileError> {
+        StationKey::load_or_create_file(&station_key_path(db))
+    }
+
+    /// Loads the key file at `path`, creating it (mode 0600) the first time.
+    pub fn load_or_create_file(path: &Path) -> Result<StationKey, KeyFileError> {
         use std::io::Write;
         use std::os::unix::fs::OpenOptionsExt;
-        let path = station_key_path(db);
+        let path = path.to_path_buf();
         if path.exists() {
             return StationKey::load(&path);
         }

@@ -100,6 +100,7 @@ fn wire_setup(k: &ui::Kiosk<'_>, with: &With) {
             members: list(k.get_members()),
             witnesses: list(k.get_witnesses()),
             attendance,
+            ..Setup::default()
         };
         s.service.send(Command::OpenSession { election, setup });
     });
@@ -210,16 +211,19 @@ fn wire_reconcile(k: &ui::Kiosk<'_>, with: &With) {
     });
 }
 
-/// Tally sheet: print the biên bản, export the bundle.
+/// The copies typed on the tally-sheet screen (1–20).
+fn copies(k: &ui::Kiosk<'_>) -> u32 {
+    k.get_copies()
+        .trim()
+        .parse::<u32>()
+        .unwrap_or(1)
+        .clamp(1, 20)
+}
+
+/// Tally sheet: print the biên bản or the community's decision, export the bundle.
 fn wire_sheet(k: &ui::Kiosk<'_>, with: &With) {
     on!(k, with, on_print_sheet, |w, s| {
         let k = w.global::<ui::Kiosk>();
-        let copies = k
-            .get_copies()
-            .trim()
-            .parse::<u32>()
-            .unwrap_or(1)
-            .clamp(1, 20);
         k.set_report_status(
             tr(
                 s.state.borrow().english,
@@ -228,7 +232,25 @@ fn wire_sheet(k: &ui::Kiosk<'_>, with: &With) {
             )
             .into(),
         );
-        s.service.send(Command::PrintSheet { copies });
+        s.service.send(Command::PrintSheet {
+            copies: copies(&k),
+            decision: false,
+        });
+    });
+    on!(k, with, on_print_decision, |w, s| {
+        let k = w.global::<ui::Kiosk>();
+        k.set_report_status(
+            tr(
+                s.state.borrow().english,
+                "Đang lập quyết định của cộng đồng dân cư (Mẫu 03)…",
+                "Writing the community's decision (Mẫu 03)…",
+            )
+            .into(),
+        );
+        s.service.send(Command::PrintSheet {
+            copies: copies(&k),
+            decision: true,
+        });
     });
     on!(k, with, on_export_bundle, |w, s| {
         let out = w.global::<ui::Kiosk>().get_export_path().trim().to_string();

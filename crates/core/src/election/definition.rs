@@ -1,6 +1,6 @@
 //! Types of a validated election definition.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 /// A validated election: what the unit elects, who stands, and how ballots are marked.
@@ -31,8 +31,16 @@ pub struct ElectionInfo {
     pub province: String,
     /// Term, e.g. "2024-2027".
     pub term: String,
-    /// Date of the meeting (or of the end of collection in household mode).
+    /// Date of the meeting; in household mode, the day the ballots are delivered.
     pub date: NaiveDate,
+    /// Where the meeting (or, in household mode, the count) takes place, e.g.
+    /// "Nhà văn hóa khu phố Đông Sơn"; the sheets name the unit when absent.
+    pub venue: Option<String>,
+    /// Household mode only (required there): when the ballots must be back
+    /// (Decree 59 art. 4(5)(b)); printed on the ballot, and the send-by date counts from it.
+    pub collection_deadline: Option<CollectionDeadline>,
+    /// Which body counts and signs the tally sheet (rules.md §11).
+    pub counting_body: CountingBody,
     /// H: total households (household representatives) of the unit.
     pub households: u32,
     /// Meeting secret ballot (Mẫu 02) or ballots delivered to households (Mẫu 04).
@@ -54,6 +62,132 @@ pub enum Mode {
     Meeting,
     /// Ballots delivered to each household; tally sheet Mẫu số 04.
     Household,
+}
+
+/// The collection deadline of household mode: a day, and the hour when the commune sets one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectionDeadline {
+    /// Last day of collection.
+    pub date: NaiveDate,
+    /// Hour on that day; the end of the day when absent.
+    pub time: Option<NaiveTime>,
+}
+
+impl CollectionDeadline {
+    /// As printed on the ballot and the sheets: "17 giờ 00 phút, ngày 20/10/2024" or "hết ngày 20/10/2024".
+    pub fn vi(&self) -> String {
+        use chrono::Timelike;
+        let day = crate::rules::date_vi(self.date);
+        match self.time {
+            Some(t) => format!(
+                "{}, ngày {day}",
+                crate::rules::time_vi(t.hour(), t.minute())
+            ),
+            None => format!("hết ngày {day}"),
+        }
+    }
+
+    /// Canonical text for the fingerprint: "2024-10-20" or "2024-10-20T17:00".
+    pub fn canonical(&self) -> String {
+        match self.time {
+            Some(t) => format!("{}T{}", self.date.format("%Y-%m-%d"), t.format("%H:%M")),
+            None => self.date.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+/// The body that counts the ballots and signs the tally sheet (rules.md §11, §13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CountingBody {
+    /// Ban kiểm phiếu chosen by the meeting, 3–5 people (Decree 59 art. 3(5)(c)); the meeting default.
+    BanKiemPhieu,
+    /// The Tổ bầu cử, where the commune's guidance has it count.
+    ToBauCu,
+    /// Tổ phát phiếu lấy ý kiến, 3–5 people (Decree 59 art. 4): household mode, always.
+    ToPhatPhieu,
+}
+
+impl CountingBody {
+    /// Name as written in the election file.
+    pub fn code(self) -> &'static str {
+        match self {
+            CountingBody::BanKiemPhieu => "ban_kiem_phieu",
+            CountingBody::ToBauCu => "to_bau_cu",
+            CountingBody::ToPhatPhieu => "to_phat_phieu",
+        }
+    }
+
+    /// The default body of a mode.
+    pub fn default_for(mode: Mode) -> CountingBody {
+        match mode {
+            Mode::Meeting => CountingBody::BanKiemPhieu,
+            Mode::Household => CountingBody::ToPhatPhieu,
+        }
+    }
+
+    /// True when this body may count in `mode` (the Tổ phát phiếu counts household ballots only, and only it).
+    pub fn fits(self, mode: Mode) -> bool {
+        (self == CountingBody::ToPhatPhieu) == (mode == Mode::Household)
+    }
+
+    /// Its name on the sheets: "Ban kiểm phiếu", "Tổ bầu cử", "Tổ phát phiếu lấy ý kiến".
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            CountingBody::BanKiemPhieu => "Ban kiểm phiếu",
+            CountingBody::ToBauCu => "Tổ bầu cử",
+            CountingBody::ToPhatPhieu => "Tổ phát phiếu lấy ý kiến",
+        }
+    }
+
+    /// English name.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            CountingBody::BanKiemPhieu => "vote-counting board (Ban kiểm phiếu)",
+            CountingBody::ToBauCu => "election team (Tổ bầu cử)",
+            CountingBody::ToPhatPhieu => "household-ballot team (Tổ phát phiếu lấy ý kiến)",
+        }
+    }
+
+    /// Title of its head: "Trưởng ban" or "Tổ trưởng".
+    pub fn leader_vi(self) -> &'static str {
+        match self {
+            CountingBody::BanKiemPhieu => "Trưởng ban",
+            CountingBody::ToBauCu | CountingBody::ToPhatPhieu => "Tổ trưởng",
+        }
+    }
+
+    /// How many people it has, head included: 3–5 for the Ban kiểm phiếu and the
+    /// Tổ phát phiếu (Decree 59 arts. 3(5)(c), 4); the law fixes no size for a Tổ
+    /// bầu cử, the station asks for 3–9 (a head and two members at least; nine
+    /// still sign on one page).
+    pub fn size(self) -> std::ops::RangeInclusive<usize> {
+        match self {
+            CountingBody::BanKiemPhieu | CountingBody::ToPhatPhieu => 3..=5,
+            CountingBody::ToBauCu => 3..=9,
+        }
+    }
+}
+
+/// How a person is addressed on the sheets (Ông / Bà), when known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Honorific {
+    /// Ông.
+    #[serde(rename = "Ông", alias = "ông", alias = "ong")]
+    Ong,
+    /// Bà.
+    #[serde(rename = "Bà", alias = "bà", alias = "ba")]
+    Ba,
+}
+
+impl Honorific {
+    /// "Ông" or "Bà".
+    pub fn vi(self) -> &'static str {
+        match self {
+            Honorific::Ong => "Ông",
+            Honorific::Ba => "Bà",
+        }
+    }
 }
 
 /// How the voter marks the ballot (rules.md §3).
@@ -105,6 +239,19 @@ pub struct Candidate {
     pub id: String,
     /// Full name (họ và tên), NFC-normalised, printed exactly.
     pub name: String,
+    /// Ông / Bà on the sheets (never on the ballot, which prints the name alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub honorific: Option<Honorific>,
+}
+
+impl Candidate {
+    /// The name as the sheets write it: "Bà Trần Thị Bình", or the bare name when no honorific is given.
+    pub fn addressed(&self) -> String {
+        match self.honorific {
+            Some(h) => format!("{} {}", h.vi(), self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// What a ballot with its single name struck means (rules.md §4).
@@ -121,7 +268,7 @@ pub enum SingleStruck {
 /// Counting settings; each defaults to rules.md.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
-    /// A ballot without the stamp of the Tổ bầu cử is invalid (art. 74 b).
+    /// A ballot without the stamp (the UBND cấp xã's dấu treo) is invalid (art. 74 b).
     pub require_stamp: bool,
     /// Meaning of a struck single name.
     pub single_struck: SingleStruck,
@@ -151,6 +298,11 @@ impl Election {
     /// The re-election number printed on the ballot ("Bầu lại lần N"), from round 2.
     pub fn re_election(&self) -> Option<u32> {
         self.election.round.checked_sub(1).filter(|n| *n > 0)
+    }
+
+    /// True in household-ballot mode (Mẫu 04).
+    pub fn is_household(&self) -> bool {
+        self.election.mode == Mode::Household
     }
 
     /// The candidate with this id.

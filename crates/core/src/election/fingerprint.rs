@@ -5,15 +5,18 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::definition::Election;
+use super::definition::{Election, Mode};
 
 /// SHA-256 of the canonical content that ballots depend on.
 ///
 /// Covered: format version, title, office, unit, commune, district, province,
-/// term, the candidates in order (id and NFC name), marking, paper and, from
-/// the first re-election on, the round (printed as "Bầu lại lần N"). Not
-/// covered: date, households and settings, which do not change what is printed
-/// and may be corrected after printing.
+/// term, the candidates in order (id and NFC name), marking and paper; in
+/// household mode also the mode and the collection deadline, which that ballot
+/// prints, and from the first re-election on the round (printed as "Bầu lại
+/// lần N") — added keys, so first-round meeting ballots keep the fingerprint
+/// they had. Not covered: date, households, venue, counting body, honorifics
+/// and settings, which do not change what is printed and may be corrected
+/// after printing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fingerprint(pub [u8; 32]);
 
@@ -44,6 +47,11 @@ impl Fingerprint {
         // Round 1 prints nothing of its round: first counts keep their fingerprint.
         if info.round > 1 {
             canonical["round"] = serde_json::json!(info.round);
+        }
+        if info.mode == Mode::Household {
+            canonical["mode"] = serde_json::json!("household");
+            canonical["collection_deadline"] =
+                serde_json::json!(info.collection_deadline.map(|d| d.canonical()));
         }
         // serde_json writes object keys sorted (no preserve_order feature), so this is canonical.
         let bytes = canonical.to_string();

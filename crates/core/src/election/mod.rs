@@ -9,7 +9,8 @@ mod parse;
 mod tests;
 
 pub use definition::{
-    Candidate, Election, ElectionInfo, Marking, Mode, Paper, Settings, SingleStruck,
+    Candidate, CollectionDeadline, CountingBody, Election, ElectionInfo, Honorific, Marking, Mode,
+    Paper, Settings, SingleStruck,
 };
 pub use fingerprint::Fingerprint;
 pub use key::{BallotKey, KeyError};

@@ -10,13 +10,14 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde::Deserialize;
 use toml::Spanned;
 use unicode_normalization::UnicodeNormalization;
 
 use super::definition::{
-    Candidate, Election, ElectionInfo, Marking, Mode, Paper, Settings, SingleStruck,
+    Candidate, CollectionDeadline, CountingBody, Election, ElectionInfo, Honorific, Marking, Mode,
+    Paper, Settings, SingleStruck,
 };
 
 /// Most candidates a ballot can show legibly (research-notes §9: 1–3, ~5 with floor nominations).
@@ -80,6 +81,9 @@ struct RawInfo {
     marking: Option<Marking>,
     paper: Option<Paper>,
     round: Option<Spanned<i64>>,
+    venue: Option<Spanned<String>>,
+    collection_deadline: Option<Spanned<RawDate>>,
+    counting_body: Option<Spanned<CountingBody>>,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +91,7 @@ struct RawInfo {
 struct RawCandidate {
     id: Spanned<String>,
     name: Spanned<String>,
+    honorific: Option<Honorific>,
 }
 
 #[derive(Deserialize)]
@@ -118,6 +123,33 @@ impl RawDate {
             RawDate::Text(s) => s.trim().to_string(),
         };
         NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok()
+    }
+
+    /// A date with an optional local time: 2024-10-20, 2024-10-20T17:00:00 or "2024-10-20 17:00".
+    fn to_deadline(&self) -> Option<CollectionDeadline> {
+        let text = match self {
+            RawDate::Toml(dt) => {
+                if dt.offset.is_some() {
+                    return None;
+                }
+                dt.to_string()
+            }
+            RawDate::Text(s) => s.trim().to_string(),
+        };
+        let (day, time) = match text.split_once(['T', ' ']) {
+            Some((d, t)) => (d, Some(t.trim())),
+            None => (text.as_str(), None),
+        };
+        let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+        let time = match time {
+            None => None,
+            Some(t) => Some(
+                NaiveTime::parse_from_str(t, "%H:%M:%S")
+                    .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
+                    .ok()?,
+            ),
+        };
+        Some(CollectionDeadline { date, time })
     }
 }
 
@@ -253,6 +285,20 @@ impl Source<'_> {
                     })?
             }
         };
+        let mode = info.mode.unwrap_or(Mode::Meeting);
+        let collection_deadline =
+            self.deadline(info.collection_deadline, mode, date, &info.title)?;
+        let counting_body = match info.counting_body {
+            None => CountingBody::default_for(mode),
+            Some(body) => {
+                let span = body.span();
+                let body = body.into_inner();
+                if !body.fits(mode) {
+                    return Err(self.err(span, "election.counting_body", body_misfit(mode)));
+                }
+                body
+            }
+        };
         Ok(ElectionInfo {
             title: self.text(info.title, "election.title")?,
             office: self.text(info.office, "election.office")?,
@@ -266,11 +312,66 @@ impl Source<'_> {
             term,
             date,
             households,
-            mode: info.mode.unwrap_or(Mode::Meeting),
+            mode,
             marking: info.marking.unwrap_or(Marking::Strike),
             paper: info.paper.unwrap_or_default(),
             round,
+            venue: info
+                .venue
+                .map(|v| self.text(v, "election.venue"))
+                .transpose()?,
+            collection_deadline,
+            counting_body,
         })
+    }
+
+    /// The collection deadline: required in household mode, refused in meeting mode,
+    /// never before the day the ballots are delivered. `title` only locates the error.
+    fn deadline(
+        &self,
+        raw: Option<Spanned<RawDate>>,
+        mode: Mode,
+        delivered: NaiveDate,
+        title: &Spanned<String>,
+    ) -> Result<Option<CollectionDeadline>, ElectionFileError> {
+        let field = "election.collection_deadline";
+        let Some(raw) = raw else {
+            return match mode {
+                Mode::Meeting => Ok(None),
+                Mode::Household => Err(self.err(
+                    title.span(),
+                    field,
+                    "household mode prints the collection deadline on every ballot (Decree 59 art. 4(5)(b)): add e.g. collection_deadline = 2024-10-20T17:00:00".into(),
+                )),
+            };
+        };
+        let span = raw.span();
+        if mode == Mode::Meeting {
+            return Err(self.err(
+                span,
+                field,
+                "only household-ballot mode (mode = \"household\") has a collection deadline"
+                    .into(),
+            ));
+        }
+        let deadline = raw.get_ref().to_deadline().ok_or_else(|| {
+            self.err(
+                span.clone(),
+                field,
+                "must be a date YYYY-MM-DD, or a local date and time YYYY-MM-DDTHH:MM:SS".into(),
+            )
+        })?;
+        if deadline.date < delivered {
+            return Err(self.err(
+                span,
+                field,
+                format!(
+                    "{} is before election.date {} (the day the ballots are delivered)",
+                    deadline.date, delivered
+                ),
+            ));
+        }
+        Ok(Some(deadline))
     }
 
     /// The `[[candidates]]` list: one to [`MAX_CANDIDATES`], ids and names unique.
@@ -334,7 +435,11 @@ impl Source<'_> {
             if !names.insert(name.to_lowercase()) {
                 return Err(self.err(name_span, &name_field, format!("duplicate name `{name}`")));
             }
-            candidates.push(Candidate { id, name });
+            candidates.push(Candidate {
+                id,
+                name,
+                honorific: c.honorific,
+            });
         }
         if marking == Marking::ApproveBoxes && candidates.len() != 1 {
             return Err(self.err(
@@ -378,6 +483,14 @@ impl Source<'_> {
         settings.holidays.sort();
         settings.holidays.dedup();
         Ok(settings)
+    }
+}
+
+/// Why `counting_body` does not fit `mode`.
+fn body_misfit(mode: Mode) -> String {
+    match mode {
+        Mode::Meeting => "to_phat_phieu counts household ballots only; a meeting is counted by ban_kiem_phieu (default) or to_bau_cu".into(),
+        Mode::Household => "in household mode the Tổ phát phiếu lấy ý kiến counts (Decree 59 art. 4(6)(a)): write to_phat_phieu or leave counting_body out".into(),
     }
 }
 

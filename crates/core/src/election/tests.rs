@@ -31,6 +31,12 @@ fn the_example_is_valid() {
     assert_eq!(e.election.paper, Paper::A5);
     assert_eq!(e.settings, Settings::default());
     assert_eq!(e.election.district.as_deref(), Some("Thành phố Từ Sơn"));
+    assert_eq!(
+        e.election.venue.as_deref(),
+        Some("Nhà văn hóa khu phố Đông Sơn")
+    );
+    assert_eq!(e.election.counting_body, CountingBody::BanKiemPhieu);
+    assert_eq!(e.election.collection_deadline, None);
 }
 
 #[test]
@@ -57,6 +63,100 @@ name = "Hoàng Văn Kình"
     assert_eq!(e.election.district, None);
     assert_eq!(e.election.date.to_string(), "2024-06-02");
     assert!(e.is_single_candidate());
+    assert_eq!(e.election.venue, None);
+    assert_eq!(e.election.counting_body, CountingBody::BanKiemPhieu);
+    assert_eq!(e.candidates[0].honorific, None);
+}
+
+/// The example in household mode, with `deadline` as the collection_deadline line (or none).
+fn household(deadline: Option<&str>) -> String {
+    let mut text = EXAMPLE_ELECTION
+        .replace("mode = \"meeting\"", "mode = \"household\"")
+        .replace("counting_body = \"ban_kiem_phieu\"", "");
+    if let Some(d) = deadline {
+        text = text.replace(
+            "# collection_deadline = 2024-10-20T17:00:00",
+            &format!("collection_deadline = {d}"),
+        );
+    }
+    text
+}
+
+#[test]
+fn household_mode_needs_its_collection_deadline() {
+    let e = parse(&household(Some("2024-10-20T17:00:00"))).unwrap();
+    let d = e.election.collection_deadline.unwrap();
+    assert_eq!(d.vi(), "17 giờ 00 phút, ngày 20/10/2024");
+    assert_eq!(d.canonical(), "2024-10-20T17:00");
+    assert_eq!(e.election.counting_body, CountingBody::ToPhatPhieu);
+    for (written, vi) in [
+        ("2024-10-20", "hết ngày 20/10/2024"),
+        ("\"2024-10-20 07:30\"", "07 giờ 30 phút, ngày 20/10/2024"),
+    ] {
+        let e = parse(&household(Some(written))).unwrap();
+        assert_eq!(
+            e.election.collection_deadline.unwrap().vi(),
+            vi,
+            "{written}"
+        );
+    }
+    let (_, field, message) = located(&household(None));
+    assert_eq!(field, "election.collection_deadline");
+    assert!(message.contains("household mode"), "{message}");
+    for bad in ["\"20/10/2024\"", "2024-10-20T17:00:00+07:00", "2024-10-12"] {
+        let (line, field, _) = located(&household(Some(bad)));
+        assert_eq!(
+            (line, field.as_str()),
+            (21, "election.collection_deadline"),
+            "{bad}"
+        );
+    }
+    // A meeting has no collection deadline.
+    let text = EXAMPLE_ELECTION.replace(
+        "# collection_deadline = 2024-10-20T17:00:00",
+        "collection_deadline = 2024-10-20",
+    );
+    let (_, field, message) = located(&text);
+    assert_eq!(field, "election.collection_deadline");
+    assert!(message.contains("only household"), "{message}");
+}
+
+#[test]
+fn the_counting_body_fits_the_mode() {
+    let text = EXAMPLE_ELECTION.replace("\"ban_kiem_phieu\"", "\"to_bau_cu\"");
+    assert_eq!(
+        parse(&text).unwrap().election.counting_body,
+        CountingBody::ToBauCu
+    );
+    let text = EXAMPLE_ELECTION.replace("\"ban_kiem_phieu\"", "\"to_phat_phieu\"");
+    let (line, field, _) = located(&text);
+    assert_eq!((line, field.as_str()), (18, "election.counting_body"));
+    let text = household(Some("2024-10-20"))
+        .replace("venue =", "counting_body = \"ban_kiem_phieu\"\nvenue =");
+    let (_, field, message) = located(&text);
+    assert_eq!(field, "election.counting_body");
+    assert!(message.contains("Tổ phát phiếu"), "{message}");
+    let text = EXAMPLE_ELECTION.replace("\"ban_kiem_phieu\"", "\"ban\"");
+    assert_eq!(located(&text).1, "counting_body");
+}
+
+#[test]
+fn honorifics_are_read_for_the_sheets() {
+    let text = EXAMPLE_ELECTION.replace(
+        "name = \"Trần Thị Bình\"",
+        "name = \"Trần Thị Bình\"\nhonorific = \"Bà\"",
+    );
+    let e = parse(&text).unwrap();
+    assert_eq!(e.candidates[1].honorific, Some(Honorific::Ba));
+    assert_eq!(e.candidates[1].addressed(), "Bà Trần Thị Bình");
+    assert_eq!(e.candidates[0].addressed(), "Nguyễn Văn An");
+    // Not printed on the ballot: the fingerprint does not change.
+    assert_eq!(
+        Fingerprint::of(&e),
+        Fingerprint::of(&parse(EXAMPLE_ELECTION).unwrap())
+    );
+    let bad = text.replace("\"Bà\"", "\"Cô\"");
+    assert_eq!(located(&bad).1, "honorific");
 }
 
 #[test]
@@ -92,7 +192,7 @@ fn duplicate_id_is_named_at_its_line() {
     let text = EXAMPLE_ELECTION.replace("id = \"c2\"", "id = \"c1\"");
     let (line, field, message) = located(&text);
     assert_eq!(field, "candidates[2].id");
-    assert_eq!(line, 26);
+    assert_eq!(line, 31);
     assert!(message.contains("duplicate"));
 }
 
@@ -100,7 +200,7 @@ fn duplicate_id_is_named_at_its_line() {
 fn empty_name_is_refused() {
     let text = EXAMPLE_ELECTION.replace("\"Trần Thị Bình\"", "\"  \"");
     let (line, field, _) = located(&text);
-    assert_eq!((line, field.as_str()), (27, "candidates[2].name"));
+    assert_eq!((line, field.as_str()), (32, "candidates[2].name"));
 }
 
 #[test]
@@ -197,6 +297,13 @@ fn fingerprint_covers_printed_content_only() {
         changed("require_stamp = true", "require_stamp = false"),
         base
     );
+    assert_eq!(changed("Nhà văn hóa", "Hội trường"), base);
+    assert_eq!(changed("\"ban_kiem_phieu\"", "\"to_bau_cu\""), base);
+    // Household ballots print their title and deadline: both are covered.
+    let h1 = Fingerprint::of(&parse(&household(Some("2024-10-20"))).unwrap());
+    let h2 = Fingerprint::of(&parse(&household(Some("2024-10-21"))).unwrap());
+    assert_ne!(h1, base);
+    assert_ne!(h1, h2);
 }
 
 #[test]

@@ -278,6 +278,7 @@ fn edge_11_floor_nomination_third_candidate_is_judged_and_tallied() {
     e.candidates.push(crate::election::Candidate {
         id: "c3".into(),
         name: "Phạm Thị Cúc".into(),
+        honorific: None,
     });
     assert_eq!(Tally::new(&e).votes.len(), 3);
     assert_eq!(

@@ -11,6 +11,7 @@ pub mod numbers;
 pub mod outcome;
 pub mod reading;
 pub mod reconcile;
+pub mod standing;
 pub mod tally;
 pub mod verdict;
 
@@ -25,9 +26,12 @@ mod properties;
 pub mod test_util;
 
 pub use judge::judge;
-pub use names::{VietnameseSortKey, same_name, vietnamese_cmp, vietnamese_sort_key};
+pub use names::{
+    VietnameseSortKey, person_key, same_name, same_person, vietnamese_cmp, vietnamese_sort_key,
+};
 pub use numbers::{
-    SEND_WITHIN_WORKING_DAYS, date_vi, is_working_day, percent, send_by_date, time_vi,
+    SEND_WITHIN_WORKING_DAYS, basis_points_vi, date_vi, is_working_day, percent, send_by_date,
+    shares, time_vi,
 };
 pub use outcome::{
     NONE_ELECTED_EN, NONE_ELECTED_VI, NoWinnerReason, Outcome, RE_ELECTION_NOTE_EN,
@@ -35,5 +39,6 @@ pub use outcome::{
 };
 pub use reading::{BallotReading, MarkState, Presence, QrStatus};
 pub use reconcile::{Check, Counts, Identity, reconcile};
+pub use standing::{Standing, standing};
 pub use tally::{Tally, TallyError, tally};
 pub use verdict::{InvalidReason, ReviewReason, Verdict, Vote};

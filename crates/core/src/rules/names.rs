@@ -15,6 +15,26 @@ pub fn same_name(a: &str, b: &str) -> bool {
     a.nfc().eq(b.nfc())
 }
 
+/// A person's name for comparison: NFC, lower case, single spaces, without a
+/// leading "Ông" / "Bà" (people are entered with or without it).
+pub fn person_key(name: &str) -> String {
+    let words: Vec<String> = name
+        .nfc()
+        .collect::<String>()
+        .to_lowercase()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let skip = usize::from(words.len() > 1 && matches!(words[0].as_str(), "ông" | "bà"));
+    words[skip..].join(" ")
+}
+
+/// True when two entered names are the same person by [`person_key`]
+/// ("Bà Nguyễn Thị Hoa" and "nguyễn  thị hoa" are).
+pub fn same_person(a: &str, b: &str) -> bool {
+    person_key(a) == person_key(b)
+}
+
 /// Vietnamese letters in order; f, j, w, z take their Latin places for foreign names.
 const ALPHABET: [char; 33] = [
     'a', 'ă', 'â', 'b', 'c', 'd', 'đ', 'e', 'ê', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
@@ -117,6 +137,16 @@ fn push_cluster(key: &mut VietnameseSortKey, base: char, marks: &[char]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn people_compare_without_honorific_case_or_spacing() {
+        assert!(same_person("Bà Nguyễn Thị Hoa", "nguyễn  thị hoa"));
+        assert!(same_person("ÔNG Lê Văn Ba", "Lê Văn Ba"));
+        assert!(same_person("Nguye\u{302}\u{303}n Văn An", "Nguyễn Văn An"));
+        assert!(!same_person("Lê Văn Ba", "Lê Văn Bá"));
+        // A one-word name is never taken for an honorific.
+        assert_eq!(person_key("Bà"), "bà");
+    }
 
     fn sorted(names: &[&str]) -> Vec<String> {
         let mut v: Vec<String> = names.iter().map(std::string::ToString::to_string).collect();

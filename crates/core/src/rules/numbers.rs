@@ -23,6 +23,54 @@ pub fn percent(numerator: u64, denominator: u64) -> String {
     format!("{},{:02}", hundredths / 100, hundredths % 100)
 }
 
+/// The shares of `parts` in `total` as hundredths of a percent (basis points) that add
+/// up to exactly 100,00% when the parts make up the total (rules.md §7): each share
+/// is cut to two decimals, then the hundredths still missing go one each to the
+/// shares whose cut-off remainder is largest (ties: the earlier part). A share thus
+/// never differs from the exact ratio by 0,01% or more; for two parts it is the
+/// half-up rounding of each, except that two exact halves give the first part the
+/// hundredth. Parts that do not sum to `total` are each rounded half up, as
+/// [`percent`] does.
+pub fn shares(parts: &[u64], total: u64) -> Vec<u64> {
+    let half_up = |n: u64| {
+        if total == 0 {
+            0
+        } else {
+            let (n, d) = (u128::from(n), u128::from(total));
+            u64::try_from((n * 20_000 + d) / (2 * d)).unwrap_or(u64::MAX)
+        }
+    };
+    let sum: u128 = parts.iter().map(|&p| u128::from(p)).sum();
+    if total == 0 || sum != u128::from(total) {
+        return parts.iter().map(|&p| half_up(p)).collect();
+    }
+    let d = u128::from(total);
+    let mut out: Vec<(u64, u128)> = parts
+        .iter()
+        .map(|&p| {
+            let scaled = u128::from(p) * 10_000;
+            (u64::try_from(scaled / d).unwrap_or(u64::MAX), scaled % d)
+        })
+        .collect();
+    let given: u64 = out.iter().map(|(b, _)| *b).sum();
+    let missing = 10_000u64.saturating_sub(given);
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    // Largest remainder first; a stable sort keeps the earlier part first on ties.
+    order.sort_by(|&a, &b| out[b].1.cmp(&out[a].1));
+    for &i in order
+        .iter()
+        .take(usize::try_from(missing).unwrap_or(usize::MAX))
+    {
+        out[i].0 += 1;
+    }
+    out.into_iter().map(|(b, _)| b).collect()
+}
+
+/// Basis points as printed: 2,05 (no percent sign).
+pub fn basis_points_vi(bp: u64) -> String {
+    format!("{},{:02}", bp / 100, bp % 100)
+}
+
 /// True for Monday–Friday that are not in `holidays`.
 pub fn is_working_day(day: NaiveDate, holidays: &[NaiveDate]) -> bool {
     !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&day)
@@ -126,7 +174,49 @@ mod tests {
         format!("{},{:02}", hundredths / 100, hundredths % 100)
     }
 
+    #[test]
+    fn shares_add_up_to_a_hundred() {
+        // Two exact halves: the first part takes the hundredth.
+        assert_eq!(shares(&[1, 1], 2), vec![5000, 5000]);
+        assert_eq!(shares(&[1, 7], 8), vec![1250, 8750]);
+        assert_eq!(shares(&[1, 2], 3), vec![3333, 6667]);
+        // Three thirds: 33,34 + 33,33 + 33,33.
+        assert_eq!(shares(&[1, 1, 1], 3), vec![3334, 3333, 3333]);
+        // 1/80000 and the rest: half up alone would give 0,00 + 100,00 as well.
+        assert_eq!(shares(&[1, 79_999], 80_000), vec![0, 10_000]);
+        // Halves on both sides (0,005 and 99,995): half up prints 0,01 + 100,00 = 100,01.
+        assert_eq!(percent(1, 20_000), "0,01");
+        assert_eq!(percent(19_999, 20_000), "100,00");
+        assert_eq!(shares(&[1, 19_999], 20_000), vec![1, 9_999]);
+        // Parts that are not the whole: each rounded half up.
+        assert_eq!(shares(&[3, 197], 400), vec![75, 4925]);
+        assert_eq!(shares(&[], 0), Vec::<u64>::new());
+        assert_eq!(shares(&[3, 4], 0), vec![0, 0]);
+        assert_eq!(basis_points_vi(9950), "99,50");
+    }
+
     proptest! {
+        #[test]
+        fn shares_sum_exactly_and_stay_within_a_hundredth(
+            parts in proptest::collection::vec(0u64..5_000, 1..6),
+        ) {
+            let total: u64 = parts.iter().sum();
+            prop_assume!(total > 0);
+            let s = shares(&parts, total);
+            prop_assert_eq!(s.iter().sum::<u64>(), 10_000);
+            for (p, bp) in parts.iter().zip(&s) {
+                // |bp − p·10000/total| < 1, as exact fractions.
+                let exact = u128::from(*p) * 10_000;
+                let printed = u128::from(*bp) * u128::from(total);
+                prop_assert!(exact.abs_diff(printed) < u128::from(total));
+            }
+            if parts.len() == 2 && (parts[0] * 20_000) % (2 * total) != total {
+                // Two parts, no exact half: both are the half-up rounding.
+                prop_assert_eq!(basis_points_vi(s[0]), percent(parts[0], total));
+                prop_assert_eq!(basis_points_vi(s[1]), percent(parts[1], total));
+            }
+        }
+
         #[test]
         fn percent_matches_exact_rational(n in 0u64..2_000_000, d in 0u64..2_000_000) {
             prop_assert_eq!(percent(n, d), percent_by_third_digit(n, d));

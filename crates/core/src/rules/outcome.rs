@@ -70,6 +70,17 @@ impl NoWinnerReason {
         }
     }
 
+    /// The reason with this code.
+    pub fn from_code(code: &str) -> Option<NoWinnerReason> {
+        [
+            NoWinnerReason::BelowThreshold,
+            NoWinnerReason::Tie,
+            NoWinnerReason::NoValidVotes,
+        ]
+        .into_iter()
+        .find(|r| r.code() == code)
+    }
+
     /// Vietnamese reason for the tally sheet.
     pub fn label_vi(&self) -> &'static str {
         match self {

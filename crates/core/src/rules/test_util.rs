@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 
-use crate::election::{Candidate, Election, ElectionInfo, Marking, Mode, Paper, Settings};
+use crate::election::{
+    Candidate, CountingBody, Election, ElectionInfo, Marking, Mode, Paper, Settings,
+};
 
 /// A `strike` election with H = 400 and candidates "c1", "c2", … named `names`.
 pub fn election(names: &[&str]) -> Election {
@@ -32,6 +34,9 @@ pub fn election_with(names: &[&str], marking: Marking, households: u32) -> Elect
             marking,
             paper: Paper::A5,
             round: 1,
+            venue: None,
+            collection_deadline: None,
+            counting_body: CountingBody::BanKiemPhieu,
         },
         candidates: names
             .iter()
@@ -39,6 +44,7 @@ pub fn election_with(names: &[&str], marking: Marking, households: u32) -> Elect
             .map(|(i, name)| Candidate {
                 id: format!("c{}", i + 1),
                 name: (*name).to_string(),
+                honorific: None,
             })
             .collect(),
         settings: Settings::default(),

@@ -32,7 +32,8 @@ impl Vote {
 pub enum InvalidReason {
     /// Not the issued form: QR missing, other election or bad MAC (art. 74 a).
     NotIssuedForm,
-    /// No stamp, when `require_stamp` is on (art. 74 b).
+    /// No stamp, when `require_stamp` is on (art. 74 b; the stamp is the UBND cấp xã's dấu treo,
+    /// as a Tổ bầu cử has no seal).
     NoStamp,
     /// More names kept than the one seat (art. 74 c).
     TooManyKept,
@@ -74,8 +75,8 @@ impl InvalidReason {
     /// Vietnamese wording for the tally sheet, following art. 74(1) (and the referendum law for boxes).
     pub fn label_vi(&self) -> &'static str {
         match self {
-            InvalidReason::NotIssuedForm => "Phiếu không theo mẫu quy định do Tổ bầu cử phát ra",
-            InvalidReason::NoStamp => "Phiếu không có dấu của Tổ bầu cử",
+            InvalidReason::NotIssuedForm => "Phiếu không phải phiếu đã phát ra theo mẫu quy định",
+            InvalidReason::NoStamp => "Phiếu không có dấu treo của Ủy ban nhân dân cấp xã",
             InvalidReason::TooManyKept => {
                 "Phiếu để số người được bầu nhiều hơn số lượng người được bầu đã ấn định"
             }
@@ -91,8 +92,8 @@ impl InvalidReason {
     /// English wording of the same reason.
     pub fn label_en(&self) -> &'static str {
         match self {
-            InvalidReason::NotIssuedForm => "Ballot not of the form issued by the election team",
-            InvalidReason::NoStamp => "Ballot without the election team's stamp",
+            InvalidReason::NotIssuedForm => "Ballot not of the form issued for this count",
+            InvalidReason::NoStamp => "Ballot without the commune People's Committee's stamp",
             InvalidReason::TooManyKept => "Ballot keeping more names than the number of seats",
             InvalidReason::AllStruck => "Ballot with every candidate's name struck out",
             InvalidReason::ExtraWriting => {

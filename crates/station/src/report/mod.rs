@@ -1,18 +1,24 @@
-//! The biên bản kiểm phiếu as an A4 PDF: the form of Decree 59 (Mẫu số 02, or
-//! Mẫu số 04 in household-ballot mode) filled from the signed result, with a
-//! machine part at the foot holding the signed compact result as a QR code.
+//! The papers of a count as A4 PDFs, filled from the signed result: the biên
+//! bản kiểm phiếu of Decree 59 (Mẫu số 02, or Mẫu số 04 in household-ballot
+//! mode) and the community's decision (Mẫu số 03), each with a machine part at
+//! the foot holding the signed compact result as a QR code; and the commune's summary.
 
 mod flow;
 mod pdf;
 mod sheet;
+mod summary;
 mod text;
 mod ward;
 
 pub use flow::{Align, Block, Cell, Item, paginate, render, stack};
 pub use pdf::{A4_MM, render_pages};
-pub use sheet::{MachinePart, blocks, local_time, machine_blocks, office_of_unit, when_vi};
+pub use sheet::{
+    MachinePart, blocks, decision_blocks, initials_names, local_time, machine_blocks,
+    office_of_unit, when_vi,
+};
+pub use summary::{Refusal, Summary, SummaryRow, Totals, assemble};
 pub use text::{Weight, width_mm, wrap};
-pub use ward::{ward_pdf, ward_row};
+pub use ward::{SUMMARY_QR_PREFIX, SummarySignature, sign_summary, ward_pdf, ward_row};
 
 use crate::election::Election;
 use crate::result::ResultDoc;
@@ -37,8 +43,66 @@ pub enum ReportError {
 /// Page margins in millimetres: left, right, top, bottom.
 const MARGINS: (f32, f32, f32, f32) = (20.0, 15.0, 10.0, 8.0);
 
-/// Lays the sheet out: one set of pages per copy.
+/// Lays the biên bản kiểm phiếu out (Mẫu 02, or 04 in household mode): one set of pages per copy.
 pub fn layout(
+    doc: &ResultDoc,
+    election: &Election,
+    machine: &MachinePart,
+    copies: u32,
+) -> Result<Vec<Vec<Item>>, ReportError> {
+    lay_out(&blocks(doc, election), doc, election, machine, copies)
+}
+
+/// Lays the community's decision (Mẫu 03) out: the same machine part, one set of pages per copy.
+pub fn layout_decision(
+    doc: &ResultDoc,
+    election: &Election,
+    machine: &MachinePart,
+    copies: u32,
+) -> Result<Vec<Vec<Item>>, ReportError> {
+    lay_out(
+        &decision_blocks(doc, election),
+        doc,
+        election,
+        machine,
+        copies,
+    )
+}
+
+/// The initials lines a multi-page paper carries on every page (rules.md §12):
+/// one line a member of the counting body, with the name under it.
+fn initials_block(doc: &ResultDoc, election: &Election) -> Block {
+    let body = doc
+        .board
+        .body
+        .unwrap_or(election.election.counting_body)
+        .name_vi();
+    let names = initials_names(doc);
+    let frac = 0.78 / names.len().max(1) as f32;
+    let mut cols = vec![(
+        0.22,
+        vec![
+            Block::Space(4.0),
+            flow::styled(format!("{body} ký tắt:"), Weight::Bold, 8.0, Align::Left),
+        ],
+    )];
+    cols.extend(names.into_iter().map(|n| {
+        (
+            frac,
+            vec![
+                Block::Space(6.0),
+                Block::Rule(24.0),
+                flow::styled(n, Weight::Regular, 7.0, Align::Center),
+            ],
+        )
+    }));
+    Block::Columns(cols)
+}
+
+/// Paginates a paper above the machine foot, numbers its pages, adds the
+/// initials lines to every page when it takes more than one, and repeats it per copy.
+fn lay_out(
+    content: &[Block],
     doc: &ResultDoc,
     election: &Election,
     machine: &MachinePart,
@@ -53,12 +117,20 @@ pub fn layout(
     let width = A4_MM.0 - left - right;
     let (foot, foot_h) = stack(&machine_blocks(machine), width);
     let foot_top = A4_MM.1 - bottom - foot_h;
-    let body = paginate(&blocks(doc, election), width, top, foot_top - 3.0);
+    let mut body = paginate(content, width, top, foot_top - 3.0);
+    let mut initials = Vec::new();
+    if body.len() > 1 {
+        let (items, h) = render(&initials_block(doc, election), width);
+        let at = foot_top - 2.0 - h;
+        initials = items.into_iter().map(|i| shift(i, 0.0, at)).collect();
+        body = paginate(content, width, top, at - 1.0);
+    }
     let total = body.len();
     let mut pages = Vec::new();
     for copy in 1..=copies {
         for (p, items) in body.iter().enumerate() {
             let mut page: Vec<Item> = items.iter().cloned().map(|i| shift(i, left, 0.0)).collect();
+            page.extend(initials.iter().cloned().map(|i| shift(i, left, 0.0)));
             page.extend(foot.iter().cloned().map(|i| shift(i, left, foot_top)));
             let mut label = Vec::new();
             if copies > 1 {
@@ -117,7 +189,7 @@ pub(crate) fn shift(item: Item, dx: f32, dy: f32) -> Item {
     }
 }
 
-/// The sheet as PDF bytes; a session not yet confirmed gets the draft watermark.
+/// The biên bản as PDF bytes; a session not yet confirmed gets the draft watermark.
 pub fn render_report(
     doc: &ResultDoc,
     election: &Election,
@@ -125,6 +197,17 @@ pub fn render_report(
     copies: u32,
 ) -> Result<Vec<u8>, ReportError> {
     let pages = layout(doc, election, machine, copies)?;
+    render_pages(&pages, (!doc.is_final).then_some(DRAFT_WATERMARK))
+}
+
+/// The community's decision (Mẫu 03) as PDF bytes, watermarked like the biên bản.
+pub fn render_decision(
+    doc: &ResultDoc,
+    election: &Election,
+    machine: &MachinePart,
+    copies: u32,
+) -> Result<Vec<u8>, ReportError> {
+    let pages = layout_decision(doc, election, machine, copies)?;
     render_pages(&pages, (!doc.is_final).then_some(DRAFT_WATERMARK))
 }
 
@@ -196,6 +279,7 @@ mod tests {
             .map(|(i, n)| Candidate {
                 id: format!("c{}", i + 1),
                 name: n.to_string(),
+                honorific: None,
             })
             .collect();
         doc.candidates = names
@@ -263,12 +347,34 @@ mod tests {
         }
         let pages = layout(&doc, &election, &machine(), 1).unwrap();
         assert_eq!(pages.len(), 2);
+        let first = texts(&pages[0]);
         let second = texts(&pages[1]).join("\n");
         assert!(
-            second.starts_with("Kết quả: Ông/Bà Nguyễn Văn An trúng cử"),
+            second.contains("\nKết quả: Nguyễn Văn An trúng cử"),
             "{second}"
         );
         assert!(second.contains("Bùi Thị Sáu") && second.contains("Đỗ Thị Mai"));
-        assert!(texts(&pages[1]).contains(&"Trang 2/2".to_string()));
+        // Every page: its number and the initials lines of the whole counting body.
+        for (page, n) in [(&first, 1), (&texts(&pages[1]), 2)] {
+            assert!(page.contains(&format!("Trang {n}/2")), "{page:?}");
+            assert!(
+                page.contains(&"Ban kiểm phiếu ký tắt:".to_string()),
+                "{page:?}"
+            );
+            for member in ["Nguyễn Thị Hoa", "Lê Văn Ba", "Bùi Thị Sáu"] {
+                assert!(page.contains(&member.to_string()), "{member} on page {n}");
+            }
+        }
+        // The figures stay on page 1, nothing of the outcome is left behind.
+        assert!(
+            !first.iter().any(|t| t.starts_with("Kết quả:")),
+            "{first:?}"
+        );
+        // A one-page sheet needs no initials.
+        let mut short = sample_doc();
+        short.board.members = vec!["Lê Văn Ba".into(), "Vũ Thị Tư".into()];
+        let one = layout(&short, &election, &machine(), 1).unwrap();
+        assert_eq!(one.len(), 1);
+        assert!(!texts(&one[0]).contains(&"Ban kiểm phiếu ký tắt:".to_string()));
     }
 }

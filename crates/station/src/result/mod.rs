@@ -16,7 +16,7 @@ pub use canonical::canonical_json;
 pub use compact::{COMPACT_PREFIX, Compact, CompactError, SignedCompact};
 
 use crate::election::{Election, Fingerprint, Marking, Mode};
-use crate::rules::{Outcome, Tally};
+use crate::rules::{NoWinnerReason, Outcome, Standing, Tally, standing};
 use crate::station::{Count, Setup, count_sheets};
 use crate::store::{
     AuditEntry, Complaint, PrintRun, SessionState, SheetRecord, StationMode, Store, StoreError,
@@ -123,15 +123,30 @@ pub struct OutcomeSummary {
     pub reason: Option<String>,
 }
 
-/// The counting board as entered at set-up.
+/// The counting body as entered at set-up, and the signers of Mẫu 03.
+///
+/// The later fields are left out of the JSON when unset, so results signed
+/// before they existed still verify.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Board {
-    /// Tổ trưởng.
+    /// Its head (Trưởng ban / Tổ trưởng).
     pub leader: String,
     /// Thành viên.
     pub members: Vec<String>,
     /// The two witnessing household representatives.
     pub witnesses: Vec<String>,
+    /// Which body counted (ban_kiem_phieu | to_bau_cu | to_phat_phieu).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<crate::election::CountingBody>,
+    /// Chair of the meeting (signs Mẫu 03).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chair: Option<String>,
+    /// Head of the village Front working committee (signs Mẫu 03).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub front_head: Option<String>,
+    /// The two household representatives who sign Mẫu 03, when not the witnesses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub representatives: Vec<String>,
 }
 
 /// The count a re-election follows, as its biên bản cites it (rules.md §10).
@@ -243,6 +258,10 @@ pub struct ResultDoc {
     pub batches: BTreeMap<String, BatchResult>,
     /// The counting board and witnesses.
     pub board: Board,
+    /// The day of the count as settled at opening, YYYY-MM-DD (absent in results
+    /// signed before it was recorded: the election's date is then the sheet's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_date: Option<String>,
     /// Board members who confirmed, in order.
     pub confirmations: Vec<String>,
     /// When the session was opened (RFC 3339 UTC).
@@ -548,7 +567,12 @@ fn result_doc(d: &SessionData, station_id: &str) -> ResultDoc {
             leader: d.setup.leader.clone(),
             members: d.setup.members.clone(),
             witnesses: d.setup.witnesses.clone(),
+            body: Some(crate::station::counting_body(&d.setup, e)),
+            chair: d.setup.chair.clone(),
+            front_head: d.setup.front_head.clone(),
+            representatives: d.setup.representatives.clone(),
         },
+        count_date: d.setup.count_date.map(|c| c.format("%Y-%m-%d").to_string()),
         confirmations: d.confirmations.clone(),
         opened_at: d.opened_at.clone(),
         closed_at: closing.map(|c| c.at.clone()),
@@ -617,7 +641,42 @@ impl ResultDoc {
         }
     }
 
-    /// The compact form for the QR code.
+    /// What the papers declare from the signed figures: the count's outcome,
+    /// unless the meeting lacked its quorum or more ballots came back than were issued.
+    pub fn standing(&self) -> Standing {
+        let outcome = match &self.outcome.winner {
+            Some(id) => Outcome::Elected {
+                candidate: id.clone(),
+                votes: self
+                    .candidates
+                    .iter()
+                    .find(|c| &c.id == id)
+                    .map_or(0, |c| c.votes),
+            },
+            None => Outcome::NoneElected {
+                reason: self
+                    .outcome
+                    .reason
+                    .as_deref()
+                    .and_then(NoWinnerReason::from_code)
+                    .unwrap_or(NoWinnerReason::BelowThreshold),
+            },
+        };
+        let mode = if self.election.mode == "household" {
+            Mode::Household
+        } else {
+            Mode::Meeting
+        };
+        standing(
+            &outcome,
+            mode,
+            self.households,
+            self.attendance,
+            self.issued.zip(self.returned),
+        )
+    }
+
+    /// The compact form for the QR code; its winner is the declared one.
     pub fn compact(&self) -> Compact {
         let prefix8 = |hexs: &str| {
             let mut out = [0u8; 8];
@@ -639,10 +698,10 @@ impl ResultDoc {
             invalid: self.invalid,
             votes: self.candidates.iter().map(|c| c.votes).collect(),
             disapprove: self.disapprove,
-            winner: self.outcome.winner.as_ref().and_then(|w| {
+            winner: self.standing().winner().and_then(|w| {
                 self.candidates
                     .iter()
-                    .position(|c| &c.id == w)
+                    .position(|c| c.id == w)
                     .and_then(|i| u8::try_from(i).ok())
             }),
             root: prefix8(&self.root),

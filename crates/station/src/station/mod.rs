@@ -8,6 +8,7 @@
 //! per session (lowest sheet first), doubtful ballots wait for the officials.
 //! No UI code: the CLI and the kiosk both observe [`Event`]s and call methods.
 
+mod board;
 mod close;
 mod complaints;
 mod count;
@@ -27,30 +28,52 @@ use std::sync::mpsc::{self, Receiver, Sender};
 
 use serde::{Deserialize, Serialize};
 
+pub use board::{
+    BoardError, CountDateError, DateMismatch, UnknownCountDate, check_board, count_date,
+    counting_body, expected_count_date,
+};
 pub use complaints::MAX_COMPLAINT_CHARS;
 pub use count::{Count, ballot_allowed, count as count_sheets, machine_place};
 pub use images::{ImageStore, ImageStoreError, sha256_hex};
 pub use lock::WriterLock;
 pub use places::{Destination, NotBallot, NotIssued, Place, reason_words};
 pub use review::review_queue_of;
-pub use session::{Opening, earlier_fingerprints, round_key_path};
+pub use session::{Opening, earlier_fingerprints, round_key_path, today_in_vietnam};
 
-use crate::election::{Election, Fingerprint, KeyError};
+use crate::election::{CountingBody, Election, Fingerprint, KeyError};
 use crate::interpret::Interpreter;
 use crate::scan::ScanError;
 use crate::store::{SessionState, SheetRecord, StationMode, Store, StoreError};
 
 /// The counting board and attendance, entered at set-up.
+///
+/// Fields added later are optional in the stored JSON, so sessions opened before
+/// them still load (and their results still verify).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Setup {
-    /// Head of the counting board (Tổ trưởng / Trưởng ban kiểm phiếu).
+    /// Head of the counting body (Trưởng ban kiểm phiếu / Tổ trưởng).
     pub leader: String,
-    /// Members (up to 4).
+    /// Members (2–4 for a Ban kiểm phiếu, rules.md §11).
     pub members: Vec<String>,
     /// The two witnessing household representatives.
     pub witnesses: Vec<String>,
     /// A: household representatives present (ballots delivered, in household mode).
     pub attendance: u32,
+    /// The body that counted, when the meeting chose another than the election file names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counting_body: Option<CountingBody>,
+    /// The day of the count, as settled when the session opened (rules.md §12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_date: Option<chrono::NaiveDate>,
+    /// Chair of the meeting (chủ trì cuộc họp), who signs Mẫu 03.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chair: Option<String>,
+    /// Head of the village Front working committee (Trưởng ban công tác Mặt trận), who signs Mẫu 03.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub front_head: Option<String>,
+    /// The two household representatives who sign Mẫu 03 (the witnesses when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub representatives: Vec<String>,
 }
 
 impl Setup {
@@ -121,6 +144,12 @@ pub enum StationError {
     /// The ballot layout.
     #[error("ballot layout: {0}")]
     Layout(#[from] crate::ballot::LayoutError),
+    /// The counting body, its witnesses or Mẫu 03's signers break rules.md §11.
+    #[error(transparent)]
+    Board(#[from] BoardError),
+    /// The day of the count is not settled (rules.md §12).
+    #[error(transparent)]
+    CountDate(#[from] CountDateError),
     /// The operation is not allowed now.
     #[error("{0}")]
     State(String),

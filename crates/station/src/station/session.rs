@@ -39,7 +39,11 @@ pub struct Opening {
 
 impl Station {
     /// Opens a new counting session for one round of an election file (the
-    /// round's key beside it).
+    /// round's key beside it), after checking the counting body and witnesses
+    /// (rules.md §11) and settling the day of the count against the clock
+    /// (rules.md §12): when the election file's date is not today and
+    /// `setup.count_date` does not say which is right, nothing is written and
+    /// the error names both dates.
     pub fn create(
         db: &Path,
         election_file: &Path,
@@ -48,6 +52,15 @@ impl Station {
         // Size-limited like every election file read.
         let source =
             crate::election::read_election_source(election_file).map_err(StoreError::Election)?;
+        let parsed = crate::election::parse_election(&source, election_file)
+            .map_err(StoreError::Election)?;
+        super::check_board(&opening.setup, &parsed)?;
+        let mut setup = opening.setup.clone();
+        setup.count_date = Some(super::count_date(
+            &parsed,
+            today_in_vietnam(),
+            setup.count_date,
+        )?);
         let mut store = Store::open(db)?;
         let mode = if opening.demo {
             StationMode::Demo
@@ -66,8 +79,7 @@ impl Station {
                 open.id, open.state
             )));
         }
-        let election = crate::election::parse_election(&source, election_file)
-            .map_err(StoreError::Election)?;
+        let election = parsed;
         let fingerprint = Fingerprint::of(&election);
         let round = election.election.round;
         let previous = previous_round(
@@ -105,8 +117,7 @@ impl Station {
         let session = store.create_session(&fingerprint, round, &source, previous)?;
         store.set_session_setup(
             session,
-            &serde_json::to_value(&opening.setup)
-                .map_err(|e| StationError::State(e.to_string()))?,
+            &serde_json::to_value(&setup).map_err(|e| StationError::State(e.to_string()))?,
         )?;
         store.set_session_state(session, SessionState::Counting, "station")?;
         drop(store);
@@ -284,4 +295,10 @@ fn keep_round_key(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Today's date on the station's clock, in Vietnam time (UTC+7).
+pub fn today_in_vietnam() -> chrono::NaiveDate {
+    let utc = chrono::Utc::now().naive_utc();
+    (utc + chrono::Duration::hours(7)).date()
 }

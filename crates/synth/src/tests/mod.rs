@@ -37,6 +37,7 @@ fn three() -> Election {
     .map(|(id, name)| Candidate {
         id: (*id).into(),
         name: (*name).into(),
+        honorific: None,
     })
     .collect();
     e

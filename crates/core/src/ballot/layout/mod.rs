@@ -60,20 +60,29 @@ const BOX_STROKE_MM: f64 = 0.4;
 const STAMP_GRAY: u8 = 160;
 const LABEL_GRAY: u8 = 96;
 
-/// Instruction for a strike ballot with several candidates.
+/// Instruction for a strike ballot with several candidates: exactly one name is kept (rules.md §14).
 pub const INSTRUCTION_STRIKE: &str =
-    "Giữ lại tên người mình chọn, gạch ngang hết họ và tên những người mình không chọn.";
-/// Instruction for a strike ballot with one candidate.
+    "Chỉ giữ lại họ tên 01 người mình chọn; gạch ngang hết họ và tên những người còn lại.";
+/// Instruction for a strike ballot with one candidate, when a struck name disapproves.
 pub const INSTRUCTION_STRIKE_SINGLE: &str =
-    "Đồng ý: giữ nguyên tên. Không đồng ý: gạch ngang hết họ và tên.";
+    "Đồng ý: giữ nguyên họ và tên. Không đồng ý: gạch ngang hết họ và tên.";
+/// Instruction for a strike ballot with one candidate when a struck name makes the
+/// ballot invalid (`single_struck = "invalid"`): it never tells voters to strike (rules.md §14).
+pub const INSTRUCTION_KEEP_SINGLE: &str = "Đồng ý thì giữ nguyên họ và tên người ứng cử.";
 /// Instruction for an approval-box ballot.
-pub const INSTRUCTION_BOXES: &str = "Đánh dấu X vào một ô";
+pub const INSTRUCTION_BOXES: &str = "Đánh dấu X vào 01 ô";
 /// Label of the approval box.
 pub const APPROVE_LABEL: &str = "Đồng ý";
 /// Label of the disapproval box.
 pub const DISAPPROVE_LABEL: &str = "Không đồng ý";
-/// Tiny label under the stamp area.
-pub const STAMP_LABEL: &str = "Dấu của Tổ bầu cử";
+/// Tiny label under the stamp area: the commune's hanging stamp (a Tổ bầu cử has no seal).
+pub const STAMP_LABEL: &str = "Dấu treo của UBND cấp xã";
+/// Title of the meeting ballot, before the office in capitals.
+pub const TITLE_MEETING: &str = "PHIẾU BẦU";
+/// Title of the household ballot (Decree 59 art. 4(5)(b): phiếu lấy ý kiến).
+pub const TITLE_HOUSEHOLD: &str = "PHIẾU LẤY Ý KIẾN";
+/// Lead of the household ballot's collection-deadline line.
+pub const DEADLINE_LEAD: &str = "Thời hạn thu phiếu";
 
 /// The laid-out ballot: everything both renderers draw, in millimetres.
 #[derive(Debug, Clone, PartialEq)]

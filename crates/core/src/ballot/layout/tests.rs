@@ -29,8 +29,20 @@ fn election(paper: Paper, marking: Marking, n: usize, office: &str) -> Election 
         .map(|i| Candidate {
             id: format!("c{}", i + 1),
             name: NAMES[i].to_string(),
+            honorific: None,
         })
         .collect();
+    e
+}
+
+/// The election in household-ballot mode: a phiếu lấy ý kiến with its collection deadline.
+fn household(mut e: Election) -> Election {
+    e.election.mode = crate::election::Mode::Household;
+    e.election.counting_body = crate::election::CountingBody::ToPhatPhieu;
+    e.election.collection_deadline = Some(crate::election::CollectionDeadline {
+        date: chrono::NaiveDate::from_ymd_opt(2024, 10, 20).unwrap(),
+        time: chrono::NaiveTime::from_hms_opt(17, 0, 0),
+    });
     e
 }
 
@@ -43,10 +55,24 @@ fn all_layouts() -> Vec<(String, BallotLayout)> {
                     if marking == Marking::ApproveBoxes && n != 1 {
                         continue;
                     }
-                    let what = format!("{paper:?} {office} {n} {marking:?}");
-                    let layout = BallotLayout::for_election(&election(paper, marking, n, office))
-                        .unwrap_or_else(|e| panic!("{what}: {e}"));
-                    out.push((what, layout));
+                    for home in [false, true] {
+                        let what = format!("{paper:?} {office} {n} {marking:?} household {home}");
+                        let mut e = election(paper, marking, n, office);
+                        if home {
+                            e = household(e);
+                        }
+                        let layout = BallotLayout::for_election(&e);
+                        // A6 household ballots (subject, deadline) hold seven names at most.
+                        if home && paper == Paper::A6 && n > 7 {
+                            assert!(
+                                matches!(layout, Err(LayoutError::DoesNotFit { .. })),
+                                "{what}"
+                            );
+                            continue;
+                        }
+                        let layout = layout.unwrap_or_else(|e| panic!("{what}: {e}"));
+                        out.push((what, layout));
+                    }
                 }
             }
         }
@@ -179,7 +205,13 @@ fn texts_follow_the_election() {
         assert!(texts.contains(&want), "{want} missing from {texts:?}");
     }
     let joined = texts.join(" ");
-    assert!(joined.contains("Giữ lại tên người mình chọn,"));
+    // Exactly one name is kept (rules.md §14); the stamp is the commune's dấu treo.
+    assert!(
+        joined.contains("Chỉ giữ lại họ tên 01 người mình chọn;"),
+        "{joined}"
+    );
+    assert!(texts.contains(&STAMP_LABEL) && STAMP_LABEL == "Dấu treo của UBND cấp xã");
+    assert!(!joined.contains("Tổ bầu cử"), "{joined}");
     assert!(
         !joined.contains("Bầu lại"),
         "a first count says nothing of rounds"
@@ -198,7 +230,48 @@ fn texts_follow_the_election() {
     let one = BallotLayout::for_election(&election(Paper::A5, Marking::Strike, 1, "Trưởng thôn"))
         .unwrap();
     let joined: Vec<&str> = one.text_runs().map(|t| t.text.as_str()).collect();
-    assert!(joined.join(" ").contains("Đồng ý: giữ nguyên tên."));
+    assert!(
+        joined
+            .join(" ")
+            .contains("Đồng ý: giữ nguyên họ và tên. Không đồng ý: gạch ngang")
+    );
+    // single_struck = "invalid": striking is never offered as a way to disagree (rules.md §14).
+    let mut e = election(Paper::A5, Marking::Strike, 1, "Trưởng thôn");
+    e.settings.single_struck = crate::election::SingleStruck::Invalid;
+    let keep = BallotLayout::for_election(&e).unwrap();
+    let joined = keep
+        .text_runs()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        joined.contains("Đồng ý thì giữ nguyên họ và tên người ứng cử."),
+        "{joined}"
+    );
+    assert!(
+        !joined.contains("gạch") && !joined.contains("Không đồng ý"),
+        "{joined}"
+    );
+    // Household mode: a phiếu lấy ý kiến with its subject and the collection deadline.
+    let home = BallotLayout::for_election(&household(election(
+        Paper::A5,
+        Marking::Strike,
+        2,
+        "Trưởng khu phố",
+    )))
+    .unwrap();
+    let texts: Vec<&str> = home.text_runs().map(|t| t.text.as_str()).collect();
+    let joined = texts.join(" ");
+    assert!(texts.contains(&"PHIẾU LẤY Ý KIẾN"), "{texts:?}");
+    assert!(!joined.contains("PHIẾU BẦU"), "{joined}");
+    for want in [
+        "Về việc bầu Trưởng khu phố, nhiệm kỳ 2024-2027",
+        "Thời hạn thu phiếu: 17 giờ 00 phút, ngày 20/10/2024",
+        "Chỉ giữ lại họ tên 01 người",
+        "Dấu treo của UBND cấp xã",
+    ] {
+        assert!(joined.contains(want), "{want} missing from {joined}");
+    }
     let boxes = BallotLayout::for_election(&election(
         Paper::A5,
         Marking::ApproveBoxes,

@@ -5,14 +5,15 @@ use super::para::{Line, Para, Wrap, stack};
 use super::rows::{NamesFit, fit_names};
 use super::spec::Spec;
 use super::{
-    DrawItem, FIDUCIAL_CLEAR_MM, FIDUCIAL_INSET_MM, FIDUCIAL_SIZE_MM, INSTRUCTION_BOXES,
-    INSTRUCTION_STRIKE, INSTRUCTION_STRIKE_SINGLE, ItemRole, LABEL_GRAY, LayoutError, QR_MODULE_MM,
-    ROW_GAP_MM, ROW_SIDE_MM, RectSet, STAMP_GRAY, STAMP_LABEL, STAMP_STROKE_MM, TEXT_SIDE_MM,
-    TextRun, does_not_fit, nfc, rect_frame,
+    DEADLINE_LEAD, DrawItem, FIDUCIAL_CLEAR_MM, FIDUCIAL_INSET_MM, FIDUCIAL_SIZE_MM,
+    INSTRUCTION_BOXES, INSTRUCTION_KEEP_SINGLE, INSTRUCTION_STRIKE, INSTRUCTION_STRIKE_SINGLE,
+    ItemRole, LABEL_GRAY, LayoutError, QR_MODULE_MM, ROW_GAP_MM, ROW_SIDE_MM, RectSet, STAMP_GRAY,
+    STAMP_LABEL, STAMP_STROKE_MM, TEXT_SIDE_MM, TITLE_HOUSEHOLD, TITLE_MEETING, TextRun,
+    does_not_fit, nfc, rect_frame,
 };
 use crate::ballot::fonts::FontStyle;
 use crate::ballot::qr::{QR_MODULES, QR_QUIET_MODULES};
-use crate::election::{Election, ElectionInfo, Marking};
+use crate::election::{Election, Marking, SingleStruck};
 use crate::geometry::MmRect;
 
 /// The stamp area (with its label) and the QR quiet zone, side by side.
@@ -74,6 +75,8 @@ struct TitleBlock {
     title: Para,
     term: Para,
     unit: Para,
+    /// Household mode: the collection deadline, under the unit.
+    deadline: Option<Para>,
     /// The instruction in the narrow space beside the row.
     instr_mid: Para,
     /// The instruction across the page.
@@ -81,23 +84,37 @@ struct TitleBlock {
 }
 
 impl TitleBlock {
-    fn of(info: &ElectionInfo, n: usize, spec: &Spec) -> TitleBlock {
-        let title = nfc(&format!("PHIẾU BẦU {}", info.office.to_uppercase()));
+    fn of(election: &Election, spec: &Spec) -> TitleBlock {
+        let info = &election.election;
+        let household = election.is_household();
         // A re-election says so on the ballot (rules.md §10): a ballot of another
         // round is told apart by eye as well as by its code.
-        let term = match info.round.checked_sub(1).filter(|n| *n > 0) {
-            Some(n) => nfc(&format!("Nhiệm kỳ {} — Bầu lại lần {n}", info.term)),
-            None => nfc(&format!("Nhiệm kỳ {}", info.term)),
-        };
-        let term_wrap = if info.round > 1 {
-            Wrap::Words
+        let again = election
+            .re_election()
+            .map(|n| format!(" — Bầu lại lần {n}"))
+            .unwrap_or_default();
+        // A household ballot is a phiếu lấy ý kiến: its subject goes on the line under the title.
+        let (title, term) = if household {
+            (
+                TITLE_HOUSEHOLD.to_string(),
+                nfc(&format!(
+                    "Về việc bầu {}, nhiệm kỳ {}{again}",
+                    info.office, info.term
+                )),
+            )
         } else {
-            Wrap::None
+            (
+                nfc(&format!("{TITLE_MEETING} {}", info.office.to_uppercase())),
+                nfc(&format!("Nhiệm kỳ {}{again}", info.term)),
+            )
         };
         let unit = nfc(&format!("{}, {}", info.unit, info.commune));
-        let instruction = match (info.marking, n) {
+        let instruction = match (info.marking, election.candidates.len()) {
             (Marking::ApproveBoxes, _) => INSTRUCTION_BOXES,
-            (Marking::Strike, 1) => INSTRUCTION_STRIKE_SINGLE,
+            (Marking::Strike, 1) => match election.settings.single_struck {
+                SingleStruck::Disapprove => INSTRUCTION_STRIKE_SINGLE,
+                SingleStruck::Invalid => INSTRUCTION_KEEP_SINGLE,
+            },
             (Marking::Strike, _) => INSTRUCTION_STRIKE,
         };
         let para = |text: &str, style, size, wrap, max_lines, role| Para {
@@ -112,8 +129,25 @@ impl TitleBlock {
         let (bold, regular) = (FontStyle::Bold, FontStyle::Regular);
         TitleBlock {
             title: para(&title, bold, spec.title, Wrap::None, 1, ItemRole::Title),
-            term: para(&term, regular, spec.info, term_wrap, 2, ItemRole::Info),
+            term: if household {
+                para(&term, regular, spec.info, Wrap::Comma, 2, ItemRole::Info)
+            } else if again.is_empty() {
+                para(&term, regular, spec.info, Wrap::None, 1, ItemRole::Info)
+            } else {
+                para(&term, regular, spec.info, Wrap::Words, 2, ItemRole::Info)
+            },
             unit: para(&unit, regular, spec.info, Wrap::Comma, 2, ItemRole::Info),
+            deadline: info.collection_deadline.filter(|_| household).map(|d| {
+                let text = nfc(&format!("{DEADLINE_LEAD}: {}", d.vi()));
+                para(
+                    &text,
+                    FontStyle::Bold,
+                    spec.info,
+                    Wrap::Comma,
+                    2,
+                    ItemRole::Info,
+                )
+            }),
             instr_mid: para(
                 instruction,
                 regular,
@@ -135,6 +169,22 @@ impl TitleBlock {
 
     /// The paragraphs beside the row and below it, for one arrangement.
     fn split(&self, arrangement: usize) -> (Vec<Para>, Vec<Para>) {
+        let (beside, below) = self.split_plain(arrangement);
+        let Some(deadline) = &self.deadline else {
+            return (beside, below);
+        };
+        // The deadline follows the unit's line, wherever that went.
+        let with = |mut paras: Vec<Para>| {
+            if let Some(i) = paras.iter().position(|p| p.text == self.unit.text) {
+                paras.insert(i + 1, deadline.clone());
+            }
+            paras
+        };
+        (with(beside), with(below))
+    }
+
+    /// `split` without the deadline line.
+    fn split_plain(&self, arrangement: usize) -> (Vec<Para>, Vec<Para>) {
         let (title, term, unit) = (&self.title, &self.term, &self.unit);
         match arrangement {
             0 => (
@@ -233,7 +283,7 @@ pub(super) fn arrange(
     let info = &election.election;
     let n = election.candidates.len();
     let (w, h) = info.paper.size_mm();
-    let block = TitleBlock::of(info, n, spec);
+    let block = TitleBlock::of(election, spec);
     let names: Vec<String> = election.candidates.iter().map(|c| nfc(&c.name)).collect();
     let boxes_mode = info.marking == Marking::ApproveBoxes;
     let content_w = w - 2.0 * TEXT_SIDE_MM;

@@ -33,6 +33,7 @@ fn facts(votes: &[u32], h: u32, final_count: bool) -> TapeFacts {
             members: vec!["Lê Văn Ba".into()],
             witnesses: vec!["Trần Văn Hùng".into(), "Đỗ Thị Mai".into()],
             attendance: 20,
+            ..Setup::default()
         },
         reconciliation: Some(Reconciliation {
             issued: tally.returned + 1,
@@ -70,7 +71,10 @@ fn content_carries_the_numbers_and_the_outcome() {
     assert!(has("Khiếu nại, tố cáo (xem biên bản): 0"), "{t:#?}");
     assert!(has("Số phiếu hợp lệ: 17 (85,00%)"), "{t:#?}");
     assert!(has("Số phiếu không hợp lệ: 3 (15,00%)"), "{t:#?}");
-    assert!(has("– Phiếu không có dấu của Tổ bầu cử: 2"), "{t:#?}");
+    assert!(
+        has("– Phiếu không có dấu treo của Ủy ban nhân dân cấp xã: 2"),
+        "{t:#?}"
+    );
     assert!(has("1. Nguyễn Văn An: 12 – 54,55%"), "{t:#?}");
     assert!(has("2. Trần Thị Bình: 5 – 22,73%"), "{t:#?}");
     assert!(has("Người trúng cử: Nguyễn Văn An"), "{t:#?}");

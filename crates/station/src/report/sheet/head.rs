@@ -1,19 +1,17 @@
-//! The top of the biên bản: issuing body and national motto, the title, and
-//! the opening paragraphs (time and place, the board, the witnesses).
+//! The top of the papers: issuing body and national motto, the title, and the
+//! opening paragraphs (date, place and time, the counting body, the witnesses).
 
-use std::fmt::Write;
-
-use chrono::Datelike;
+use std::fmt::Write as _;
 
 use super::super::flow::{Align, Block, para, styled};
 use super::super::text::Weight;
-use super::{BODY, when_vi};
-use crate::election::ElectionInfo;
+use super::{BODY, Paper, date_long};
+use crate::election::CountingBody;
 use crate::result::ResultDoc;
 
-/// Issuing body left, national motto and the place and date right.
-pub(super) fn header(e: &ElectionInfo) -> Block {
-    let meeting = e.date;
+/// Issuing body left, national motto and the place and the day of the count right.
+pub(super) fn header(p: &Paper<'_>) -> Block {
+    let e = &p.election.election;
     let left = vec![
         styled(
             format!("UBND {}", e.commune.to_uppercase()),
@@ -39,13 +37,7 @@ pub(super) fn header(e: &ElectionInfo) -> Block {
         ),
         Block::Rule(45.0),
         styled(
-            format!(
-                "{}, ngày {:02} tháng {:02} năm {}",
-                e.unit,
-                meeting.day(),
-                meeting.month(),
-                meeting.year()
-            ),
+            format!("{}, {}", e.unit, date_long(p.date)),
             Weight::Regular,
             10.0,
             Align::Center,
@@ -54,85 +46,133 @@ pub(super) fn header(e: &ElectionInfo) -> Block {
     Block::Columns(vec![(0.4, left), (0.6, right)])
 }
 
-/// The title, what the count is about, and which form of Decree 59 this is.
-pub(super) fn title(e: &ElectionInfo, office_unit: &str, household: bool) -> Vec<Block> {
-    let form = if household {
-        "Mẫu số 04"
-    } else {
-        "Mẫu số 02"
-    };
-    let how = if household {
-        "bầu bằng phiếu phát đến hộ gia đình"
-    } else {
-        "bầu tại hội nghị đại diện hộ gia đình"
-    };
-    vec![
-        styled("BIÊN BẢN KIỂM PHIẾU", Weight::Bold, 14.0, Align::Center),
-        styled(
-            format!("Về việc bầu {office_unit}, nhiệm kỳ {}", e.term),
+/// The title of the biên bản, what the count is about, and which form of Decree 59 it is.
+pub(super) fn title(p: &Paper<'_>) -> Vec<Block> {
+    let e = &p.election.election;
+    let mut out = vec![styled(
+        "BIÊN BẢN KIỂM PHIẾU",
+        Weight::Bold,
+        14.0,
+        Align::Center,
+    )];
+    if p.household() {
+        out.push(styled(
+            "(Phát phiếu lấy ý kiến hộ gia đình)",
             Weight::Bold,
             11.0,
             Align::Center,
+        ));
+    }
+    out.push(styled(
+        format!("Về việc bầu {}, nhiệm kỳ {}", p.office_unit, e.term),
+        Weight::Bold,
+        11.0,
+        Align::Center,
+    ));
+    out.push(styled(
+        format!(
+            "(Mẫu số {} — Nghị định 59/2023/NĐ-CP)",
+            if p.household() { "04" } else { "02" }
         ),
-        styled(
-            format!("({form} — Nghị định 59/2023/NĐ-CP; {how})"),
-            Weight::Regular,
-            9.0,
-            Align::Center,
-        ),
-    ]
+        Weight::Regular,
+        9.0,
+        Align::Center,
+    ));
+    out
 }
 
-/// When and where the count began, who counted and who witnessed it.
-pub(super) fn opening(doc: &ResultDoc, e: &ElectionInfo, office_unit: &str) -> Vec<Block> {
-    let place = [
-        Some(e.unit.as_str()),
-        Some(e.commune.as_str()),
-        e.district.as_deref(),
-        Some(e.province.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(", ");
-    let mut board = format!(
-        "Tổ bầu cử (Ban kiểm phiếu) gồm: Ông/Bà {} – Tổ trưởng",
-        doc.board.leader
-    );
-    for m in &doc.board.members {
-        // Writing to a String cannot fail.
-        let _ = write!(board, "; Ông/Bà {m} – Thành viên");
-    }
-    board.push('.');
-    let witnesses = doc
-        .board
-        .witnesses
-        .iter()
-        .map(|w| format!("Ông/Bà {w}"))
+/// Where it happened: the venue and the commune, or the unit's full address
+/// when the election file names no venue.
+pub(super) fn place(p: &Paper<'_>) -> String {
+    let e = &p.election.election;
+    match e.venue.as_deref() {
+        Some(venue) => format!("{venue}, {}", e.commune),
+        None => [
+            Some(e.unit.as_str()),
+            Some(e.commune.as_str()),
+            e.district.as_deref(),
+            Some(e.province.as_str()),
+        ]
+        .into_iter()
+        .flatten()
         .collect::<Vec<_>>()
-        .join("; ");
-    let mut out = vec![para(
+        .join(", "),
+    }
+}
+
+/// The day, place and time, who counted and who witnessed.
+pub(super) fn opening(p: &Paper<'_>) -> Vec<Block> {
+    let e = &p.election.election;
+    let body = p.body.name_vi();
+    let start = super::time_of_day(&p.doc.opened_at);
+    let first = if p.household() {
+        let delivered = crate::rules::date_vi(e.date);
+        let deadline = e
+            .collection_deadline
+            .map_or_else(|| "…".to_string(), |d| d.vi());
         format!(
-            "Hồi {}, tại {place}, Tổ bầu cử tiến hành kiểm phiếu bầu {office_unit}, nhiệm kỳ {}.",
-            when_vi(&doc.opened_at),
+            "Hôm nay, {}, tại {}, {body} {} tiến hành kiểm phiếu lấy ý kiến hộ gia đình về việc bầu {}, nhiệm kỳ {}, bắt đầu lúc {start}. Phiếu lấy ý kiến được phát đến các hộ gia đình ngày {delivered}; thời hạn thu phiếu: {deadline}.",
+            date_long(p.date),
+            place(p),
+            e.unit,
+            p.office_unit,
             e.term
-        ),
+        )
+    } else {
+        format!(
+            "Hôm nay, {}, tại {}, {} tổ chức cuộc họp của cộng đồng dân cư về việc bầu {}, nhiệm kỳ {}, bằng hình thức bỏ phiếu kín. {body} bắt đầu kiểm phiếu lúc {start}.",
+            date_long(p.date),
+            place(p),
+            e.unit,
+            p.office_unit,
+            e.term
+        )
+    };
+    let mut counted = vec![para(format!("{body} gồm các ông (bà) có tên sau:"), BODY)];
+    counted.extend(people_list(&body_lines(p.body, p)));
+    let mut witnessed = vec![para(
+        "Đại diện hộ gia đình chứng kiến việc kiểm phiếu gồm:",
         BODY,
     )];
-    if let Some(p) = re_election(doc) {
-        out.push(para(p, BODY));
+    witnessed.extend(people_list(&p.doc.board.witnesses));
+    // The two lists side by side: each name on its own numbered line, aligned.
+    let mut out = vec![para(first, BODY)];
+    if let Some(again) = re_election(p.doc) {
+        out.push(para(again, BODY));
     }
     out.extend([
-        para(board, BODY),
-        para(
-            format!(
-                "Với sự chứng kiến của {:02} đại diện hộ gia đình: {witnesses}. Kết quả kiểm phiếu như sau:",
-                doc.board.witnesses.len()
-            ),
-            BODY,
-        ),
+        Block::Columns(vec![(0.5, counted), (0.5, witnessed)]),
+        para("Kết quả kiểm phiếu như sau:", BODY),
     ]);
     out
+}
+
+/// "Nguyễn Thị Hoa – Trưởng ban", then each member "– Thành viên".
+fn body_lines(body: CountingBody, p: &Paper<'_>) -> Vec<String> {
+    std::iter::once(format!("{} – {}", p.doc.board.leader, body.leader_vi()))
+        .chain(
+            p.doc
+                .board
+                .members
+                .iter()
+                .map(|m| format!("{m} – Thành viên")),
+        )
+        .collect()
+}
+
+/// A numbered list, one person a line, indented so the names align.
+pub(super) fn people_list(lines: &[String]) -> Vec<Block> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Block::Para {
+            text: format!("{}. {l}", i + 1),
+            weight: Weight::Regular,
+            pt: BODY,
+            align: Align::Left,
+            indent: 6.0,
+        })
+        .collect()
 }
 
 /// A re-election says so and cites the count it follows (rules.md §10).
