@@ -212,6 +212,7 @@ fn every_page_lands_where_rules_6_puts_it_and_the_officials_close_the_count() {
     m.print_run(&d.join("print-run.json"), &printed);
     let mut args = vec!["session", "open", "--db", "st.db", "--election", "e.toml"];
     args.extend(BOARD);
+    args.extend(common::COUNT_DATE);
     args.extend(["--attendance", "18", "--print-run", "print-run.json"]);
     let out = ok(&kp(d, &args));
     assert!(
@@ -439,6 +440,8 @@ fn the_simulator_never_feeds_a_real_count() {
             "A",
             "--witness",
             "B",
+            "--count-date",
+            "2024-10-13",
             "--attendance",
             "3",
         ],

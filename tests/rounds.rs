@@ -44,6 +44,7 @@ fn serials(d: &Path, run: &str) -> Vec<u64> {
 fn open(d: &Path, election: &str, attendance: &str) -> String {
     let mut args = vec!["session", "open", "--db", "st.db", "--election", election];
     args.extend(BOARD);
+    args.extend(common::COUNT_DATE);
     args.extend(["--attendance", attendance]);
     ok(&kp(d, &args))
 }
@@ -53,14 +54,7 @@ fn close_and_confirm(d: &Path, n: &str) {
         d,
         &["close", "--db", "st.db", "--issued", n, "--returned", n],
     ));
-    ok(&kp(
-        d,
-        &["confirm", "--db", "st.db", "--member", "Nguyễn Thị Hoa"],
-    ));
-    ok(&kp(
-        d,
-        &["confirm", "--db", "st.db", "--member", "Lê Văn Ba"],
-    ));
+    common::confirm_all(d, "st.db");
 }
 
 fn write_scans(d: &Path, folder: &str, pages: &[Vec<u8>]) {
@@ -148,6 +142,7 @@ fn a_re_election_never_counts_first_round_ballots_and_both_rounds_verify() {
         "1",
     ];
     args.extend(BOARD);
+    args.extend(common::COUNT_DATE);
     args.extend(["--attendance", "8"]);
     let o = kp(d, &args);
     assert_eq!(o.status.code(), Some(2));
