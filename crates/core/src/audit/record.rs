@@ -300,7 +300,7 @@ pub fn sheet_line(audit: Option<(&AuditRecord, &Measure)>) -> String {
     let read = record.draws.iter().filter(|d| d.paper.is_some()).count();
     let differ = m.findings.iter().filter(|f| f.differs).count();
     let mut line = format!(
-        "Kiểm tra xác suất bằng tay: {read} phiếu, {differ} sai lệch, mức rủi ro ≤ {} %",
+        "Kiểm tra xác suất bằng tay: {read} phiếu, {differ} sai lệch, mức rủi ro không quá {} %",
         percent(m.risk)
     );
     line.push_str(match m.plan {

@@ -280,7 +280,8 @@ fn table(widths: &[f32], rows: &[Vec<Cell>], pt: f32, width: f32) -> (Vec<Item>,
             })
             .collect();
         let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
-        let h = lines as f32 * line_h + 2.0 * pad * 0.6;
+        // Leading already spaces the lines; a little more keeps the rules off the accents.
+        let h = lines as f32 * line_h + 2.0 * pad * 0.4;
         for (i, (cell, text_lines)) in row.iter().zip(&wrapped).enumerate() {
             let (x0, x1) = (
                 xs[i.min(xs.len() - 1)],

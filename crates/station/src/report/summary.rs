@@ -182,7 +182,7 @@ fn flags(doc: &ResultDoc, round: u32) -> Vec<String> {
     }
     match doc.standing() {
         Standing::NoQuorum => out.push(format!(
-            "không đủ đại diện hộ dự họp ({} × 2 ≤ {})",
+            "không đủ đại diện hộ dự họp ({} × 2 không quá {})",
             doc.attendance, doc.households
         )),
         Standing::Submitted { returned, issued } => out.push(format!(

@@ -99,7 +99,7 @@ pub(super) fn outcome(p: &Paper<'_>) -> String {
             highest(p, *reason)
         ),
         Standing::NoQuorum => format!(
-            "{prefix}: {NONE_ELECTED_VI}. Lý do: cuộc họp không đủ số đại diện hộ gia đình tham dự ({} × 2 ≤ {h}), nên không thể bầu được {} tại cuộc họp. Báo cáo Ủy ban nhân dân {commune} xem xét, quyết định việc tổ chức phát phiếu lấy ý kiến hộ gia đình (Mẫu số 04) hoặc bầu lại.",
+            "{prefix}: {NONE_ELECTED_VI}. Lý do: cuộc họp không đủ số đại diện hộ gia đình tham dự ({} × 2 không quá {h}), nên không thể bầu được {} tại cuộc họp. Báo cáo Ủy ban nhân dân {commune} xem xét, quyết định việc tổ chức phát phiếu lấy ý kiến hộ gia đình (Mẫu số 04) hoặc bầu lại.",
             doc.attendance, p.office_unit
         ),
         Standing::Submitted { returned, issued } => format!(
@@ -218,10 +218,26 @@ pub(super) fn complaint_lines(complaints: &[crate::store::Complaint]) -> Vec<Str
         .collect()
 }
 
-/// One signature column: the role, "(Ký, ghi rõ họ tên)", room to sign, the name.
-pub(super) fn signer(role: &str, name: &str) -> Vec<Block> {
+/// The text width of an A4 sheet between its margins, in millimetres.
+const TEXT_WIDTH_MM: f32 = 175.0;
+
+/// One signature column: the role, "(Ký, ghi rõ họ tên)", room to sign, the
+/// name; the role's type made smaller where needed so that it stays on one line
+/// of `width_mm` (five columns side by side leave about 35 mm each).
+fn signer(role: &str, name: &str, width_mm: f32) -> Vec<Block> {
+    const ROLE_PT: f32 = 9.5;
+    let natural = super::super::text::width_mm(
+        Weight::Bold,
+        role,
+        ROLE_PT * super::super::flow::MM_PER_PT,
+    );
+    let role_pt = if natural > width_mm {
+        (ROLE_PT * width_mm / natural).max(6.5)
+    } else {
+        ROLE_PT
+    };
     vec![
-        styled(role, Weight::Bold, 9.5, Align::Center),
+        styled(role, Weight::Bold, role_pt, Align::Center),
         styled("(Ký, ghi rõ họ tên)", Weight::Regular, 8.5, Align::Center),
         Block::Space(10.0),
         styled(name, Weight::Bold, 10.0, Align::Center),
@@ -236,7 +252,7 @@ pub(super) fn signer_rows(people: &[(String, String)]) -> Vec<Block> {
     for chunk in people.chunks(per_row) {
         let cols = chunk
             .iter()
-            .map(|(role, name)| (frac, signer(role, name)))
+            .map(|(role, name)| (frac, signer(role, name, TEXT_WIDTH_MM * frac - 3.0)))
             .collect();
         rows.push(Block::Columns(cols));
         rows.push(Block::Space(2.0));
@@ -273,7 +289,14 @@ fn signature_rows(p: &Paper<'_>) -> Vec<Block> {
             Block::Columns(
                 people
                     .iter()
-                    .map(|(role, name)| (1.0 / people.len() as f32, signer(role, name)))
+                    .map(|(role, name)| {
+                        // The column's share of the text width, less a gutter.
+                        let column_mm = TEXT_WIDTH_MM * each - 3.0;
+                        (
+                            1.0 / people.len() as f32,
+                            signer(role, name, column_mm),
+                        )
+                    })
                     .collect(),
             )
         };

@@ -176,7 +176,7 @@ pub(super) fn irregular(p: &Paper<'_>) -> Vec<Block> {
         out.push(Block::Space(1.0));
         out.push(styled(
             format!(
-                "Số đại diện hộ gia đình có mặt ({a}) không vượt quá một nửa tổng số đại diện hộ gia đình ({h}): {a} × 2 ≤ {h}. Cuộc họp không đủ số đại diện hộ gia đình tham dự để có thể đạt tỷ lệ biểu quyết tán thành trên 50% tổng số hộ gia đình (Luật Thực hiện dân chủ ở cơ sở, điều 19 khoản 1 điểm b), nên không thể bầu được {} tại cuộc họp này.",
+                "Số đại diện hộ gia đình có mặt ({a}) không vượt quá một nửa tổng số đại diện hộ gia đình ({h}): {a} × 2 không quá {h}. Cuộc họp không đủ số đại diện hộ gia đình tham dự để có thể đạt tỷ lệ biểu quyết tán thành trên 50% tổng số hộ gia đình (Luật Thực hiện dân chủ ở cơ sở, điều 19 khoản 1 điểm b), nên không thể bầu được {} tại cuộc họp này.",
                 p.office_unit
             ),
             Weight::Bold,
@@ -207,11 +207,13 @@ pub(super) fn scan_note(p: &Paper<'_>) -> Block {
         .map(|k| (k.code(), k.label_vi()))
         .collect();
     let aside = kinds(&doc.set_aside, &set_aside);
+    // Mẫu 04 says the papers were collected ("thu về"), Mẫu 02 returned ("thu vào").
+    let returned = if p.household() { "thu về" } else { "thu vào" };
     let mut text = if aside.is_empty() {
-        "Tờ quét được để riêng, không tính vào số phiếu thu vào: không có.".to_string()
+        "Không có tờ quét nào phải để riêng.".to_string()
     } else {
         format!(
-            "Tờ quét được để riêng, không tính vào số phiếu thu vào: {}.",
+            "Tờ quét được để riêng, không tính vào số phiếu {returned}: {}.",
             aside.join(", ")
         )
     };

@@ -4,7 +4,7 @@ use super::super::flow::{Align, Block, styled};
 use super::super::text::Weight;
 use crate::result::ResultDoc;
 
-/// "Kiểm tra xác suất bằng tay: N phiếu, M sai lệch, mức rủi ro ≤ x %", with the
+/// "Kiểm tra xác suất bằng tay: N phiếu, M sai lệch, mức rủi ro không quá x %", with the
 /// witnesses' seed and any batches to count again by hand; or that none was done.
 pub(super) fn hand_check_note(doc: &ResultDoc) -> Block {
     let text = match &doc.hand_check {

@@ -81,23 +81,20 @@ pub(super) fn title(p: &Paper<'_>) -> Vec<Block> {
     out
 }
 
-/// Where it happened: the venue and the commune, or the unit's full address
-/// when the election file names no venue.
+/// Where it happened: the venue (or the unit, when the election file names no
+/// venue) and its full address — commune, district where there is one, province.
 pub(super) fn place(p: &Paper<'_>) -> String {
     let e = &p.election.election;
-    match e.venue.as_deref() {
-        Some(venue) => format!("{venue}, {}", e.commune),
-        None => [
-            Some(e.unit.as_str()),
-            Some(e.commune.as_str()),
-            e.district.as_deref(),
-            Some(e.province.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", "),
-    }
+    [
+        Some(e.venue.as_deref().unwrap_or(e.unit.as_str())),
+        Some(e.commune.as_str()),
+        e.district.as_deref(),
+        Some(e.province.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 /// The day, place and time, who counted and who witnessed.
@@ -194,7 +191,7 @@ fn re_election(doc: &ResultDoc) -> Option<String> {
                 .into_iter()
                 .find(|r| r.code() == code)
             })
-            .map_or(String::new(), |r| format!(" ({})", r.label_vi()));
+            .map_or(String::new(), |r| format!(" ({})", super::in_sentence(r.label_vi())));
         // Writing to a String cannot fail.
         let _ = write!(
             text,
