@@ -347,6 +347,7 @@ fn open_demo(d: &Path, db: &str) -> Output {
         "--demo",
     ];
     args.extend(common::BOARD);
+    args.extend(common::COUNT_DATE);
     args.extend(["--attendance", "300"]);
     kp(d, &args)
 }

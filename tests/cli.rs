@@ -686,10 +686,20 @@ fn a_date_mismatch_is_asked_about() {
     assert!(out.contains("day of the count: 13/10/2024"), "{out}");
     // A date that is neither is refused.
     std::fs::remove_file(d.join("st.db")).unwrap();
-    let o = open_with(
-        d,
-        &[&common::BOARD[..], &["--count-date", "2024-10-14"]].concat(),
-    );
+    let mut args = vec![
+        "session",
+        "open",
+        "--db",
+        "st.db",
+        "--election",
+        "e.toml",
+        "--attendance",
+        "300",
+        "--count-date",
+        "2024-10-14",
+    ];
+    args.extend(common::BOARD);
+    let o = kp(d, &args);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         text(&o).1.contains(
@@ -733,7 +743,7 @@ fn a_date_mismatch_is_asked_about() {
 fn review_at_end_of_input_decides_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    open_example_session(d);
+    common::open_demo_session(d);
     ok(&common::scan(d, "st.db", "sim:20,rate=0,seed=11", &[]));
     let waiting = |d: &Path| -> u64 {
         let t: serde_json::Value =
@@ -748,24 +758,34 @@ fn review_at_end_of_input_decides_nothing() {
         &["review", "--db", "st.db", "--official", "Lê Văn Ba"],
     ));
     assert!(
-        out.contains(&format!("end of input: {before} ballot(s) still wait")),
+        out.contains("end of input: nothing more is decided")
+            && out.contains(&format!("{before} pages still wait for the officials")),
         "{out}"
     );
     assert_eq!(waiting(d), before);
-    // In bulk, with the separately worded option: every one is decided and says so.
+    // In bulk, with the separately worded option: every page the machine has a
+    // proposal for is decided and says so; a page without one stays for the
+    // officials to read on its image.
     let out = common::accept_suggestions(d, "st.db");
     assert!(out.contains("decided in bulk"), "{out}");
-    assert_eq!(waiting(d), 0);
+    let unproposed = out.matches("no proposal: left for the officials").count() as u64;
+    assert_eq!(waiting(d), unproposed, "{out}");
+    if unproposed > 0 {
+        assert!(
+            out.contains(&format!("{unproposed} pages still wait for the officials")),
+            "{out}"
+        );
+    }
     let store = kiemphieu_station::store::Store::open(&d.join("st.db")).unwrap();
     let reasons: Vec<String> = store
         .connection()
-        .prepare("SELECT reason FROM decisions WHERE human_verdict IS NOT NULL")
+        .prepare("SELECT reason FROM decisions WHERE action = 'decided'")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert_eq!(reasons.len() as u64, before);
+    assert_eq!(reasons.len() as u64, before - unproposed);
     assert!(
         reasons
             .iter()

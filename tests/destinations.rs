@@ -378,7 +378,7 @@ fn every_page_lands_where_rules_6_puts_it_and_the_officials_close_the_count() {
     for want in [
         "Tờ quét được để riêng, không tính vào số phiếu thu vào: 1 trang trắng (mặt sau, tờ trống), 1 lá phiếu bị quét hai lần.",
         "Phiếu không hợp lệ vì không theo mẫu do Tổ bầu cử phát ra gồm: 1 phiếu của cuộc bầu cử khác, 1 phiếu có mã xác thực sai (phiếu giả hoặc bị sửa), 1 phiếu có số sê-ri không có trong các đợt in phiếu, 1 bản sao của phiếu đã kiểm.",
-        "Phiếu không theo mẫu quy định do Tổ bầu cử phát ra",
+        "8.1 – Phiếu không phải phiếu đã phát ra theo mẫu quy định 4",
     ] {
         assert!(text.contains(want), "`{want}` not in: {text}");
     }

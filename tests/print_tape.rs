@@ -271,7 +271,8 @@ fn tape_of_a_closed_session_decodes_to_the_rendered_image() {
         assert!(job.bands[..n - 1].iter().all(|b| *b == BAND_ROWS));
         assert_eq!(job.bands.iter().sum::<u32>(), job.image.height());
         assert_eq!(n as u32, job.image.height().div_ceil(BAND_ROWS));
-        // Text lines show as separate runs of ink; a few accents may touch the line above.
+        // Text lines show as separate runs of ink; a few accents may touch the line
+        // above, and each signer's line (five with a board of three) is a run too.
         let runs = ink_runs(&job.image);
         assert!(
             want.text_lines >= texts.len() as u32,
@@ -279,7 +280,7 @@ fn tape_of_a_closed_session_decodes_to_the_rendered_image() {
             want.text_lines
         );
         assert!(
-            runs * 10 >= want.text_lines * 8 && runs <= want.text_lines + 20,
+            runs * 10 >= want.text_lines * 8 && runs <= want.text_lines + 30,
             "{runs} ink runs for {} text lines",
             want.text_lines
         );
