@@ -180,6 +180,14 @@ fn whole_count_through_accessible_labels() {
     ));
     screenshots(app, "1-setup", "Tệp bầu cử", "Election file");
     type_into(app, "Số đại diện hộ gia đình dự họp (A)", "45");
+    // The election file's day is not the clock's (rules.md §12): unanswered,
+    // the session does not open; the board says the file's date is right.
+    click(app, "Mở phiên kiểm phiếu");
+    assert!(kiosk.pump_until(WAIT, |w| {
+        w.global::<Kiosk>().get_notice().contains("13/10/2024")
+    }));
+    assert!(!k.get_session_open());
+    click(app, "13/10/2024 (đồng hồ của máy sai)");
     click(app, "Mở phiên kiểm phiếu");
     assert!(kiosk.pump_until(WAIT, |w| {
         let k = w.global::<Kiosk>();

@@ -126,8 +126,21 @@ fn render_setup(k: &ui::Kiosk<'_>, st: &ViewState, election: Option<&Election>, 
         k.set_unit_title(format!("{} — {}, {}", i.title, i.unit, i.commune).into());
         k.set_households(i.households as i32);
         k.set_election_summary(election_summary(e, en).into());
+        let (file, clock) = count_dates(e);
+        let differ = file != clock;
+        let shown = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+        k.set_file_date(if differ { shown(file) } else { String::new() }.into());
+        k.set_clock_date(if differ { shown(clock) } else { String::new() }.into());
         k.set_needed_text(present::needed_text(e, en).into());
     }
+}
+
+/// The election file's day of the meeting and the station's day (Vietnam time).
+pub(super) fn count_dates(e: &Election) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    (
+        kiemphieu_station::station::expected_count_date(e),
+        kiemphieu_station::station::today_in_vietnam(),
+    )
 }
 
 /// The election as the set-up screen summarises it.

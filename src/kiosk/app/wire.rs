@@ -86,8 +86,18 @@ fn wire_setup(k: &ui::Kiosk<'_>, with: &With) {
     });
     on!(k, with, on_open_session, |w, s| {
         let k = w.global::<ui::Kiosk>();
-        let election = s.state.borrow().election.as_ref().map(|e| e.0.clone());
-        let Some(election) = election else { return };
+        let loaded = s.state.borrow().election.clone();
+        let Some((election, file)) = loaded else {
+            return;
+        };
+        // The day of the count as the board answered (rules.md §12); unanswered
+        // while the dates differ, the station refuses to open and says why.
+        let (file_date, clock_date) = super::render::count_dates(&file);
+        let count_date = match k.get_count_date_choice() {
+            1 => Some(file_date),
+            2 => Some(clock_date),
+            _ => None,
+        };
         let list = |t: SharedString| -> Vec<String> {
             t.split([',', ';'])
                 .map(|x| x.trim().to_string())
@@ -100,6 +110,7 @@ fn wire_setup(k: &ui::Kiosk<'_>, with: &With) {
             members: list(k.get_members()),
             witnesses: list(k.get_witnesses()),
             attendance,
+            count_date,
             ..Setup::default()
         };
         s.service.send(Command::OpenSession { election, setup });
