@@ -16,11 +16,19 @@ const SEED: &str = "3141 5926 5358 9793 2384";
 /// A demo count of 40 simulated sheets in a unit of 50 households (close
 /// enough to half that the check must draw), every page decided and reconciled.
 fn reconciled(d: &Path) {
-    let small = kiemphieu_core::election::EXAMPLE_ELECTION
-        .replace("households = 412", "households = 50");
+    let small =
+        kiemphieu_core::election::EXAMPLE_ELECTION.replace("households = 412", "households = 50");
     assert_ne!(small, kiemphieu_core::election::EXAMPLE_ELECTION);
     std::fs::write(d.join("e.toml"), small).unwrap();
-    let mut args = vec!["session", "open", "--db", "st.db", "--election", "e.toml", "--demo"];
+    let mut args = vec![
+        "session",
+        "open",
+        "--db",
+        "st.db",
+        "--election",
+        "e.toml",
+        "--demo",
+    ];
     args.extend(common::BOARD);
     args.extend(common::COUNT_DATE);
     args.extend(["--attendance", "45"]);
@@ -68,7 +76,11 @@ fn hand_check_from_the_seed_to_the_signed_sheet() {
     // Before reconciliation there is nothing to check yet.
     let o = audit(d, &["start", "--seed", SEED, "--by", "Trần Văn Hùng"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("after reconciliation"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("after reconciliation"),
+        "{}",
+        stderr(&o)
+    );
     std::fs::remove_file(d.join("st.db")).unwrap();
     reconciled(d);
 
@@ -90,7 +102,16 @@ fn hand_check_from_the_seed_to_the_signed_sheet() {
     assert!(out.contains("papers to pull ("), "{out}");
     assert!(out.contains("tờ thứ"), "{out}");
     // The seed stands once the draw is made.
-    let o = audit(d, &["start", "--seed", "9999 9999 9999 9999 9999", "--by", "Đỗ Thị Mai"]);
+    let o = audit(
+        d,
+        &[
+            "start",
+            "--seed",
+            "9999 9999 9999 9999 9999",
+            "--by",
+            "Đỗ Thị Mai",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 
     // Blind: nothing of the machine's reading shows before a paper is read.
@@ -104,14 +125,28 @@ fn hand_check_from_the_seed_to_the_signed_sheet() {
     }
 
     // A reading that names no candidate is bad input; a good one shows both.
-    let o = audit(d, &["read", "--draw", "1", "--paper", "Ai Đó", "--by", "Lê Văn Ba"]);
+    let o = audit(
+        d,
+        &[
+            "read",
+            "--draw",
+            "1",
+            "--paper",
+            "Ai Đó",
+            "--by",
+            "Lê Văn Ba",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("Ai Đó"), "{}", stderr(&o));
     let out = ok(&audit(
         d,
         &["read", "--draw", "1", "--paper", "c1", "--by", "Lê Văn Ba"],
     ));
-    assert!(out.contains("draw 1: paper valid for Nguyễn Văn An"), "{out}");
+    assert!(
+        out.contains("draw 1: paper valid for Nguyễn Văn An"),
+        "{out}"
+    );
     let s = show(d);
     assert_eq!(s["draws"][0]["paper"]["reading"], "vote", "{s}");
     assert_eq!(s["draws"][0]["paper"]["candidate"], "c1", "{s}");
@@ -148,7 +183,10 @@ fn hand_check_from_the_seed_to_the_signed_sheet() {
     assert_eq!(s["summary"]["read"], draws.len(), "{s}");
     let line = s["summary"]["line"].as_str().unwrap().to_string();
     assert!(
-        line.starts_with(&format!("Kiểm tra xác suất bằng tay: {} phiếu", draws.len())),
+        line.starts_with(&format!(
+            "Kiểm tra xác suất bằng tay: {} phiếu",
+            draws.len()
+        )),
         "{line}"
     );
 

@@ -145,7 +145,10 @@ pub fn run_verify(a: &VerifyArgs) -> anyhow::Result<()> {
             );
             // verify replayed the draw from the seed and the readings from the log.
             if let Some(h) = &doc.hand_check {
-                println!("OK: hand check replayed from the seed and the readings — {}", h.line);
+                println!(
+                    "OK: hand check replayed from the seed and the readings — {}",
+                    h.line
+                );
             }
         }
         return Ok(());

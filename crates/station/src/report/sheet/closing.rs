@@ -226,11 +226,8 @@ const TEXT_WIDTH_MM: f32 = 175.0;
 /// of `width_mm` (five columns side by side leave about 35 mm each).
 fn signer(role: &str, name: &str, width_mm: f32) -> Vec<Block> {
     const ROLE_PT: f32 = 9.5;
-    let natural = super::super::text::width_mm(
-        Weight::Bold,
-        role,
-        ROLE_PT * super::super::flow::MM_PER_PT,
-    );
+    let natural =
+        super::super::text::width_mm(Weight::Bold, role, ROLE_PT * super::super::flow::MM_PER_PT);
     let role_pt = if natural > width_mm {
         (ROLE_PT * width_mm / natural).max(6.5)
     } else {
@@ -292,10 +289,7 @@ fn signature_rows(p: &Paper<'_>) -> Vec<Block> {
                     .map(|(role, name)| {
                         // The column's share of the text width, less a gutter.
                         let column_mm = TEXT_WIDTH_MM * each - 3.0;
-                        (
-                            1.0 / people.len() as f32,
-                            signer(role, name, column_mm),
-                        )
+                        (1.0 / people.len() as f32, signer(role, name, column_mm))
                     })
                     .collect(),
             )

@@ -208,7 +208,11 @@ pub(super) fn scan_note(p: &Paper<'_>) -> Block {
         .collect();
     let aside = kinds(&doc.set_aside, &set_aside);
     // Mẫu 04 says the papers were collected ("thu về"), Mẫu 02 returned ("thu vào").
-    let returned = if p.household() { "thu về" } else { "thu vào" };
+    let returned = if p.household() {
+        "thu về"
+    } else {
+        "thu vào"
+    };
     let mut text = if aside.is_empty() {
         "Không có tờ quét nào phải để riêng.".to_string()
     } else {

@@ -191,7 +191,9 @@ fn re_election(doc: &ResultDoc) -> Option<String> {
                 .into_iter()
                 .find(|r| r.code() == code)
             })
-            .map_or(String::new(), |r| format!(" ({})", super::in_sentence(r.label_vi())));
+            .map_or(String::new(), |r| {
+                format!(" ({})", super::in_sentence(r.label_vi()))
+            });
         // Writing to a String cannot fail.
         let _ = write!(
             text,
