@@ -46,6 +46,13 @@ enum Cmd {
         /// Seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Only pages with this pen (as named in truth.json, e.g. `Pencil`): a
+        /// corpus focused on one case, drawn from the same model.
+        #[arg(long)]
+        ink: Option<String>,
+        /// Only pages scanned in this mode (as named in truth.json, e.g. `BwThreshold`).
+        #[arg(long)]
+        mode: Option<String>,
     },
     /// Draw every gesture in every ink on page 1 of a printed ballot (PNG files to look at).
     Gallery {
@@ -80,7 +87,9 @@ fn main() -> Result<()> {
             out,
             pages,
             seed,
-        } => make::make(&kiemphieu, &out, pages, seed),
+            ink,
+            mode,
+        } => make::make(&kiemphieu, &out, pages, seed, &make::Focus { ink, mode }),
         Cmd::Gallery { print, out } => gallery::gallery(&print, &out),
         Cmd::Eval {
             kiemphieu,

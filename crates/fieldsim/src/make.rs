@@ -110,8 +110,35 @@ pub fn read_pgm(bytes: &[u8]) -> Result<(usize, usize, Vec<u8>)> {
     Ok((w, h, data.to_vec()))
 }
 
+/// Which pages a focused corpus keeps (none given: every page as drawn).
+#[derive(Debug, Default)]
+pub struct Focus {
+    /// The pen's name, e.g. `Pencil`.
+    pub ink: Option<String>,
+    /// The scanner mode's name, e.g. `BwThreshold`.
+    pub mode: Option<String>,
+}
+
+impl Focus {
+    fn keeps(&self, plan: &Plan) -> bool {
+        let same = |want: &Option<String>, got: String| want.as_ref().is_none_or(|w| *w == got);
+        same(&self.ink, format!("{:?}", plan.ink)) && same(&self.mode, format!("{:?}", plan.scan.mode))
+    }
+
+    /// Draws plans until one is kept: the same model, only its other pages left out.
+    fn draw(&self, layout: &Layout, r: &mut crate::rng::Rand) -> Result<Plan> {
+        for _ in 0..100_000 {
+            let plan = plan::draw(layout, r);
+            if self.keeps(&plan) {
+                return Ok(plan);
+            }
+        }
+        anyhow::bail!("no page of the model matches {self:?}")
+    }
+}
+
 /// Makes a corpus of about `pages` scanned pages under `out`.
-pub fn make(kiemphieu: &Path, out: &Path, pages: usize, seed: u64) -> Result<()> {
+pub fn make(kiemphieu: &Path, out: &Path, pages: usize, seed: u64, focus: &Focus) -> Result<()> {
     std::fs::create_dir_all(out)?;
     let per = pages.div_ceil(ELECTIONS.len()).max(1);
     for (k, &(n, paper)) in ELECTIONS.iter().enumerate() {
@@ -139,6 +166,7 @@ pub fn make(kiemphieu: &Path, out: &Path, pages: usize, seed: u64) -> Result<()>
             &layout,
             per,
             seed.wrapping_add(1000 * k as u64),
+            focus,
         )?;
         let json = serde_json::to_string_pretty(&truths)?;
         std::fs::write(dir.join("truth.json"), json)?;
@@ -154,6 +182,7 @@ fn election_pages(
     layout: &Layout,
     count: usize,
     seed: u64,
+    focus: &Focus,
 ) -> Result<Vec<PageTruth>> {
     let master_dpi = if paper == "A4" { 300 } else { 400 };
     let tmp = dir.join("tmp");
@@ -162,7 +191,7 @@ fn election_pages(
     let mut pending: [Vec<(PathBuf, usize)>; 2] = [Vec::new(), Vec::new()];
     for page in 1..=count {
         let mut r = rand_for(seed + page as u64, "page");
-        let plan = plan::draw(layout, &mut r);
+        let plan = focus.draw(layout, &mut r)?;
         let prefix = tmp.join("print");
         run(Command::new("pdftoppm")
             .args([
