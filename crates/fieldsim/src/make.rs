@@ -122,7 +122,8 @@ pub struct Focus {
 impl Focus {
     fn keeps(&self, plan: &Plan) -> bool {
         let same = |want: &Option<String>, got: String| want.as_ref().is_none_or(|w| *w == got);
-        same(&self.ink, format!("{:?}", plan.ink)) && same(&self.mode, format!("{:?}", plan.scan.mode))
+        same(&self.ink, format!("{:?}", plan.ink))
+            && same(&self.mode, format!("{:?}", plan.scan.mode))
     }
 
     /// Draws plans until one is kept: the same model, only its other pages left out.
