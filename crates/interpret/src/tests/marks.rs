@@ -219,6 +219,31 @@ fn a_dotted_stroke_through_a_name_is_not_plainly_kept() {
 }
 
 #[test]
+fn a_sparse_slanted_dotted_stroke_on_clean_paper_is_not_plainly_kept() {
+    // Pencil in a 1-bit threshold scan (fieldsim, issue 14): what survives of a
+    // slanted strike is a dot every millimetre or so, running from the letters'
+    // core at one end to the baseline at the other, on paper with no specks.
+    let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
+    for dpi in [150.0f32, 200.0, 300.0] {
+        let mut img = printed(&election, &key, &layout, dpi, 80);
+        let n = layout.candidates[0].name_mm;
+        let (_, xt, base) = bands(&layout, 0);
+        let (y0, y1) = (f64::midpoint(xt, base), base + 0.3);
+        let (x0, x1) = (n.x - 1.0, n.right() + 1.0);
+        let mut x = x0;
+        while x < x1 {
+            let y = y0 + (y1 - y0) * (x - x0) / (x1 - x0);
+            stroke(&mut img, dpi, (x, y), (x, y), 0.2, [0, 0, 0]);
+            x += 1.3;
+        }
+        stamp(&mut img, dpi, &layout);
+        let r = interp.interpret(&page(img, f64::from(dpi)));
+        assert_ne!(state_of_first(&r), MarkState::Kept, "{dpi} dpi: {r:#?}");
+        assert_ne!(r.status, Status::Invalid, "{dpi} dpi: {r:#?}");
+    }
+}
+
+#[test]
 fn a_circle_a_tick_and_a_strike_of_the_first_word_do_not_strike() {
     let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
     let dpi = 200.0f32;
