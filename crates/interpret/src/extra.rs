@@ -24,6 +24,11 @@ pub const PAGE_STEP_MM: f64 = 0.5;
 /// 0.5 mm); a written word folds several strokes into its length.
 const LINE_MM: f64 = 1.6;
 
+/// A cell darker than this fraction of the paper's white holds ink.
+const STRONG: f64 = 0.72;
+/// Darker than this, it may hold a light pencil's or a pale pen's stroke.
+const FAINT: f64 = 0.85;
+
 /// What a cell of the page is, for the search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Zone {
@@ -105,6 +110,8 @@ struct Cluster {
     far: Cells,
     /// Bounding box and count of the cells outside names.
     near: Cells,
+    /// Whether its strokes fold back across most of its rows (see `folded`).
+    folded: bool,
 }
 
 /// A count of cells and their bounding box.
@@ -161,10 +168,57 @@ pub fn find(
     white: f64,
     profile: &Profile,
 ) -> (Presence, Vec<ExtraInk>) {
-    let threshold = white * 0.72;
+    let level = sample(coarse, factor, h, t);
+    let strong: Vec<bool> = level.iter().map(|&v| v < white * STRONG).collect();
+    let mut found = Vec::new();
+    for (c, _) in clusters(&strong, t) {
+        if let Some((rect, area, state)) = judge(&c, profile) {
+            found.push(ExtraInk {
+                rect_mm: rect,
+                area_mm2: super::names::round3(area),
+                state,
+            });
+        }
+    }
+    // A light pencil or a pale pen writes a word that only the faint level
+    // shows (issue 14: "giữ" in pencil beside a name, read as nothing): a
+    // faint cluster of its own that folds like writing is doubtful.
+    let faint: Vec<bool> = level.iter().map(|&v| v < white * FAINT).collect();
+    let strong_found = found.len();
+    for (c, _) in clusters(&faint, t) {
+        if c.near.n == 0 {
+            continue;
+        }
+        let (rect, area) = (c.near.rect(), c.near.area());
+        if c.on_name == 0
+            && c.folded
+            && area >= profile.extra_dust_mm2
+            && !found[..strong_found]
+                .iter()
+                .any(|e| e.rect_mm.intersects(&rect))
+        {
+            found.push(ExtraInk {
+                rect_mm: rect,
+                area_mm2: super::names::round3(area),
+                state: Presence::Doubtful,
+            });
+        }
+    }
+    let overall = if found.iter().any(|e| e.state == Presence::Present) {
+        Presence::Present
+    } else if found.is_empty() {
+        Presence::Absent
+    } else {
+        Presence::Doubtful
+    };
+    (overall, found)
+}
+
+/// Each searched cell's grey level on the coarse scan (255 where not searched).
+fn sample(coarse: &GrayImage, factor: u32, h: &Homography, t: &PageTemplate) -> Vec<f64> {
     let (cw, ch) = (i64::from(coarse.width()), i64::from(coarse.height()));
     let f = f64::from(factor);
-    let mut ink = vec![false; t.w * t.h];
+    let mut level = vec![255.0; t.w * t.h];
     let n = (t.w.max(2) - 1) as f64;
     for y in 0..t.h {
         // Map the row's ends and interpolate: the homography is near-affine at this scale.
@@ -182,11 +236,16 @@ pub fn find(
             if px < 0.0 || py < 0.0 || cx >= cw || cy >= ch {
                 continue;
             }
-            ink[i] = f64::from(coarse.as_raw()[(cy * cw + cx) as usize]) < threshold;
+            level[i] = f64::from(coarse.as_raw()[(cy * cw + cx) as usize]);
         }
     }
+    level
+}
+
+/// The connected clusters of `ink` cells, each with its cells outside the names.
+fn clusters(ink: &[bool], t: &PageTemplate) -> Vec<(Cluster, Vec<usize>)> {
     let mut seen = vec![false; ink.len()];
-    let mut found = Vec::new();
+    let mut out = Vec::new();
     let mut stack = Vec::new();
     for start in 0..ink.len() {
         if !ink[start] || seen[start] {
@@ -195,15 +254,20 @@ pub fn find(
         seen[start] = true;
         stack.push(start);
         let mut c = Cluster::default();
+        let mut members = Vec::new();
         while let Some(i) = stack.pop() {
             let (x, y) = (i % t.w, i / t.w);
             match t.zones[i] {
                 Zone::Name => c.on_name += 1,
-                Zone::Ring => c.near.add(x, y),
+                Zone::Ring => {
+                    c.near.add(x, y);
+                    members.push(i);
+                }
                 Zone::Row | Zone::Open | Zone::Excluded => {
                     c.near.add(x, y);
                     c.far.add(x, y);
                     c.open += usize::from(t.zones[i] == Zone::Open);
+                    members.push(i);
                 }
             }
             // 8-connected, with one cell of slack: handwriting strokes have small breaks.
@@ -221,23 +285,10 @@ pub fn find(
                 }
             }
         }
-        let Some((rect, area, state)) = judge(&c, profile) else {
-            continue;
-        };
-        found.push(ExtraInk {
-            rect_mm: rect,
-            area_mm2: super::names::round3(area),
-            state,
-        });
+        c.folded = folded(&members, t.w, &c.near);
+        out.push((c, members));
     }
-    let overall = if found.iter().any(|e| e.state == Presence::Present) {
-        Presence::Present
-    } else if found.is_empty() {
-        Presence::Absent
-    } else {
-        Presence::Doubtful
-    };
-    (overall, found)
+    out
 }
 
 /// Whether a cluster is writing: its box, area and presence; None when it is
@@ -253,6 +304,11 @@ fn judge(c: &Cluster, profile: &Profile) -> Option<(MmRect, f64, Presence)> {
         return None;
     }
     if cells.line_like() && (attached || c.open == 0) {
+        // A short word in a name's row ("giữ" beside the name, issue 14) is as
+        // compact as a felt-pen line, but its strokes fold back: the officials look.
+        if !attached && c.folded {
+            return Some((cells.rect(), area, Presence::Doubtful));
+        }
         return None;
     }
     let rect = cells.rect();
@@ -264,4 +320,37 @@ fn judge(c: &Cluster, profile: &Profile) -> Option<(MmRect, f64, Presence)> {
         (false, true) => Presence::Present,
     };
     Some((rect, area, state))
+}
+
+/// Whether a cluster's strokes fold back both ways: two or more separate runs
+/// of ink along most of its rows and along a third of its columns (a written
+/// word: stems side by side, and dots, diacritics or loops above one another).
+/// A line at any angle has one run per row and per column, a zig-zag or a
+/// strike's loose piece folds one way only.
+fn folded(members: &[usize], w: usize, bbox: &Cells) -> bool {
+    if members.is_empty() || bbox.max.1 < bbox.min.1 + 2 || bbox.max.0 < bbox.min.0 + 2 {
+        return false;
+    }
+    let (x0, y0) = bbox.min;
+    let (bw, bh) = (bbox.max.0 - x0 + 1, bbox.max.1 - y0 + 1);
+    let mut grid = vec![false; bw * bh];
+    for &i in members {
+        grid[(i / w - y0) * bw + (i % w - x0)] = true;
+    }
+    // Runs separated by at least one empty cell.
+    let runs = |cells: &mut dyn Iterator<Item = bool>| {
+        let (mut n, mut prev) = (0, false);
+        for c in cells {
+            n += usize::from(c && !prev);
+            prev = c;
+        }
+        n
+    };
+    let split_rows = (0..bh)
+        .filter(|&y| runs(&mut (0..bw).map(|x| grid[y * bw + x])) >= 2)
+        .count();
+    let split_cols = (0..bw)
+        .filter(|&x| runs(&mut (0..bh).map(|y| grid[y * bw + x])) >= 2)
+        .count();
+    split_rows * 2 > bh && split_cols * 3 > bw
 }

@@ -30,6 +30,10 @@ const SHIFT: isize = 8;
 pub const NAME_MARGIN_X_MM: f64 = 4.0;
 /// How far beyond the name's ends a stroke is followed, mm.
 const OVERSHOOT_MM: f64 = 3.0;
+/// Rows a stroke hidden under print may climb or fall per column: 2 (about 63°)
+/// lets the steep flanks of a wavy or zig-zag strike pass behind a letter,
+/// which at 1 (45°) left 2–3 mm "gaps" in plain strikes (issue 14, fieldsim).
+const HIDDEN_DRIFT: usize = 2;
 /// Vertical margin, mm: room to see underlines and circles around the name.
 pub const NAME_MARGIN_Y_MM: f64 = 3.0;
 
@@ -462,7 +466,8 @@ fn hidden_course(
     for &x in cols {
         let mut any = false;
         for (r, slot) in next.iter_mut().enumerate() {
-            let from = (r.saturating_sub(1)..=(r + 1).min(n - 1)).any(|q| reach[q]);
+            let from =
+                (r.saturating_sub(HIDDEN_DRIFT)..=(r + HIDDEN_DRIFT).min(n - 1)).any(|q| reach[q]);
             *slot = from && mask[(b0 + r) * w + x];
             any |= *slot;
         }

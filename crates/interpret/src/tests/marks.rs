@@ -92,23 +92,33 @@ fn level_and_slanted_strikes_through_the_letters_are_struck() {
     }
 }
 
-/// Draws a path through `points`, mm.
+/// Draws a path through `points`, mm, in blue ballpoint.
 fn path(img: &mut RgbImage, dpi: f32, points: &[(f64, f64)], width: f64) {
+    path_in(img, dpi, points, width, [20, 40, 150]);
+}
+
+/// Draws a path through `points`, mm, in `colour`.
+fn path_in(img: &mut RgbImage, dpi: f32, points: &[(f64, f64)], width: f64, colour: [u8; 3]) {
     for w in points.windows(2) {
-        stroke(img, dpi, w[0], w[1], width, [20, 40, 150]);
+        stroke(img, dpi, w[0], w[1], width, colour);
     }
 }
 
-/// A handwritten "giữ" with its left edge at `x` and baseline `base`, mm (about 6 × 5 mm).
+/// A handwritten "giữ" in blue ballpoint with its left edge at `x` and baseline `base`, mm.
 fn giu(img: &mut RgbImage, dpi: f32, x: f64, base: f64) {
+    giu_in(img, dpi, x, base, [20, 40, 150]);
+}
+
+/// A handwritten "giữ" in `colour` with its left edge at `x` and baseline `base`, mm (about 6 × 5 mm).
+fn giu_in(img: &mut RgbImage, dpi: f32, x: f64, base: f64, colour: [u8; 3]) {
     let ring: Vec<(f64, f64)> = (0..=12)
         .map(|k| {
             let a = f64::from(k) / 12.0 * std::f64::consts::TAU;
             (x + 1.0 + 0.9 * a.cos(), base - 1.0 + 0.9 * a.sin())
         })
         .collect();
-    path(img, dpi, &ring, 0.45);
-    path(
+    path_in(img, dpi, &ring, 0.45, colour);
+    path_in(
         img,
         dpi,
         &[
@@ -118,15 +128,23 @@ fn giu(img: &mut RgbImage, dpi: f32, x: f64, base: f64) {
             (x + 0.4, base + 1.5),
         ],
         0.45,
+        colour,
     );
-    path(img, dpi, &[(x + 3.0, base - 1.9), (x + 3.0, base)], 0.45);
-    path(
+    path_in(
+        img,
+        dpi,
+        &[(x + 3.0, base - 1.9), (x + 3.0, base)],
+        0.45,
+        colour,
+    );
+    path_in(
         img,
         dpi,
         &[(x + 3.0, base - 2.9), (x + 3.1, base - 2.8)],
         0.6,
+        colour,
     );
-    path(
+    path_in(
         img,
         dpi,
         &[
@@ -138,8 +156,9 @@ fn giu(img: &mut RgbImage, dpi: f32, x: f64, base: f64) {
             (x + 6.2, base - 2.3),
         ],
         0.45,
+        colour,
     );
-    path(
+    path_in(
         img,
         dpi,
         &[
@@ -149,6 +168,7 @@ fn giu(img: &mut RgbImage, dpi: f32, x: f64, base: f64) {
             (x + 5.5, base - 3.3),
         ],
         0.45,
+        colour,
     );
 }
 
@@ -167,6 +187,56 @@ fn a_word_written_beside_a_name_in_its_row_is_writing() {
             r.reasons.iter().any(|x| x == "extra_writing"),
             "{dpi} dpi: {r:#?}"
         );
+    }
+}
+
+#[test]
+fn a_light_pencil_word_beside_a_name_is_never_counted_as_nothing() {
+    // fieldsim (issue 14): "giữ" in light pencil or a red pen in a grey scan is
+    // fainter than the writing threshold; the page must go to the officials.
+    let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
+    for dpi in [200.0f32, 300.0] {
+        let mut img = printed(&election, &key, &layout, dpi, 78);
+        strike_name(&mut img, dpi, &layout, 0, [20, 40, 150]);
+        let c = &layout.candidates[1];
+        giu_in(
+            &mut img,
+            dpi,
+            c.name_mm.right() + 4.0,
+            c.baseline_mm,
+            [170, 170, 170],
+        );
+        stamp(&mut img, dpi, &layout);
+        let r = interp.interpret(&page(img, f64::from(dpi)));
+        assert_ne!(r.status, Status::Valid, "{dpi} dpi: {r:#?}");
+        assert_ne!(
+            r.status,
+            Status::Invalid,
+            "{dpi} dpi, faint: doubtful, not decided: {r:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_steep_wavy_strike_through_the_letters_is_struck() {
+    // fieldsim (issue 14): a wave from the capitals' tops to the baseline every
+    // 3 mm passes behind letters at about 60°; hidden there, it is still one stroke.
+    let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
+    for dpi in [200.0f32, 300.0, 400.0] {
+        let mut img = printed(&election, &key, &layout, dpi, 81);
+        let n = layout.candidates[0].name_mm;
+        let (cap, _, base) = bands(&layout, 0);
+        let (mid, amp) = (f64::midpoint(cap, base), (base - cap) * 0.75);
+        let wave: Vec<(f64, f64)> = (0..=((n.w + 4.0) / 0.25) as usize)
+            .map(|k| {
+                let x = n.x - 2.0 + k as f64 * 0.25;
+                (x, mid + amp * (x / 2.2 * std::f64::consts::TAU).sin())
+            })
+            .collect();
+        path(&mut img, dpi, &wave, 0.35);
+        stamp(&mut img, dpi, &layout);
+        let r = interp.interpret(&page(img, f64::from(dpi)));
+        assert_eq!(state_of_first(&r), MarkState::Struck, "{dpi} dpi: {r:#?}");
     }
 }
 
