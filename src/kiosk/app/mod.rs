@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use slint::{ComponentHandle, Model};
 
 use super::beside;
+use super::review_input::{DEBOUNCE, Debounce};
 use super::service::{Command, ScannerState, Service, ServiceConfig, Snapshot};
 use super::ui;
 use kiemphieu_core::election::Election;
@@ -17,12 +18,15 @@ use kiemphieu_core::rules::Verdict;
 use kiemphieu_station::station::Setup;
 
 mod apply;
+mod lifecycle;
+mod public;
 mod render;
 mod view_state;
 mod wire;
 
+pub use public::run_public;
 pub use view_state::view_state_path;
-use view_state::{load_view_state, save_view_state};
+use view_state::{SavedView, load_view_state, save_view_state};
 
 /// How the kiosk is started.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +43,8 @@ pub struct KioskOptions {
     pub english: bool,
     /// Folders searched for election files; empty: /media and the working folder.
     pub election_dirs: Vec<PathBuf>,
+    /// How long a newly shown review ballot ignores taps (None: `review_input::DEBOUNCE`).
+    pub debounce: Option<Duration>,
 }
 
 /// A kiosk failure.
@@ -67,6 +73,13 @@ struct ViewState {
     last_caption: Option<(i64, String, Option<String>)>,
     options: Vec<Verdict>,
     review_sheet: Option<i64>,
+    /// One tap, one decision (`review_input`).
+    debounce: Debounce,
+    debounce_time: Duration,
+    /// The last run was closed while scanning: say so once the session is read.
+    interrupted: bool,
+    /// A batch is being scanned (saved, so that a restart knows it was cut short).
+    scan_started: bool,
     board_filled: bool,
     /// Complaints known when one was sent: the form closes once the count grows.
     complaint_sent: Option<usize>,
@@ -77,6 +90,21 @@ struct Shared {
     service: Service,
     state: RefCell<ViewState>,
     db: PathBuf,
+}
+
+impl Shared {
+    /// Saves the screen, the language and whether a batch is being scanned.
+    fn save_view(&self) {
+        let st = self.state.borrow();
+        save_view_state(
+            &self.db,
+            SavedView {
+                screen: st.screen.unwrap_or(0),
+                english: st.english,
+                scanning: st.scan_started,
+            },
+        );
+    }
 }
 
 /// The kiosk window bound to a running station service.
@@ -96,8 +124,10 @@ impl KioskApp {
         }
         let saved = load_view_state(&options.db);
         let state = ViewState {
-            english: saved.map_or(options.english, |s| s.1),
-            screen: saved.map(|s| s.0),
+            english: saved.map_or(options.english, |s| s.english),
+            screen: saved.map(|s| s.screen),
+            interrupted: saved.is_some_and(|s| s.scanning),
+            debounce_time: options.debounce.unwrap_or(DEBOUNCE),
             ..Default::default()
         };
         let shared = Rc::new(Shared {
@@ -200,23 +230,39 @@ pub fn display_available() -> bool {
         || (cfg!(feature = "wayland") && set("WAYLAND_DISPLAY"))
 }
 
-/// Runs the kiosk on the platform's window system until the window is closed;
-/// full screen unless `windowed`.
+/// Runs the kiosk on the platform's window system until the window is closed
+/// (any way: `lifecycle`); full screen unless `windowed`. On the way out the
+/// service is stopped before this returns: the feeder is held, the sheet in
+/// flight is stored and the station lock released.
 pub fn run(options: &KioskOptions, windowed: bool) -> Result<(), KioskError> {
+    lifecycle::catch_signals();
     let app = Rc::new(KioskApp::new(options)?);
-    if !windowed {
-        app.window().window().set_fullscreen(true);
-    }
+    lifecycle::end_on_close(app.window().window());
     let timer = slint::Timer::default();
-    let pumped = app.clone();
+    let pumped = Rc::downgrade(&app);
+    let mut placed = windowed;
     // The only periodic work on the UI thread: apply what the service has sent.
     timer.start(
         slint::TimerMode::Repeated,
         Duration::from_millis(40),
         move || {
-            pumped.pump();
+            let Some(app) = pumped.upgrade() else { return };
+            if !placed {
+                placed = true;
+                lifecycle::cover_screen(app.window().window());
+            }
+            if lifecycle::stop_requested() {
+                let _ = slint::quit_event_loop();
+                return;
+            }
+            app.pump();
         },
     );
-    app.window().run()?;
+    let shown = app.window().show();
+    let ran = shown.and_then(|()| slint::run_event_loop_until_quit());
+    timer.stop();
+    let _ = app.window().hide();
+    app.shared.service.stop();
+    ran?;
     Ok(())
 }

@@ -5,9 +5,11 @@ use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use super::{Shared, ViewState};
 use crate::kiosk::present::{self, TallyLine, tr};
+use crate::kiosk::review_input;
 use crate::kiosk::service::{ScannerState, Snapshot};
 use crate::kiosk::ui;
 use kiemphieu_core::election::Election;
+use kiemphieu_core::rules::Verdict;
 use kiemphieu_station::store::SessionState;
 
 /// Replaces a list property only when its rows changed: a new model rebuilds
@@ -58,7 +60,19 @@ pub(super) fn render(w: &ui::KioskWindow, s: &Shared) {
         set_verdict_options,
         strings(options.iter().map(|o| o.1.clone()))
     );
-    st.options = options.into_iter().map(|o| o.0).collect();
+    set_model!(
+        k,
+        get_verdict_keys,
+        set_verdict_keys,
+        strings((0..options.len()).map(review_input::verdict_key))
+    );
+    k.set_valid_options(
+        options
+            .iter()
+            .take_while(|o| matches!(o.0, Verdict::Valid { .. }))
+            .count() as i32,
+    );
+    st.options = options.iter().map(|o| o.0.clone()).collect();
     let Some(snap) = st.snapshot.as_ref() else {
         k.set_session_open(false);
         return;
@@ -67,7 +81,7 @@ pub(super) fn render(w: &ui::KioskWindow, s: &Shared) {
     k.set_batch(snap.batch.as_str().into());
     let lines = present::tally_lines(&snap.election, &snap.count, en);
     render_counting(&k, snap, &lines, en);
-    render_review(&k, snap, en);
+    render_review(&k, snap, &options, en);
     render_reconcile(&k, snap, en);
     let complaint_saved = st
         .complaint_sent
@@ -205,14 +219,17 @@ fn scanner_text(scanner: Option<&ScannerState>, en: bool) -> (i32, String) {
             instruction_vi,
             instruction_en,
             ..
-        }) => (
-            2,
-            format!(
-                "{} {}",
-                if en { instruction_en } else { instruction_vi },
-                tr(en, "Rồi bấm Tiếp tục.", "Then press Continue.")
-            ),
-        ),
+        }) => {
+            let instruction = if en { instruction_en } else { instruction_vi };
+            let then = tr(en, "Rồi bấm Tiếp tục.", "Then press Continue.");
+            // Said once, whether or not the instruction ends with it already.
+            let text = if instruction.contains(then) {
+                instruction.clone()
+            } else {
+                format!("{instruction} {then}")
+            };
+            (2, text)
+        }
         Some(ScannerState::Failed { message }) => (
             2,
             format!(
@@ -312,7 +329,7 @@ fn render_counting(k: &ui::Kiosk<'_>, snap: &Snapshot, lines: &[TallyLine], en: 
 }
 
 /// Review: the officials, the doubtful ballot's reading and the last decision.
-fn render_review(k: &ui::Kiosk<'_>, snap: &Snapshot, en: bool) {
+fn render_review(k: &ui::Kiosk<'_>, snap: &Snapshot, options: &[(Verdict, String)], en: bool) {
     let e = &snap.election;
     let board = snap.setup.board();
     set_model!(k, get_officials, set_officials, strings(board.clone()));
@@ -329,18 +346,24 @@ fn render_review(k: &ui::Kiosk<'_>, snap: &Snapshot, en: bool) {
             format!("{} {}: {reading}", tr(en, "Tờ", "Sheet"), r.sheet.sheet.id).into(),
         );
         let suggestion = r.reading.as_ref().and_then(|rd| rd.suggestion.as_ref());
+        // Worded as its button is, and that button is framed.
+        let index = suggestion.and_then(|v| options.iter().position(|o| &o.0 == v));
+        k.set_suggested_index(index.map_or(-1, |i| i as i32));
+        let says = tr(en, "Máy đề xuất:", "The machine suggests:");
         k.set_review_suggestion(
-            match suggestion {
-                Some(v) => format!(
-                    "{} {}",
-                    tr(en, "Máy đề xuất:", "The machine suggests:"),
-                    present::verdict_text(e, v, en)
+            match (suggestion, index) {
+                (_, Some(i)) => format!(
+                    "{says} {}. {}",
+                    review_input::verdict_key(i),
+                    options[i].1
                 ),
-                None => tr(en, "Máy không có đề xuất.", "No suggestion.").to_string(),
+                (Some(v), None) => format!("{says} {}", present::verdict_text(e, v, en)),
+                (None, None) => tr(en, "Máy không có đề xuất.", "No suggestion.").to_string(),
             }
             .into(),
         );
     } else {
+        k.set_suggested_index(-1);
         k.set_review_reading(SharedString::new());
         k.set_review_suggestion(SharedString::new());
     }
