@@ -283,44 +283,92 @@ fn page(app: &KioskWindow) -> (ElementHandle, f32, f32) {
     (page, y, h)
 }
 
-/// Checks one screen; `what` names it in failures.
-fn check_screen(app: &KioskWindow, width: f32, what: &str) {
+/// Checks one screen at `size`; `what` names it in failures. The elements a
+/// screen has are those of the same screen in a window tall enough for all of
+/// them; each must be seen whole inside the page at some scroll position.
+fn check_screen(app: &KioskWindow, size: (u32, u32), what: &str) {
+    use std::collections::HashMap;
+    let (width, height) = (size.0 as f32, size.1 as f32);
+    app.window()
+        .set_size(slint::LogicalSize::new(width, 6000.0));
+    let all = targets(app);
+    app.window().set_size(slint::LogicalSize::new(width, height));
+    assert!(!all.is_empty(), "{what}: no buttons found");
+    let key = |t: &Target| (t.label.clone(), format!("{:?}", t.role));
+    let mut wanted: HashMap<_, usize> = HashMap::new();
+    for t in &all {
+        *wanted.entry(key(t)).or_default() += 1;
+    }
     let (page, top, visible) = page(app);
-    let at_top = targets(app);
-    assert!(!at_top.is_empty(), "{what}: no buttons found");
-    page.scroll(0.0, -100_000.0);
-    let at_bottom = targets(app);
-    page.scroll(0.0, 100_000.0);
-    assert_eq!(
-        at_top.len(),
-        at_bottom.len(),
-        "{what}: scrolling changed the controls: {at_top:#?} {at_bottom:#?}"
-    );
+    let bottom = top + visible;
     let eps = 0.5;
-    for (a, b) in at_top.iter().zip(&at_bottom) {
-        let name = format!("{what}: `{}` at {:.0},{:.0} {:.0}×{:.0}", a.label, a.x, a.y, a.w, a.h);
-        assert!(a.x >= -eps && a.x + a.w <= width + eps, "{name}: outside the window across");
-        if a.role == AccessibleRole::Button {
-            assert!(a.h >= 56.0 - eps && a.w >= 56.0 - eps, "{name}: smaller than a finger (56 px)");
+    let mut seen: HashMap<_, usize> = HashMap::new();
+    let mut previous: Option<Vec<Target>> = None;
+    let mut first = true;
+    let mut still = 0;
+    for _ in 0..60 {
+        let now = targets(app);
+        if std::env::var("LAYOUT_DEBUG").is_ok() {
+            eprintln!("{what}: {:?}", now.iter().map(|t| (t.label.as_str(), t.y)).collect::<Vec<_>>());
+        }
+        // Unchanged after a scroll: the end, or a stretch without controls; go on a little.
+        if previous.as_ref() == Some(&now) {
+            still += 1;
+            if still > 3 {
+                break;
+            }
         } else {
-            assert!(a.h >= 20.0, "{name}: a text field squeezed");
+            still = 0;
         }
-        if a.y + a.h <= top + eps {
-            // The step bar above the page: never scrolls.
-            assert!(a.y >= -eps, "{name}: above the window");
-            continue;
+        let mut here: HashMap<_, usize> = HashMap::new();
+        for t in &now {
+            let name = format!("{what}: `{}` at {:.0},{:.0} {:.0}×{:.0}", t.label, t.x, t.y, t.w, t.h);
+            assert!(t.x >= -eps && t.x + t.w <= width + eps, "{name}: outside the window across");
+            if t.role == AccessibleRole::Button {
+                assert!(t.h >= 56.0 - eps && t.w >= 56.0 - eps, "{name}: smaller than a finger (56 px)");
+            } else {
+                assert!(t.h >= 20.0, "{name}: a text field squeezed");
+            }
+            let in_bar = t.y + t.h <= top + eps && t.y >= -eps;
+            let in_page = t.y >= top - eps && t.y + t.h <= bottom + eps;
+            if in_bar || in_page {
+                *here.entry(key(t)).or_default() += 1;
+            }
         }
-        // In the page: below its top when scrolled up, above its bottom when scrolled down.
-        assert!(a.y >= top - eps, "{name}: starts above its page");
+        if first {
+            check_no_overlap(&now, what);
+            first = false;
+        }
+        for (k, n) in here {
+            let e = seen.entry(k).or_default();
+            *e = (*e).max(n);
+        }
+        previous = Some(now);
+        scroll(&page, -visible / 2.0);
+    }
+    let last = previous.clone().unwrap_or_default();
+    scroll(&page, 100_000.0);
+    for (k, n) in &wanted {
+        let got = seen.get(k).copied().unwrap_or(0);
         assert!(
-            b.y + b.h <= top + visible + eps,
-            "{name}: cannot be scrolled into view (bottom {:.0} > {:.0})",
-            b.y + b.h,
-            top + visible
+            got >= *n,
+            "{what}: `{}` ({}) cannot be brought whole into view by scrolling (page {top}..{bottom}; scrolled to the end: {last:?}; in a tall window: {all:?})",
+            k.0,
+            k.1
         );
     }
-    for (i, a) in at_top.iter().enumerate() {
-        for b in &at_top[i + 1..] {
+}
+
+/// Scrolls the page (a wheel over it) and lets any scrolling animation end.
+fn scroll(page: &ElementHandle, dy: f32) {
+    page.scroll(0.0, dy);
+    i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(600));
+}
+
+/// No two buttons overlap (a layout squeezed below its minimum does that).
+fn check_no_overlap(targets: &[Target], what: &str) {
+    for (i, a) in targets.iter().enumerate() {
+        for b in &targets[i + 1..] {
             let ox = (a.x + a.w).min(b.x + b.w) - a.x.max(b.x);
             let oy = (a.y + a.h).min(b.y + b.h) - a.y.max(b.y);
             // A text field's inner input lies inside its own box; buttons never overlap.
@@ -354,7 +402,7 @@ fn screenshot(app: &KioskWindow, name: &str) {
 #[test]
 fn every_control_is_reachable_on_every_screen() {
     slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
-        mock_time: false,
+        mock_time: true,
         threading: false,
         renderer_name: Some("software".into()),
     })))
@@ -377,10 +425,10 @@ fn every_control_is_reachable_on_every_screen() {
                 for step in 0..5 {
                     k.set_screen(step);
                     let what = format!("{w}×{h}, {n} candidates, {}, step {}", if en { "en" } else { "vi" }, step + 1);
-                    check_screen(&app, w as f32, &what);
+                    check_screen(&app, (w, h), &what);
                     if step == 1 {
                         k.set_new_batch_asked(true);
-                        check_screen(&app, w as f32, &format!("{what}, new box asked"));
+                        check_screen(&app, (w, h), &format!("{what}, new box asked"));
                         k.set_new_batch_asked(false);
                     }
                     if step == 2 {
@@ -388,7 +436,7 @@ fn every_control_is_reachable_on_every_screen() {
                     }
                     if step == 3 {
                         k.set_complaint_form(true);
-                        check_screen(&app, w as f32, &format!("{what}, complaint form"));
+                        check_screen(&app, (w, h), &format!("{what}, complaint form"));
                         k.set_complaint_form(false);
                     }
                     if let Some(s) = shots

@@ -145,6 +145,8 @@ fn whole_count_through_accessible_labels() {
         election: None,
         scanner: Some("sim:40,rate=0".into()),
         election_dirs: vec![dir.path().to_path_buf()],
+        // The officials here are a script deciding as soon as a ballot shows.
+        debounce: Some(Duration::ZERO),
         ..Default::default()
     };
     let kiosk = KioskApp::new(&options).unwrap();
