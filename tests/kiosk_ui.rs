@@ -146,11 +146,16 @@ fn whole_count_through_accessible_labels() {
         scanner: Some("sim:40,rate=0".into()),
         election_dirs: vec![dir.path().to_path_buf()],
         demo: true,
+        // The officials here are a script deciding as soon as a ballot shows.
+        debounce: Some(Duration::ZERO),
         ..Default::default()
     };
     let kiosk = KioskApp::new(&options).unwrap();
     let app = kiosk.window();
-    app.window().set_size(slint::PhysicalSize::new(1280, 800));
+    // Tall enough that every step's page fits without scrolling: the testing
+    // backend finds only what is on screen (tests/kiosk_layout.rs scrolls at
+    // the real sizes).
+    app.window().set_size(slint::PhysicalSize::new(1280, 2000));
     let k = app.global::<Kiosk>();
 
     // 1. Set-up: the election file is found in the folder; choose it.
@@ -349,6 +354,7 @@ fn whole_count_through_accessible_labels() {
     // Reopening resumes the closed session on the screen it was on.
     let kiosk = KioskApp::new(&options).unwrap();
     let app = kiosk.window();
+    app.window().set_size(slint::PhysicalSize::new(1280, 2000));
     assert!(kiosk.pump_until(WAIT, |w| w.global::<Kiosk>().get_closed()));
     assert_eq!(app.global::<Kiosk>().get_screen(), 4);
     assert_eq!(
@@ -371,6 +377,7 @@ fn a_real_database_never_offers_the_simulator() {
     };
     let kiosk = KioskApp::new(&options).unwrap();
     let app = kiosk.window();
+    app.window().set_size(slint::PhysicalSize::new(1280, 2000));
     assert!(kiosk.pump_until(
         WAIT,
         |w| w.global::<Kiosk>().get_scanner_sources().row_count() > 0

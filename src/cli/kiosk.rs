@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use kiemphieu::kiosk::{KioskOptions, display_available, run as run_kiosk};
+use kiemphieu::kiosk::{KioskOptions, display_available, run as run_kiosk, run_public};
 
 /// Arguments of `kiosk`.
 #[derive(Args)]
@@ -24,6 +24,10 @@ pub struct KioskArgs {
     /// Start in English (Vietnamese by default).
     #[arg(long)]
     english: bool,
+    /// The public view for the meeting hall (công khai): a read-only window on
+    /// the same database, for a TV or projector, beside the kiosk's own process.
+    #[arg(long)]
+    public: bool,
 }
 
 /// Runs `kiosk`.
@@ -33,6 +37,10 @@ pub fn run(a: KioskArgs) -> anyhow::Result<()> {
             "no display: set DISPLAY (X11 or XWayland; build with `--features wayland` for WAYLAND_DISPLAY alone), or build with `--features linuxkms` for a bare kiosk PC".into(),
         )
         .into());
+    }
+    if a.public {
+        return run_public(&a.db, a.english, a.windowed)
+            .with_context(|| format!("public view of {}", a.db.display()));
     }
     let options = KioskOptions {
         db: a.db.clone(),

@@ -8,6 +8,7 @@
 //! The service sends typed notices; what they say on screen is in `wording`.
 
 pub mod present;
+pub mod review_input;
 pub mod service;
 pub mod wording;
 

@@ -360,11 +360,12 @@ pub fn reading_text(
         stamp.to_string(),
     ];
     if !reading.reasons.is_empty() {
-        parts.push(format!(
-            "{} {}",
-            tr(en, "Lý do:", "Why:"),
-            reading.reasons.join(", ")
-        ));
+        let why: Vec<&str> = reading
+            .reasons
+            .iter()
+            .map(|r| reason_words(r, en))
+            .collect();
+        parts.push(format!("{} {}", tr(en, "Lý do:", "Why:"), why.join(", ")));
     }
     parts.push(format!(
         "{} {:.0}%",
@@ -372,6 +373,40 @@ pub fn reading_text(
         certainty * 100.0
     ));
     parts.join(" · ")
+}
+
+/// A reading's reason code (review or rejection, as the interpreter records it)
+/// in words: the screen never shows a code.
+pub fn reason_words(code: &str, en: bool) -> &'static str {
+    match code {
+        "doubtful_mark" => tr(en, "nét gạch chưa rõ", "a stroke in doubt"),
+        "doubtful_stamp" => tr(en, "dấu chưa rõ", "the stamp in doubt"),
+        "missing_stamp" => tr(en, "không thấy dấu", "no stamp seen"),
+        "extra_writing" => tr(en, "có viết thêm", "extra writing"),
+        "doubtful_extra_writing" => tr(en, "có thể có viết thêm", "perhaps extra writing"),
+        "doubtful_box" => tr(en, "ô đánh dấu chưa rõ", "a box in doubt"),
+        "unreadable" => tr(en, "không đọc được", "unreadable"),
+        "no_qr" => tr(en, "không đọc được mã QR", "no readable QR code"),
+        "wrong_election" => tr(
+            en,
+            "phiếu của cuộc bầu khác",
+            "a ballot of another election",
+        ),
+        "forged" => tr(
+            en,
+            "mã QR không đúng (giả?)",
+            "QR code fails its check (forged?)",
+        ),
+        "unsupported_version" => tr(en, "mã QR phiên bản mới hơn", "QR code of a newer version"),
+        "scale" => tr(en, "in sai tỷ lệ", "printed at the wrong scale"),
+        "registration" => tr(en, "giấy gấp hoặc cong", "sheet folded or curled"),
+        "streaks" => tr(
+            en,
+            "vệt bẩn trên kính máy quét",
+            "streaks from dirty scanner glass",
+        ),
+        _ => tr(en, "lý do khác", "another reason"),
+    }
 }
 
 /// Instructions on a sheet status code for the last-ballot caption.

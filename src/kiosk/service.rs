@@ -71,7 +71,7 @@ pub(super) enum Msg {
 pub struct Service {
     tx: Sender<Msg>,
     updates: Receiver<Update>,
-    thread: Option<JoinHandle<()>>,
+    thread: std::sync::Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Service {
@@ -87,7 +87,7 @@ impl Service {
         Service {
             tx,
             updates,
-            thread,
+            thread: std::sync::Mutex::new(thread),
         }
     }
 
@@ -107,12 +107,21 @@ impl Service {
     }
 }
 
-impl Drop for Service {
-    fn drop(&mut self) {
+impl Service {
+    /// Stops the service and waits for it: a running scan stops before its
+    /// next sheet (the one in flight is stored) and the station is released.
+    pub fn stop(&self) {
         let _ = self.tx.send(Msg::Shutdown);
-        if let Some(t) = self.thread.take() {
+        let thread = self.thread.lock().ok().and_then(|mut t| t.take());
+        if let Some(t) = thread {
             let _ = t.join();
         }
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 

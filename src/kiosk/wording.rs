@@ -229,6 +229,34 @@ pub fn figures_missing() -> (String, String) {
     )
 }
 
+/// A verdict was tapped before the deciding official: Vietnamese, English.
+pub fn choose_official_first() -> (String, String) {
+    (
+        "Hãy bấm tên người quyết định trước, rồi bấm quyết định.".into(),
+        "Tap the deciding official's name first, then the decision.".into(),
+    )
+}
+
+/// Fewer than two witnesses were named: Vietnamese, English.
+pub fn two_witnesses_needed() -> (String, String) {
+    (
+        "Cần đủ hai người chứng kiến (ghi hai tên, cách nhau bằng dấu phẩy).".into(),
+        "Two witnesses are required (two names, separated by a comma).".into(),
+    )
+}
+
+/// The kiosk was closed while a batch was being scanned: Vietnamese, English.
+pub fn scan_interrupted(batch: &str, sheets: u32) -> (String, String) {
+    (
+        format!(
+            "Lần trước kiosk đóng khi đang quét {batch}; đã lưu {sheets} tờ, tờ cuối cùng đã lưu là tờ thứ {sheets} của phiên. Đặt các tờ chưa quét vào khay và bấm Bắt đầu."
+        ),
+        format!(
+            "The kiosk was closed while scanning {batch}; {sheets} sheets are stored, the last one stored is the session's sheet {sheets}. Load the sheets not yet scanned and press Start."
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,13 @@
 //! Applying the service's updates to the view state: what the service sent is
 //! kept, and worded (`wording`) so that a change of language needs no new update.
 
+use std::time::Instant;
+
+use image::RgbImage;
 use slint::ComponentHandle;
 
 use super::{Shared, fill_board, to_image};
-use crate::kiosk::service::{Notice, Update};
+use crate::kiosk::service::{Notice, ScannerState, Update};
 use crate::kiosk::{ui, wording};
 use kiemphieu_station::store::SessionState;
 
@@ -33,13 +36,21 @@ pub(super) fn apply(w: &ui::KioskWindow, s: &Shared, u: Update) {
             let review = snap.review.as_ref();
             if review.map(|r| r.sheet.sheet.id) != st.review_sheet {
                 st.review_sheet = review.map(|r| r.sheet.sheet.id);
-                let blank = slint::Image::default();
-                k.set_review_image(
-                    review
-                        .and_then(|r| r.picture.as_ref())
-                        .map_or(blank.clone(), to_image),
-                );
-                k.set_review_zoom(review.and_then(|r| r.zoom.as_ref()).map_or(blank, to_image));
+                let shown = st.review_sheet;
+                st.debounce.shown(shown, Instant::now());
+                // Shown upright: the scan is turned back by the rotation the reading found.
+                let rotation = review
+                    .and_then(|r| r.reading.as_ref())
+                    .map_or(0, |r| r.rotation);
+                let show = |img: Option<&RgbImage>| {
+                    img.map_or_else(slint::Image::default, |i| to_image(&upright(i, rotation)))
+                };
+                k.set_review_image(show(review.and_then(|r| r.picture.as_ref())));
+                k.set_review_zoom(show(review.and_then(|r| r.zoom.as_ref())));
+            }
+            if std::mem::take(&mut st.interrupted) {
+                let (vi, en) = wording::scan_interrupted(&snap.batch, snap.sheets);
+                st.notice = Some((vi, en, false));
             }
             if st.screen.is_none() {
                 st.screen = Some(match snap.state {
@@ -50,7 +61,20 @@ pub(super) fn apply(w: &ui::KioskWindow, s: &Shared, u: Update) {
             }
             st.snapshot = Some(snap);
         }
-        Update::Scanner(state) => st.scanner = Some(state),
+        Update::Scanner(state) => {
+            let running = matches!(
+                state,
+                ScannerState::Running { .. }
+                    | ScannerState::Paused { .. }
+                    | ScannerState::Fault { .. }
+            );
+            st.scanner = Some(state);
+            if running != st.scan_started {
+                st.scan_started = running;
+                drop(st);
+                s.save_view();
+            }
+        }
         Update::LastSheet {
             sheet,
             status,
@@ -85,5 +109,15 @@ pub(super) fn apply(w: &ui::KioskWindow, s: &Shared, u: Update) {
             let (vi, en) = wording::notice_texts(&notice);
             st.notice = Some((vi, en, notice.is_error()));
         }
+    }
+}
+
+/// A scan turned upright: `rotation` is how far the page was found turned, clockwise.
+pub(super) fn upright(img: &RgbImage, rotation: u16) -> RgbImage {
+    match rotation {
+        90 => image::imageops::rotate270(img),
+        180 => image::imageops::rotate180(img),
+        270 => image::imageops::rotate90(img),
+        _ => img.clone(),
     }
 }

@@ -11,18 +11,22 @@ use slint::{ComponentHandle, Model};
 
 use super::beside;
 use super::present::ReviewChoice;
+use super::review_input::{DEBOUNCE, Debounce};
 use super::service::{Command, ScannerState, Service, ServiceConfig, Snapshot};
 use super::ui;
 use kiemphieu_core::election::Election;
 use kiemphieu_station::station::Setup;
 
 mod apply;
+mod lifecycle;
+mod public;
 mod render;
 mod view_state;
 mod wire;
 
+pub use public::run_public;
 pub use view_state::view_state_path;
-use view_state::{load_view_state, save_view_state};
+use view_state::{SavedView, load_view_state, save_view_state};
 
 /// How the kiosk is started.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +45,8 @@ pub struct KioskOptions {
     pub election_dirs: Vec<PathBuf>,
     /// A demo: a new database is made a demo station, the simulator is offered.
     pub demo: bool,
+    /// How long a newly shown review ballot ignores taps (None: `review_input::DEBOUNCE`).
+    pub debounce: Option<Duration>,
 }
 
 /// A kiosk failure.
@@ -55,6 +61,9 @@ pub enum KioskError {
 }
 
 /// What the kiosk keeps of the service's updates, and the choices on screen.
+// Four independent facts of the view (language, an interrupted run, a batch
+// scanning, the board typed in), not one state that an enum would name.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Default)]
 struct ViewState {
     english: bool,
@@ -69,6 +78,13 @@ struct ViewState {
     last_caption: Option<(i64, String, Option<String>)>,
     options: Vec<ReviewChoice>,
     review_sheet: Option<i64>,
+    /// One tap, one decision (`review_input`).
+    debounce: Debounce,
+    debounce_time: Duration,
+    /// The last run was closed while scanning: say so once the session is read.
+    interrupted: bool,
+    /// A batch is being scanned (saved, so that a restart knows it was cut short).
+    scan_started: bool,
     board_filled: bool,
     /// Complaints known when one was sent: the form closes once the count grows.
     complaint_sent: Option<usize>,
@@ -79,6 +95,21 @@ struct Shared {
     service: Service,
     state: RefCell<ViewState>,
     db: PathBuf,
+}
+
+impl Shared {
+    /// Saves the screen, the language and whether a batch is being scanned.
+    fn save_view(&self) {
+        let st = self.state.borrow();
+        save_view_state(
+            &self.db,
+            SavedView {
+                screen: st.screen.unwrap_or(0),
+                english: st.english,
+                scanning: st.scan_started,
+            },
+        );
+    }
 }
 
 /// The kiosk window bound to a running station service.
@@ -99,8 +130,10 @@ impl KioskApp {
         config.demo = options.demo;
         let saved = load_view_state(&options.db);
         let state = ViewState {
-            english: saved.map_or(options.english, |s| s.1),
-            screen: saved.map(|s| s.0),
+            english: saved.map_or(options.english, |s| s.english),
+            screen: saved.map(|s| s.screen),
+            interrupted: saved.is_some_and(|s| s.scanning),
+            debounce_time: options.debounce.unwrap_or(DEBOUNCE),
             ..Default::default()
         };
         let shared = Rc::new(Shared {
@@ -203,23 +236,39 @@ pub fn display_available() -> bool {
         || (cfg!(feature = "wayland") && set("WAYLAND_DISPLAY"))
 }
 
-/// Runs the kiosk on the platform's window system until the window is closed;
-/// full screen unless `windowed`.
+/// Runs the kiosk on the platform's window system until the window is closed
+/// (any way: `lifecycle`); full screen unless `windowed`. On the way out the
+/// service is stopped before this returns: the feeder is held, the sheet in
+/// flight is stored and the station lock released.
 pub fn run(options: &KioskOptions, windowed: bool) -> Result<(), KioskError> {
+    lifecycle::catch_signals();
     let app = Rc::new(KioskApp::new(options)?);
-    if !windowed {
-        app.window().window().set_fullscreen(true);
-    }
+    lifecycle::end_on_close(app.window().window());
     let timer = slint::Timer::default();
-    let pumped = app.clone();
+    let pumped = Rc::downgrade(&app);
+    let mut placed = windowed;
     // The only periodic work on the UI thread: apply what the service has sent.
     timer.start(
         slint::TimerMode::Repeated,
         Duration::from_millis(40),
         move || {
-            pumped.pump();
+            let Some(app) = pumped.upgrade() else { return };
+            if !placed {
+                placed = true;
+                lifecycle::cover_screen(app.window().window());
+            }
+            if lifecycle::stop_requested() {
+                let _ = slint::quit_event_loop();
+                return;
+            }
+            app.pump();
         },
     );
-    app.window().run()?;
+    let shown = app.window().show();
+    let ran = shown.and_then(|()| slint::run_event_loop_until_quit());
+    timer.stop();
+    let _ = app.window().hide();
+    app.shared.service.stop();
+    ran?;
     Ok(())
 }

@@ -4,11 +4,12 @@
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use super::{Shared, ViewState};
-use crate::kiosk::present::{self, TallyLine, tr};
+use crate::kiosk::present::{self, ReviewChoice, TallyLine, tr};
+use crate::kiosk::review_input;
 use crate::kiosk::service::{ScannerState, Snapshot};
 use crate::kiosk::ui;
 use kiemphieu_core::election::Election;
-use kiemphieu_station::store::SessionState;
+use kiemphieu_station::store::{Decision, SessionState};
 
 /// Replaces a list property only when its rows changed: a new model rebuilds
 /// every row of the list on screen, and the kiosk renders after each update.
@@ -61,8 +62,14 @@ pub(super) fn render(w: &ui::KioskWindow, s: &Shared) {
         set_verdict_options,
         strings(options.iter().map(|o| o.1.clone()))
     );
+    set_model!(
+        k,
+        get_verdict_keys,
+        set_verdict_keys,
+        strings((0..options.len()).map(review_input::verdict_key))
+    );
     k.set_valid_options(i32::try_from(valid).unwrap_or(0));
-    st.options = options.into_iter().map(|o| o.0).collect();
+    st.options = options.iter().map(|o| o.0.clone()).collect();
     if !st.sources.is_empty() && k.get_scanner_source().trim().is_empty() {
         // Never a default source: the first one offered (SANE, the hot folder).
         k.set_scanner_source(st.sources[0].as_str().into());
@@ -88,7 +95,7 @@ pub(super) fn render(w: &ui::KioskWindow, s: &Shared) {
     k.set_batch(snap.batch.as_str().into());
     let lines = present::tally_lines(&snap.election, &snap.count, en);
     render_counting(&k, snap, &lines, en);
-    render_review(&k, snap, en);
+    render_review(&k, snap, &options, en);
     render_reconcile(&k, snap, en);
     let complaint_saved = st
         .complaint_sent
@@ -239,14 +246,17 @@ fn scanner_text(scanner: Option<&ScannerState>, en: bool) -> (i32, String) {
             instruction_vi,
             instruction_en,
             ..
-        }) => (
-            2,
-            format!(
-                "{} {}",
-                if en { instruction_en } else { instruction_vi },
-                tr(en, "Rồi bấm Tiếp tục.", "Then press Continue.")
-            ),
-        ),
+        }) => {
+            let instruction = if en { instruction_en } else { instruction_vi };
+            let then = tr(en, "Rồi bấm Tiếp tục.", "Then press Continue.");
+            // Said once, whether or not the instruction ends with it already.
+            let text = if instruction.contains(then) {
+                instruction.clone()
+            } else {
+                format!("{instruction} {then}")
+            };
+            (2, text)
+        }
         Some(ScannerState::Failed { message }) => (
             2,
             format!(
@@ -345,8 +355,8 @@ fn render_counting(k: &ui::Kiosk<'_>, snap: &Snapshot, lines: &[TallyLine], en: 
     }
 }
 
-/// Review: the officials, the doubtful ballot's reading and the last decision.
-fn render_review(k: &ui::Kiosk<'_>, snap: &Snapshot, en: bool) {
+/// Review: the officials, the waiting page's reading and the last decision.
+fn render_review(k: &ui::Kiosk<'_>, snap: &Snapshot, options: &[(ReviewChoice, String)], en: bool) {
     let e = &snap.election;
     let board = snap.setup.board();
     set_model!(k, get_officials, set_officials, strings(board.clone()));
@@ -377,18 +387,26 @@ fn render_review(k: &ui::Kiosk<'_>, snap: &Snapshot, en: bool) {
             .into(),
         );
         let suggestion = r.reading.as_ref().and_then(|rd| rd.suggestion.as_ref());
+        // Worded as its button is, and that button is framed.
+        let index = suggestion.and_then(|v| {
+            options
+                .iter()
+                .position(|o| matches!(&o.0, ReviewChoice::Decide(Decision::Ballot(d)) if d == v))
+        });
+        k.set_suggested_index(index.and_then(|i| i32::try_from(i).ok()).unwrap_or(-1));
+        let says = tr(en, "Máy đề xuất:", "The machine suggests:");
         k.set_review_suggestion(
-            match suggestion {
-                Some(v) => format!(
-                    "{} {}",
-                    tr(en, "Máy đề xuất:", "The machine suggests:"),
-                    present::verdict_text(e, v, en)
-                ),
-                None => tr(en, "Máy không có đề xuất.", "No suggestion.").to_string(),
+            match (suggestion, index) {
+                (_, Some(i)) => {
+                    format!("{says} {}. {}", review_input::verdict_key(i), options[i].1)
+                }
+                (Some(v), None) => format!("{says} {}", present::verdict_text(e, v, en)),
+                (None, None) => tr(en, "Máy không có đề xuất.", "No suggestion.").to_string(),
             }
             .into(),
         );
     } else {
+        k.set_suggested_index(-1);
         k.set_review_reading(SharedString::new());
         k.set_review_suggestion(SharedString::new());
     }

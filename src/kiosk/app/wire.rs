@@ -7,10 +7,10 @@ use std::rc::Rc;
 use slint::{ComponentHandle, Model, SharedString};
 
 use super::render::render;
-use super::{Shared, chosen_official, save_view_state};
+use super::{Shared, chosen_official};
 use crate::kiosk::present::{ReviewChoice, tr};
 use crate::kiosk::service::Command;
-use crate::kiosk::{ui, wording};
+use crate::kiosk::{review_input, ui, wording};
 use kiemphieu_station::station::Setup;
 
 /// Runs a callback's body with the window and the shared state, while the window lives.
@@ -46,13 +46,16 @@ pub(super) fn wire(window: &ui::KioskWindow, shared: &Rc<Shared>) {
 fn wire_navigation(k: &ui::Kiosk<'_>, with: &With) {
     on!(k, with, on_go, |w, s, n: i32| {
         s.state.borrow_mut().screen = Some(n);
-        save_view_state(&s.db, n, s.state.borrow().english);
+        s.save_view();
         render(w, s);
     });
     on!(k, with, on_set_english, |w, s, en: bool| {
-        s.state.borrow_mut().english = en;
-        let screen = w.global::<ui::Kiosk>().get_screen();
-        save_view_state(&s.db, screen, en);
+        {
+            let mut st = s.state.borrow_mut();
+            st.english = en;
+            st.screen = Some(w.global::<ui::Kiosk>().get_screen());
+        }
+        s.save_view();
         render(w, s);
     });
 }
@@ -105,6 +108,13 @@ fn wire_setup(k: &ui::Kiosk<'_>, with: &With) {
                 .collect()
         };
         let attendance = k.get_attendance().trim().parse::<u32>().unwrap_or(0);
+        // rules.md: the count is witnessed by two household representatives.
+        if list(k.get_witnesses()).len() < 2 {
+            let (vi, en) = wording::two_witnesses_needed();
+            s.state.borrow_mut().notice = Some((vi, en, true));
+            render(w, s);
+            return;
+        }
         let setup = Setup {
             leader: k.get_leader().trim().to_string(),
             members: list(k.get_members()),
@@ -137,41 +147,69 @@ fn wire_counting(k: &ui::Kiosk<'_>, with: &With) {
     });
 }
 
-/// Review: decide on a doubtful ballot, undo the latest decision.
+/// Review: decide on a doubtful ballot (by button or key), undo the latest decision.
 fn wire_review(k: &ui::Kiosk<'_>, with: &With) {
     on!(k, with, on_decide, |w, s, i: i32| {
-        let k = w.global::<ui::Kiosk>();
-        let official = usize::try_from(k.get_official_index())
-            .ok()
-            .and_then(|o| k.get_officials().row_data(o));
-        let (sheet, choice) = {
-            let st = s.state.borrow();
-            let choice = usize::try_from(i)
-                .ok()
-                .and_then(|i| st.options.get(i).cloned());
-            (st.review_sheet, choice)
-        };
-        let official = official.map(|o| o.to_string());
-        match (sheet, choice, official) {
-            (Some(sheet), Some(ReviewChoice::Decide(decision)), Some(official)) => {
-                s.service.send(Command::Decide {
-                    sheet,
-                    decision,
-                    official,
-                });
-            }
-            (_, Some(ReviewChoice::ConfirmBlankPages), Some(official)) => {
-                s.service.send(Command::ConfirmBlankPages { official });
-            }
-            _ => {}
+        if let Ok(i) = usize::try_from(i) {
+            decide(w, s, i);
         }
+    });
+    let w2 = with.clone();
+    k.on_verdict_key(move |key| {
+        let known = std::cell::Cell::new(false);
+        w2(&|w, s| {
+            let options = s.state.borrow().options.len();
+            if let Some(i) = review_input::verdict_index(&key, options) {
+                known.set(true);
+                decide(w, s, i);
+            }
+        });
+        known.get()
     });
     on!(k, with, on_undo, |w, s| {
         let k = w.global::<ui::Kiosk>();
+        s.state.borrow_mut().debounce.undone();
         s.service.send(Command::Undo {
             official: chosen_official(&k),
         });
     });
+}
+
+/// Sends the `i`-th verdict on the ballot shown, once: a second tap (or key) on
+/// the same sheet, or one landing on a ballot that has only just appeared, is
+/// ignored; with no official chosen, the notice says what to do first.
+fn decide(w: &ui::KioskWindow, s: &Shared, i: usize) {
+    let k = w.global::<ui::Kiosk>();
+    let official = usize::try_from(k.get_official_index())
+        .ok()
+        .and_then(|o| k.get_officials().row_data(o));
+    let Some(official) = official else {
+        let (vi, en) = wording::choose_official_first();
+        s.state.borrow_mut().notice = Some((vi, en, true));
+        render(w, s);
+        return;
+    };
+    let mut st = s.state.borrow_mut();
+    let (Some(sheet), Some(choice)) = (st.review_sheet, st.options.get(i).cloned()) else {
+        return;
+    };
+    let delay = st.debounce_time;
+    if st
+        .debounce
+        .decide(sheet, std::time::Instant::now(), delay)
+        .is_ok()
+    {
+        drop(st);
+        let official = official.to_string();
+        s.service.send(match choice {
+            ReviewChoice::Decide(decision) => Command::Decide {
+                sheet,
+                decision,
+                official,
+            },
+            ReviewChoice::ConfirmBlankPages => Command::ConfirmBlankPages { official },
+        });
+    }
 }
 
 /// Reconcile: the figures, complaints, each member's confirmation.
