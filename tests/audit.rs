@@ -20,19 +20,7 @@ fn reconciled(d: &Path) {
         kiemphieu_core::election::EXAMPLE_ELECTION.replace("households = 412", "households = 50");
     assert_ne!(small, kiemphieu_core::election::EXAMPLE_ELECTION);
     std::fs::write(d.join("e.toml"), small).unwrap();
-    let mut args = vec![
-        "session",
-        "open",
-        "--db",
-        "st.db",
-        "--election",
-        "e.toml",
-        "--demo",
-    ];
-    args.extend(common::BOARD);
-    args.extend(common::COUNT_DATE);
-    args.extend(["--attendance", "45"]);
-    ok(&kp(d, &args));
+    common::open_demo(d, 45);
     ok(&scan(d, "st.db", "sim:40,rate=0,seed=21", &[]));
     accept_suggestions(d, "st.db");
     decide_by_hand(d, "st.db");
@@ -193,7 +181,7 @@ fn hand_check_from_the_seed_to_the_signed_sheet() {
     // Closed: the biên bản carries the line and the seed; the bundle verifies it.
     confirm_all(d, "st.db");
     ok(&kp(d, &["report", "--db", "st.db", "--out", "bb.pdf"]));
-    let text = pdf_words(&d.join("bb.pdf"));
+    let text = common::pdf_words(&d.join("bb.pdf"), true);
     assert!(text.contains(&line), "`{line}` not in {text}");
     assert!(
         text.contains(&SEED.replace(' ', "")),
@@ -205,18 +193,4 @@ fn hand_check_from_the_seed_to_the_signed_sheet() {
     // The hand check is over once the count is closed.
     let o = audit(d, &["more", "--by", "Lê Văn Ba"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-}
-
-/// The words of a PDF on one line (pdftotext, whitespace collapsed).
-fn pdf_words(pdf: &Path) -> String {
-    let o = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    String::from_utf8_lossy(&o.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }

@@ -9,25 +9,12 @@
 #![warn(clippy::too_many_lines)]
 
 use std::path::Path;
-use std::process::Command;
 
 use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION};
 
 mod common;
 use common::pages::Maker;
 use common::{BOARD, accept_suggestions, kp, ok, tally_json};
-
-fn pdf_text(pdf: &Path) -> String {
-    let o = Command::new("pdftotext")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils; scripts/test installs it)");
-    String::from_utf8_lossy(&o.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// The serials of a print-run file.
 fn serials(d: &Path, run: &str) -> Vec<u64> {
@@ -258,7 +245,7 @@ fn a_re_election_never_counts_first_round_ballots_and_both_rounds_verify() {
             "bb1.pdf",
         ],
     ));
-    let text2 = pdf_text(&d.join("bb2.pdf"));
+    let text2 = common::pdf_words(&d.join("bb2.pdf"), false);
     assert!(
         text2.contains("Đây là cuộc bầu lại lần 1, sau cuộc bầu ngày 13/10/2024 (phiên kiểm phiếu 1) không có người trúng cử"),
         "{text2}"
@@ -268,7 +255,7 @@ fn a_re_election_never_counts_first_round_ballots_and_both_rounds_verify() {
         "{text2}"
     );
     assert!(text2.contains("3 phiếu của lần bầu khác"), "{text2}");
-    let text1 = pdf_text(&d.join("bb1.pdf"));
+    let text1 = common::pdf_words(&d.join("bb1.pdf"), false);
     assert!(
         text1.contains("Trần Thị Bình") && !text1.contains("Đây là cuộc bầu lại"),
         "{text1}"
@@ -293,7 +280,9 @@ fn a_demo_bundle_says_so_and_a_real_bundle_with_a_simulated_sheet_fails() {
     let n = t["returned"].as_u64().unwrap().to_string();
     close_and_confirm(d, &n);
     ok(&kp(d, &["report", "--db", "st.db", "--out", "bb.pdf"]));
-    assert!(pdf_text(&d.join("bb.pdf")).contains("DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"));
+    assert!(
+        common::pdf_words(&d.join("bb.pdf"), false).contains("DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ")
+    );
     ok(&kp(d, &["export", "--db", "st.db", "--out", "demo"]));
     assert!(
         std::fs::read_to_string(d.join("demo/DEMO.txt"))

@@ -44,6 +44,13 @@ pub fn open_example_session(d: &Path) {
 /// `d/st.db` (the simulated scanner runs only in a demo database).
 pub fn open_demo_session(d: &Path) {
     std::fs::write(d.join("e.toml"), EXAMPLE_ELECTION).unwrap();
+    open_demo(d, 300);
+}
+
+/// Opens a demo session of `e.toml` (already in `d`) into `st.db` with the
+/// standard board, the file's count date and `attendance`.
+pub fn open_demo(d: &Path, attendance: u32) {
+    let attendance = attendance.to_string();
     let mut args = vec![
         "session",
         "open",
@@ -55,7 +62,7 @@ pub fn open_demo_session(d: &Path) {
     ];
     args.extend(BOARD);
     args.extend(COUNT_DATE);
-    args.extend(["--attendance", "300"]);
+    args.extend(["--attendance", &attendance]);
     ok(&kp(d, &args));
 }
 
@@ -171,4 +178,22 @@ pub fn decide_by_hand(d: &Path, db: &str) -> usize {
         n += 1;
     }
     n
+}
+
+/// The words of a PDF on one line (pdftotext, whitespace collapsed); `layout`
+/// keeps the page's columns side by side (`-layout`).
+pub fn pdf_words(pdf: &Path, layout: bool) -> String {
+    let mut cmd = Command::new("pdftotext");
+    if layout {
+        cmd.arg("-layout");
+    }
+    let o = cmd
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils; scripts/test installs it)");
+    String::from_utf8_lossy(&o.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
