@@ -100,7 +100,9 @@ mod tests {
         }
         assert_eq!(verdict_index("b", 12), Some(11));
         assert_eq!(verdict_index("0", 9), None);
-        assert_eq!(verdict_index("x", 40), None);
+        // Z is never a verdict key (Ctrl+Z undoes), nor a letter past the options.
+        assert_eq!(verdict_index("z", 40), None);
+        assert_eq!(verdict_index("x", 30), None);
     }
 
     #[test]
