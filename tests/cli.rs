@@ -621,9 +621,9 @@ fn session_open_refuses_a_counting_body_or_witnesses_outside_the_rules() {
     );
 }
 
-/// `session open` with stdin `answer`, without --count-date.
-fn open_asking(d: &Path, answer: &str) -> Output {
-    use std::io::Write;
+/// `session open` of `e.toml` into `st.db` with the standard board, without
+/// --count-date unless `more` gives it.
+fn open_args<'a>(more: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "session",
         "open",
@@ -634,7 +634,15 @@ fn open_asking(d: &Path, answer: &str) -> Output {
         "--attendance",
         "300",
     ];
+    args.extend(more);
     args.extend(common::BOARD);
+    args
+}
+
+/// `session open` with stdin `answer`, without --count-date.
+fn open_asking(d: &Path, answer: &str) -> Output {
+    use std::io::Write;
+    let args = open_args(&[]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_kiemphieu"))
         .args(&args)
         .current_dir(d)
@@ -686,20 +694,7 @@ fn a_date_mismatch_is_asked_about() {
     assert!(out.contains("day of the count: 13/10/2024"), "{out}");
     // A date that is neither is refused.
     std::fs::remove_file(d.join("st.db")).unwrap();
-    let mut args = vec![
-        "session",
-        "open",
-        "--db",
-        "st.db",
-        "--election",
-        "e.toml",
-        "--attendance",
-        "300",
-        "--count-date",
-        "2024-10-14",
-    ];
-    args.extend(common::BOARD);
-    let o = kp(d, &args);
+    let o = kp(d, &open_args(&["--count-date", "2024-10-14"]));
     assert_eq!(o.status.code(), Some(2));
     assert!(
         text(&o).1.contains(
