@@ -171,7 +171,11 @@ pub fn find(
     let level = sample(coarse, factor, h, t);
     let strong: Vec<bool> = level.iter().map(|&v| v < white * STRONG).collect();
     let mut found = Vec::new();
-    for (c, _) in clusters(&strong, t) {
+    for (mut c, members) in clusters(&strong, t) {
+        // Only ink that touches no name can be judged as a word (see `judge`).
+        if c.on_name == 0 {
+            c.folded = folded(&members, t.w, &c.near);
+        }
         if let Some((rect, area, state)) = judge(&c, profile) {
             found.push(ExtraInk {
                 rect_mm: rect,
@@ -185,17 +189,17 @@ pub fn find(
     // faint cluster of its own that folds like writing is doubtful.
     let faint: Vec<bool> = level.iter().map(|&v| v < white * FAINT).collect();
     let strong_found = found.len();
-    for (c, _) in clusters(&faint, t) {
-        if c.near.n == 0 {
+    for (c, members) in clusters(&faint, t) {
+        if c.near.n == 0 || c.on_name > 0 {
             continue;
         }
         let (rect, area) = (c.near.rect(), c.near.area());
-        if c.on_name == 0
-            && c.folded
-            && area >= profile.extra_dust_mm2
+        // The cheap tests first: most faint clusters are specks or lie under writing found above.
+        if area >= profile.extra_dust_mm2
             && !found[..strong_found]
                 .iter()
                 .any(|e| e.rect_mm.intersects(&rect))
+            && folded(&members, t.w, &c.near)
         {
             found.push(ExtraInk {
                 rect_mm: rect,
@@ -285,7 +289,6 @@ fn clusters(ink: &[bool], t: &PageTemplate) -> Vec<(Cluster, Vec<usize>)> {
                 }
             }
         }
-        c.folded = folded(&members, t.w, &c.near);
         out.push((c, members));
     }
     out
