@@ -163,15 +163,36 @@ pub fn read_in_region(
 }
 
 /// Searches the whole page (downsampled to about 6 px/mm); slow, for when the region failed.
+///
+/// The whole page first; then its top and bottom halves (overlapping), where
+/// the code lies whichever way up the page is: on a small window rqrr's
+/// adaptive threshold and its grouping of finder patterns meet fewer
+/// distractors (corner marks, names, a crease), which a whole-page search can
+/// lose the code among.
 #[allow(clippy::as_conversions)] // dpi checked plausible where read; page sizes fit usize
 pub fn read_whole_page(page: &PageView<'_>, dpi: f64) -> Option<Found> {
     let factor = ((dpi / 150.0).round() as u32).max(1);
     let small: GrayImage = page.downsample(factor);
-    let (w, h) = (small.width() as usize, small.height() as usize);
-    let (text, corners) = decode_patch(w, h, small.as_raw())?;
+    let (w, h) = (small.width(), small.height());
     let f = f64::from(factor);
-    Some(Found {
-        text,
-        corners: corners.map(|p| Point::new(p.x * f, p.y * f)),
-    })
+    let scaled = |corners: [Point; 4], top: u32| {
+        corners.map(|p| Point::new(p.x * f, (p.y + f64::from(top)) * f))
+    };
+    if let Some((text, corners)) = decode_patch(w as usize, h as usize, small.as_raw()) {
+        return Some(Found {
+            text,
+            corners: scaled(corners, 0),
+        });
+    }
+    let window = h.saturating_mul(3) / 5;
+    for top in [0, h - window] {
+        let part = image::imageops::crop_imm(&small, 0, top, w, window).to_image();
+        if let Some((text, corners)) = decode_patch(w as usize, window as usize, part.as_raw()) {
+            return Some(Found {
+                text,
+                corners: scaled(corners, top),
+            });
+        }
+    }
+    None
 }

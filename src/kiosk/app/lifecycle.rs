@@ -39,7 +39,7 @@ pub(super) fn end_on_close(window: &slint::Window) {
     });
     #[cfg(feature = "desktop")]
     {
-        use slint::winit_030::{EventResult, WinitWindowAccessor, winit::event::WindowEvent};
+        use i_slint_backend_winit::{EventResult, WinitWindowAccessor, winit::event::WindowEvent};
         // `xdotool windowclose` destroys the X window without asking: winit reports
         // it, Slint alone would keep running with no screen.
         window.on_winit_window_event(|_, event| {
@@ -59,7 +59,7 @@ pub(super) fn cover_screen(window: &slint::Window) {
     window.set_fullscreen(true);
     #[cfg(feature = "desktop")]
     {
-        use slint::winit_030::WinitWindowAccessor;
+        use i_slint_backend_winit::WinitWindowAccessor;
         let monitor = window.with_winit_window(|w| {
             w.set_decorations(false);
             w.current_monitor()
