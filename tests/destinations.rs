@@ -444,7 +444,7 @@ fn the_simulator_never_feeds_a_real_count() {
 }
 
 #[test]
-fn a_corrupted_decision_stops_the_tally_naming_the_sheet() {
+fn a_corrupted_decision_or_verdict_stops_the_tally_naming_the_sheet() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("e.toml"), EXAMPLE_ELECTION).unwrap();
@@ -458,6 +458,9 @@ fn a_corrupted_decision_stops_the_tally_naming_the_sheet() {
     common::accept_suggestions(d, "st.db");
     let t = tally_json(d, "st.db");
     assert_eq!(t["invalid_by_reason"]["not_issued_form"], 1, "{t}");
+    // A copy of the station (its database and signing key) for the second corruption.
+    std::fs::copy(d.join("st.db"), d.join("verdict.db")).unwrap();
+    std::fs::copy(d.join("st.db.key"), d.join("verdict.db.key")).unwrap();
     let conn = rusqlite::Connection::open(d.join("st.db")).unwrap();
     conn.execute_batch(
         "DROP TRIGGER decisions_no_update; UPDATE decisions SET decision = '{\"ballot\":\"yes\"}' WHERE action = 'decided';",
@@ -469,6 +472,23 @@ fn a_corrupted_decision_stops_the_tally_naming_the_sheet() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("st.db") && err.contains("sheet 1") && err.contains("decision"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+
+    // The machine's own verdict, corrupted in the reading: the same stop.
+    let conn = rusqlite::Connection::open(d.join("verdict.db")).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER readings_no_update; \
+         UPDATE readings SET reading = json_set(reading, '$.verdict', json('{\"valid\":7}'));",
+    )
+    .unwrap();
+    drop(conn);
+    let o = kp(d, &["tally", "--db", "verdict.db"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("verdict.db") && err.contains("sheet 1"),
         "{err}"
     );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
