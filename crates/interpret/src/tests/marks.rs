@@ -18,19 +18,25 @@ fn bands(layout: &BallotLayout, i: usize) -> (f64, f64, f64) {
 /// Reads the example ballot with name 0 marked by a line from `(x0, y0)` to `(x1, y1)`
 /// (offsets in mm from the name's left and right ends) and name 1 struck.
 fn read_with_line(dpi: f32, y: impl Fn(f64, f64, f64) -> (f64, f64), width: f64) -> Reading {
+    read_with_lines(dpi, |cap, xt, base| vec![y(cap, xt, base)], width)
+}
+
+/// As `read_with_line`, with every line `ys` gives from (cap top, x-height top, baseline).
+fn read_with_lines(dpi: f32, ys: impl Fn(f64, f64, f64) -> Vec<(f64, f64)>, width: f64) -> Reading {
     let (election, key, interp, layout) = setup(EXAMPLE_ELECTION);
     let mut img = printed(&election, &key, &layout, dpi, 77);
     let (cap, xt, base) = bands(&layout, 0);
-    let (ya, yb) = y(cap, xt, base);
     let n = layout.candidates[0].name_mm;
-    stroke(
-        &mut img,
-        dpi,
-        (n.x - 2.5, ya),
-        (n.right() + 2.5, yb),
-        width,
-        [20, 40, 150],
-    );
+    for (ya, yb) in ys(cap, xt, base) {
+        stroke(
+            &mut img,
+            dpi,
+            (n.x - 2.5, ya),
+            (n.right() + 2.5, yb),
+            width,
+            [20, 40, 150],
+        );
+    }
     strike_name(&mut img, dpi, &layout, 1, [20, 40, 150]);
     stamp(&mut img, dpi, &layout);
     interp.interpret(&page(img, f64::from(dpi)))
@@ -61,6 +67,41 @@ fn an_underline_is_never_struck() {
         for dy in [0.1, 0.4] {
             let r = read_with_line(dpi, |_, _, base| (base + dy, base + dy), 0.5);
             assert_ne!(state_of_first(&r), MarkState::Struck, "{dpi} dpi: {r:#?}");
+        }
+    }
+}
+
+#[test]
+fn a_double_strike_either_side_of_the_letters_middle_is_struck() {
+    // Two lines a quarter em either side of the body's centre: one through the
+    // capitals above the lowercase letters, one along their feet — each misses
+    // the letters' core, together they cross the name (issue 14, fieldsim).
+    for dpi in [200.0f32, 300.0] {
+        let r = read_with_lines(
+            dpi,
+            |cap, xt, b| {
+                let upper = f64::midpoint(cap, xt) + 0.2;
+                let lower = b - 0.25;
+                vec![(upper, upper), (lower, lower)]
+            },
+            0.4,
+        );
+        assert_eq!(state_of_first(&r), MarkState::Struck, "{dpi} dpi: {r:#?}");
+    }
+}
+
+#[test]
+fn an_overline_with_an_underline_is_never_struck() {
+    for dpi in [200.0f32, 300.0] {
+        for (above, below, width) in [(0.1, 0.4, 0.5), (0.0, 0.3, 0.5), (0.25, 0.5, 0.9)] {
+            let r = read_with_lines(
+                dpi,
+                |cap, _, b| vec![(cap - above, cap - above), (b + below, b + below)],
+                width,
+            );
+            let what = format!("{dpi} dpi, {above} mm above, {below} mm below, {width} mm");
+            assert_ne!(state_of_first(&r), MarkState::Struck, "{what}: {r:#?}");
+            assert_ne!(r.status, Status::Invalid, "{what}: {r:#?}");
         }
     }
 }
