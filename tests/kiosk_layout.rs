@@ -444,6 +444,8 @@ fn every_control_is_reachable_on_every_screen() {
         for n in CANDIDATES {
             for en in [false, true] {
                 app.global::<Tr>().set_en(en);
+                // The screens' own texts, through the bundled catalogue.
+                kiemphieu::kiosk::ui::speak(en);
                 fill(&k, n, en);
                 for step in 0..5 {
                     k.set_screen(step);

@@ -28,6 +28,8 @@ mod test_scan;
 // and compiling it a second time for them costs a CI run over a minute.
 #[cfg(not(test))]
 mod app;
+#[cfg(test)]
+mod catalogue;
 #[cfg(not(test))]
 pub mod ui;
 #[cfg(not(test))]

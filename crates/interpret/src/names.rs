@@ -34,8 +34,8 @@ pub const NAME_MARGIN_X_MM: f64 = 4.0;
 /// How far beyond the name's ends a stroke is followed, mm.
 const OVERSHOOT_MM: f64 = 3.0;
 /// Where a double strike's lines must run, measured from the body band's
-/// rows (cap top − 0.3 mm .. baseline + 0.2 mm): the upper line below cap top
-/// + 0.3 mm (4 rows in), the lower above the baseline (1 row in). A line that
+/// rows (cap top − 0.3 mm .. baseline + 0.2 mm): the upper line 0.3 mm below
+/// cap top (4 rows in), the lower above the baseline (1 row in). A line that
 /// only touches the letters' tops or feet is an overline or an underline, and
 /// the two together box the name, which is no strike (tests: an overline
 /// 0.1 mm above the capitals with an underline 0.4 mm below the baseline).
@@ -289,32 +289,11 @@ pub fn measure(
     let (faint_covered, _) = crossing(t, &faint, t.name_rows, w, hgt, profile);
     let (faint_body, _) = crossing(t, &faint, t.body_rows, w, hgt, profile);
     let (in_core, _) = crossing(t, &strong, t.core_rows, w, hgt, profile);
-    // Or two lines, one above the core and one below it, each inside the
-    // letters (cap top to just above the baseline): a double strike drawn
-    // around the middle of the name (issue 14: fieldsim's double strikes with
-    // their lines 0.25 em either side of the body's centre all missed the core
-    // and waited for the officials). An overline and an underline hugging the
-    // name stay outside these bands, and a circle enters them only near the
-    // name's ends.
-    let inside = |r: usize| r.clamp(t.body_rows.0, t.body_rows.1);
-    let upper = (
-        inside(t.body_rows.0 + DOUBLE_TOP_ROWS),
-        inside(t.core_rows.0),
-    );
-    let lower = (
-        inside(t.core_rows.1),
-        inside(t.body_rows.1.saturating_sub(DOUBLE_BOTTOM_ROWS)),
-    );
-    let (in_upper, _) = crossing(t, &strong, upper, w, hgt, profile);
-    let (in_lower, _) = crossing(t, &strong, lower, w, hgt, profile);
     let c0 = t.name_cols.0;
     let fraction = |v: &[bool]| v.iter().filter(|&&c| c).count() as f64 / v.len().max(1) as f64;
     let coverage = fraction(&covered);
     let body_coverage = fraction(&in_body);
     let core_coverage = fraction(&in_core);
-    let double = upper.0 < upper.1
-        && lower.0 < lower.1
-        && fraction(&in_upper).min(fraction(&in_lower)) >= DOUBLE_BAND_COVERAGE;
     let faint_coverage = fraction(&faint_body);
     let total_ink = strong.iter().filter(|&&b| b).count();
     let word_coverage: Vec<f64> = t
@@ -351,7 +330,8 @@ pub fn measure(
         MarkState::Doubtful
     } else if crossed >= profile.struck_coverage
         && body_coverage >= profile.struck_body_coverage
-        && (core_coverage >= profile.struck_core_coverage || double)
+        && (core_coverage >= profile.struck_core_coverage
+            || double_strike(t, &strong, w, hgt, profile))
         && min_word >= profile.struck_word_coverage
         && longest_gap <= profile.struck_max_gap_mm
     {
@@ -413,6 +393,32 @@ fn ink_map(
             n >= neighbours
         })
         .collect()
+}
+
+/// Whether two lines cross the name, one above the letters' core and one
+/// below it, each inside the letters (cap top to just above the baseline): a
+/// double strike drawn around the middle of the name (issue 14: fieldsim's
+/// double strikes, their lines 0.25 em either side of the body's centre, all
+/// missed the core and waited for the officials). An overline and an
+/// underline hugging the name stay outside these bands, and a circle enters
+/// them only near the name's ends.
+fn double_strike(t: &NameTemplate, strong: &[bool], w: usize, hgt: usize, p: &Profile) -> bool {
+    let inside = |r: usize| r.clamp(t.body_rows.0, t.body_rows.1);
+    let upper = (
+        inside(t.body_rows.0 + DOUBLE_TOP_ROWS),
+        inside(t.core_rows.0),
+    );
+    let lower = (
+        inside(t.core_rows.1),
+        inside(t.body_rows.1.saturating_sub(DOUBLE_BOTTOM_ROWS)),
+    );
+    if upper.0 >= upper.1 || lower.0 >= lower.1 {
+        return false;
+    }
+    let fraction = |v: &[bool]| v.iter().filter(|&&c| c).count() as f64 / v.len().max(1) as f64;
+    let (in_upper, _) = crossing(t, strong, upper, w, hgt, p);
+    let (in_lower, _) = crossing(t, strong, lower, w, hgt, p);
+    fraction(&in_upper).min(fraction(&in_lower)) >= DOUBLE_BAND_COVERAGE
 }
 
 /// Which columns of the name hand ink crosses through the letters' body, with

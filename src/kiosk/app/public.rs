@@ -124,6 +124,7 @@ pub fn run_public(db: &Path, english: bool, windowed: bool) -> Result<(), KioskE
     lifecycle::catch_signals();
     let window = ui::PublicWindow::new()?;
     window.global::<ui::Tr>().set_en(english);
+    ui::speak(english);
     let (tx, rx): (Sender<HallView>, Receiver<HallView>) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let reader = {

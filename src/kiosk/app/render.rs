@@ -33,6 +33,7 @@ pub(super) fn render(w: &ui::KioskWindow, s: &Shared) {
     let mut st = s.state.borrow_mut();
     let en = st.english;
     w.global::<ui::Tr>().set_en(en);
+    ui::speak(en);
     if let Some(screen) = st.screen {
         k.set_screen(screen);
     }
