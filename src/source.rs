@@ -1,4 +1,4 @@
-//! Where sheets come from, by spec: `sane:DEVICE`, `folder:DIR`, `sim:N[,rate=R][,fault-every=K][,seed=S]`.
+//! Where sheets come from, by spec: `sane:DEVICE`, `folder:DIR`, `sim:N[,rate=R][,fault-every=K][,seed=S][,mix=demo]`.
 #![warn(clippy::as_conversions)]
 
 use std::path::PathBuf;
@@ -8,6 +8,7 @@ use kiemphieu_devices::scanner::{FolderScanner, SaneScanner};
 use kiemphieu_station::scan::{ScanError, ScanSettings, Scanner};
 use kiemphieu_station::station::{Station, StationError, round_key_path};
 use kiemphieu_station::store::StationMode;
+use kiemphieu_synth::GeneratorMix;
 use kiemphieu_synth::scanner::{SimContext, SimOptions, SimScanner, SimTruths};
 
 /// A parsed source spec.
@@ -27,7 +28,8 @@ pub enum SourceSpec {
     Sim(SimOptions),
 }
 
-const FORMS: &str = "`sane:DEVICE`, `folder:DIR` or `sim:N[,rate=R][,fault-every=K][,seed=S]`";
+const FORMS: &str =
+    "`sane:DEVICE`, `folder:DIR` or `sim:N[,rate=R][,fault-every=K][,seed=S][,mix=demo]`";
 
 impl SourceSpec {
     /// Parses a spec; the error names the part that is wrong.
@@ -82,9 +84,17 @@ fn parse_sim(rest: &str) -> Result<SimOptions, String> {
                     .parse()
                     .map_err(|_| format!("seed `{v}`: expected a whole number"))?;
             }
+            Some(("mix", "demo")) => {
+                opts.mix = GeneratorMix::demo();
+                opts.refeed_one = true;
+            }
+            Some(("mix", "realistic")) => opts.mix = GeneratorMix::realistic(),
+            Some(("mix", v)) => {
+                return Err(format!("mix `{v}`: expected `realistic` or `demo`"));
+            }
             Some((k, _)) => {
                 return Err(format!(
-                    "unknown option `{k}` (expected rate, fault-every, seed)"
+                    "unknown option `{k}` (expected rate, fault-every, seed, mix)"
                 ));
             }
         }
@@ -93,7 +103,7 @@ fn parse_sim(rest: &str) -> Result<SimOptions, String> {
 }
 
 /// Opens a source from its spec: `sane:DEVICE`, `folder:DIR` or
-/// `sim:N[,rate=R][,fault-every=K][,seed=S]` (which needs `sim`, the loaded election).
+/// `sim:N[,rate=R][,fault-every=K][,seed=S][,mix=demo]` (which needs `sim`, the loaded election).
 pub fn open_source(
     spec: &str,
     settings: &ScanSettings,

@@ -474,6 +474,11 @@ fn demo_counts_a_small_batch_to_a_closed_session() {
     assert!(out.contains("result (session closed)"), "{out}");
     assert!(!out.contains("[FAIL]"), "{out}");
     assert!(out.contains("DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"), "{out}");
+    // The demo's tray feeds one paper twice: every kind of place is shown.
+    assert!(
+        out.contains("set aside, the same paper scanned twice: 1"),
+        "{out}"
+    );
     assert!(dir.join("station.db").exists());
     // A second demo in the same folder is refused: it would mix two counts.
     let again = kp(

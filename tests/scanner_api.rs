@@ -40,6 +40,17 @@ fn source_specs_parse() {
             rate: 30.5,
             fault_every: Some(7),
             seed: 42,
+            ..SimOptions::default()
+        })
+    );
+    assert_eq!(
+        SourceSpec::parse("sim:300,rate=0,mix=demo").expect("sim"),
+        SourceSpec::Sim(SimOptions {
+            sheets: 300,
+            rate: 0.0,
+            mix: kiemphieu_synth::GeneratorMix::demo(),
+            refeed_one: true,
+            ..SimOptions::default()
         })
     );
     assert_eq!(
@@ -59,6 +70,7 @@ fn source_specs_parse() {
         ("sim:5,rate=-1", "rate"),
         ("sim:5,fault-every=x", "fault-every"),
         ("sim:5,7", "KEY=VALUE"),
+        ("sim:5,mix=easy", "mix `easy`"),
     ] {
         let e = SourceSpec::parse(bad).expect_err(bad);
         assert!(e.message.contains(says), "{bad}: {e}");

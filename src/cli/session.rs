@@ -98,7 +98,7 @@ pub struct ScanArgs {
     /// Station database.
     #[arg(long)]
     pub db: PathBuf,
-    /// sane:DEVICE | folder:DIR | sim:N[,rate=R][,fault-every=K][,seed=S] (sim: demo databases only)
+    /// sane:DEVICE | folder:DIR | sim:N[,rate=R][,fault-every=K][,seed=S][,mix=demo] (sim: demo databases only)
     #[arg(long)]
     pub source: String,
     /// Batch name (ballot box or cluster, cụm dân cư).

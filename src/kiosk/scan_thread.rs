@@ -47,7 +47,7 @@ pub(super) fn scanner_sources(db: &std::path::Path, demo: bool) -> Vec<String> {
         .unwrap_or_default();
     v.push(format!("folder:{}", hot_folder(db).display()));
     if demo {
-        v.push("sim:40".into());
+        v.push("sim:40,mix=demo".into());
     }
     v
 }

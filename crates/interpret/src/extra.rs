@@ -24,6 +24,9 @@ pub const PAGE_STEP_MM: f64 = 0.5;
 /// 0.5 mm); a written word folds several strokes into its length.
 const LINE_MM: f64 = 1.6;
 
+/// How far the excluded slack around a name's letters reaches beyond its box, mm.
+const NAME_PRINT_SLACK_MM: f64 = 1.0;
+
 /// A cell darker than this fraction of the paper's white holds ink.
 const STRONG: f64 = 0.72;
 /// Darker than this, it may hold a light pencil's or a pale pen's stroke.
@@ -64,6 +67,10 @@ pub struct PageTemplate {
     pub h: usize,
     /// Each cell's zone.
     pub zones: Vec<Zone>,
+    /// Excluded cells of a name's own print (its letters and their slack):
+    /// ink next to them is the strike's, cut off from the rest of its line by
+    /// the letters, which are not searched.
+    pub name_print: Vec<bool>,
 }
 
 impl PageTemplate {
@@ -75,6 +82,7 @@ impl PageTemplate {
         // Two cells (1 mm) of slack around print absorbs registration error at this scale.
         let excluded = super::sample::dilate(&printed, w, h, 2);
         let mut zones = vec![Zone::Open; w * h];
+        let mut name_print = vec![false; w * h];
         for y in 0..h {
             for x in 0..w {
                 let p = Point::new(
@@ -82,6 +90,10 @@ impl PageTemplate {
                     (y as f64 + 0.5) * PAGE_STEP_MM,
                 );
                 let i = y * w + x;
+                name_print[i] = excluded[i]
+                    && names
+                        .iter()
+                        .any(|n| n.name.grow(NAME_PRINT_SLACK_MM).contains_point(p));
                 zones[i] = if excluded[i] || allowed.iter().any(|z| z.contains_point(p)) {
                     Zone::Excluded
                 } else if names.iter().any(|n| n.name.contains_point(p)) {
@@ -95,7 +107,12 @@ impl PageTemplate {
                 };
             }
         }
-        PageTemplate { w, h, zones }
+        PageTemplate {
+            w,
+            h,
+            zones,
+            name_print,
+        }
     }
 }
 
@@ -104,6 +121,8 @@ impl PageTemplate {
 struct Cluster {
     /// Cells on a name.
     on_name: usize,
+    /// Whether it reaches a name's own print (see `PageTemplate::name_print`).
+    by_name: bool,
     /// Cells on open paper.
     open: usize,
     /// Bounding box and count of the cells outside names and rings.
@@ -173,7 +192,7 @@ pub fn find(
     let mut found = Vec::new();
     for (mut c, members) in clusters(&strong, t) {
         // Only ink that touches no name can be judged as a word (see `judge`).
-        if c.on_name == 0 {
+        if c.on_name == 0 && !c.by_name {
             c.folded = folded(&members, t.w, &c.near);
         }
         if let Some((rect, area, state)) = judge(&c, profile) {
@@ -190,7 +209,7 @@ pub fn find(
     let faint: Vec<bool> = level.iter().map(|&v| v < white * FAINT).collect();
     let strong_found = found.len();
     for (c, members) in clusters(&faint, t) {
-        if c.near.n == 0 || c.on_name > 0 {
+        if c.near.n == 0 || c.on_name > 0 || c.by_name {
             continue;
         }
         let (rect, area) = (c.near.rect(), c.near.area());
@@ -282,6 +301,7 @@ fn clusters(ink: &[bool], t: &PageTemplate) -> Vec<(Cluster, Vec<usize>)> {
                         continue;
                     }
                     let j = ny as usize * t.w + nx as usize;
+                    c.by_name |= t.name_print[j];
                     if ink[j] && !seen[j] {
                         seen[j] = true;
                         stack.push(j);
@@ -300,7 +320,12 @@ fn judge(c: &Cluster, profile: &Profile) -> Option<(MmRect, f64, Presence)> {
     // Ink touching a name belongs to its strike as far as the name's measurement
     // sees it; beyond that, a thin line is the stroke running on, anything else
     // may be writing added to the stroke: the officials look.
-    let attached = c.on_name > 0;
+    // Ink reaching a name's letters is attached too: a strike's tail beyond
+    // the last letter (a zig-zag's last turn, a scribble's loop) is cut off
+    // from the line by the letters' print, which is not searched (issue 14:
+    // fieldsim's zig-zag tails were taken for writing). A word written beside
+    // a name stands apart from it (fieldsim: 4–9 mm).
+    let attached = c.on_name > 0 || c.by_name;
     let cells = if attached { c.far } else { c.near };
     let area = cells.area();
     if cells.n == 0 || area < profile.extra_dust_mm2 {

@@ -31,6 +31,12 @@ pub struct GeneratorMix {
     pub sideways: bool,
     /// Probability (0..1) of a dirty-glass streak on a tricky page.
     pub streak: f64,
+    /// Weights of the voter's intent with two or more candidates: keep one
+    /// name, strike none, strike all (the last two are invalid ballots).
+    pub intent: [f64; 3],
+    /// A candidate (ballot order) kept with this probability when one name is
+    /// kept, the others sharing the rest; `None`: every candidate alike.
+    pub favourite: Option<(usize, f64)>,
 }
 
 impl GeneratorMix {
@@ -42,6 +48,20 @@ impl GeneratorMix {
             format: None,
             sideways: false,
             streak: 0.0,
+            intent: [0.85, 0.07, 0.08],
+            favourite: None,
+        }
+    }
+
+    /// A plausible unit's count for `demo`: nearly every ballot clear and
+    /// valid, a few invalid, a handful for the officials, and a favourite who
+    /// wins (votes × 2 > H when H is not far above the ballots cast).
+    pub fn demo() -> Self {
+        GeneratorMix {
+            clear: 0.94,
+            intent: [0.97, 0.015, 0.015],
+            favourite: Some((0, 0.66)),
+            ..Self::realistic()
         }
     }
 
@@ -122,9 +142,20 @@ pub(crate) fn sample_spec(election: &Election, seed: u64, mix: &GeneratorMix) ->
     } else {
         // Intent first (which names the voter strikes), then how each is drawn.
         let struck: Vec<bool> = if n >= 2 {
-            match weighted(&mut rng, &[0.85, 0.07, 0.08]) {
+            match weighted(&mut rng, &mix.intent) {
                 0 => {
-                    let keep = rng.random_range(0..n);
+                    let keep = match mix.favourite {
+                        Some((f, p)) if f < n => {
+                            if chance(&mut rng, p) {
+                                f
+                            } else {
+                                // One of the others, alike.
+                                let k = rng.random_range(0..n - 1);
+                                k + usize::from(k >= f)
+                            }
+                        }
+                        _ => rng.random_range(0..n),
+                    };
                     (0..n).map(|i| i != keep).collect()
                 }
                 1 => vec![false; n],

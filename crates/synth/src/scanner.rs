@@ -23,6 +23,11 @@ use kiemphieu_station::scan::{
     Phase, ScanColour, ScanError, ScanSettings, ScanStatus, ScannedPage, Scanner, Side, SourceKind,
 };
 
+/// Marks a tray entry as a ballot fed a second time (scanned anew: another
+/// image of the same paper, which the station must set aside, not store as
+/// the same file again).
+const REFED: u64 = 1 << 62;
+
 /// Ballots in the simulated tray when `sim:` gives no number.
 pub const SIM_DEFAULT_SHEETS: u64 = 50;
 /// The simulated feeder's default pace, sheets per minute.
@@ -41,6 +46,11 @@ pub struct SimOptions {
     pub fault_every: Option<u64>,
     /// Seed of everything drawn.
     pub seed: u64,
+    /// The mix the ballots are drawn from (`mix=demo`: the demo's plausible unit).
+    pub mix: GeneratorMix,
+    /// One ballot of the tray is fed a second time, two thirds of the way
+    /// through (a sheet put back on the pile): the demo shows a page set aside.
+    pub refeed_one: bool,
 }
 
 impl Default for SimOptions {
@@ -50,6 +60,8 @@ impl Default for SimOptions {
             rate: SIM_DEFAULT_RATE,
             fault_every: None,
             seed: SIM_DEFAULT_SEED,
+            mix: GeneratorMix::realistic(),
+            refeed_one: false,
         }
     }
 }
@@ -122,13 +134,15 @@ impl SimScanner {
             .map_err(|e| ScanError::other(format!("sim: cannot lay out the ballot: {e}")))?;
         let generator = Generator::new(&ctx.election, &layout, &ctx.key)
             .map_err(|e| ScanError::other(format!("sim: {e}")))?;
-        let mix = sim_mix(settings.dpi);
+        // The serials the printer issued: those of the ballots the feeder will make.
+        let mix = opts.mix.with_dpi(settings.dpi).with_format(FileFormat::Png);
         let serials = (0..opts.sheets)
             .map(|b| generator.sample(ballot_seed(opts.seed, b), &mix).serial)
             .collect();
         drop(generator);
         let render = RenderSettings {
             seed: opts.seed,
+            mix: opts.mix,
             dpi: settings.dpi,
             colour: settings.colour,
             duplex: settings.duplex,
@@ -139,8 +153,13 @@ impl SimScanner {
             .name("kiemphieu-sim-scanner".into())
             .spawn(move || worker(&ctx, &layout, render, &job_rx, &done_tx))
             .map_err(|e| ScanError::other(format!("sim: cannot start the page maker: {e}")))?;
+        let mut tray: VecDeque<u64> = (0..opts.sheets).collect();
+        if opts.refeed_one && opts.sheets >= 3 {
+            let at = usize::try_from(opts.sheets * 2 / 3).unwrap_or(tray.len());
+            tray.insert(at.min(tray.len()), (opts.sheets / 3) | REFED);
+        }
         Ok(SimScanner {
-            tray: (0..opts.sheets).collect(),
+            tray,
             opts,
             dpi: settings.dpi,
             colour: settings.colour,
@@ -213,7 +232,7 @@ impl SimScanner {
                     return Err(ScanError::other(format!(
                         "{}: cannot make ballot {}: {e}",
                         self.label(),
-                        ballot + 1
+                        (ballot & !REFED) + 1
                     )));
                 }
                 // Another ballot's failure is reported when that ballot is fed.
@@ -380,6 +399,7 @@ impl Scanner for SimScanner {
 #[derive(Debug, Clone, Copy)]
 struct RenderSettings {
     seed: u64,
+    mix: GeneratorMix,
     dpi: u32,
     colour: ScanColour,
     duplex: bool,
@@ -412,16 +432,22 @@ fn worker(
     }
 }
 
-/// One sheet: a marked ballot from the realistic mix, scanned as PNG at the set
+/// One sheet: a marked ballot from the feeder's mix, scanned as PNG at the set
 /// resolution and colour, and with duplex its back (blank, the front showing through).
 fn render(
     generator: &Generator<'_>,
     ballot: u64,
     s: RenderSettings,
 ) -> Result<SheetFiles, crate::SynthError> {
-    let mix = sim_mix(s.dpi);
-    let seed = ballot_seed(s.seed, ballot);
+    let mix = s.mix.with_dpi(s.dpi).with_format(FileFormat::Png);
+    let seed = ballot_seed(s.seed, ballot & !REFED);
     let mut spec = generator.sample(seed, &mix);
+    if ballot & REFED != 0 {
+        // The same paper through the feeder again: a little skew and shift, fresh noise.
+        spec.scan.skew_deg += 0.4;
+        spec.scan.shift_mm.0 += 1.5;
+        spec.seed ^= 1;
+    }
     spec.scan.colour = match s.colour {
         ScanColour::Colour => ColourMode::Rgb,
         ScanColour::Grey => ColourMode::Grey,
@@ -443,13 +469,6 @@ fn render(
         None
     };
     Ok((front, back, truth))
-}
-
-/// The mix the feeder's ballots are drawn from.
-fn sim_mix(dpi: u32) -> GeneratorMix {
-    GeneratorMix::realistic()
-        .with_dpi(dpi)
-        .with_format(FileFormat::Png)
 }
 
 /// A well-mixed seed per ballot (splitmix64), so neighbouring ballots differ fully.

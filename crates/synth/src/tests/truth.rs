@@ -115,3 +115,26 @@ fn sampled_specs_respect_the_mix_and_the_rules() {
         assert!(kinds.contains(k), "tricky mix never drew {k}: {kinds:?}");
     }
 }
+
+#[test]
+fn the_demo_mix_is_a_plausible_unit_with_a_favourite() {
+    let e = three();
+    let (mut clear, mut one_kept, mut favourite) = (0, 0, 0);
+    for seed in 0..1000 {
+        let s = crate::mix::sample_spec(&e, seed, &GeneratorMix::demo());
+        clear += usize::from(s.stamp == StampSpec::Present && s.extra == ExtraWriting::None);
+        let kept: Vec<usize> = (0..s.marks.len())
+            .filter(|&i| !matches!(s.marks[i], MarkSpec::Strike { .. }))
+            .collect();
+        if kept.len() == 1 {
+            one_kept += 1;
+            favourite += usize::from(kept[0] == 0);
+        }
+    }
+    // 94 % clear (and most tricky ones seal and write nothing either); 97 % keep one name.
+    assert!(clear >= 920, "{clear} of 1000 clear");
+    assert!((945..=990).contains(&one_kept), "{one_kept} keep one name");
+    // The favourite on two thirds of them: a winner when H is near the ballots cast.
+    let share = favourite as f64 / one_kept as f64;
+    assert!((0.6..0.72).contains(&share), "favourite kept on {share:.3}");
+}
