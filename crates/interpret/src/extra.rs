@@ -382,3 +382,50 @@ fn folded(members: &[usize], w: usize, bbox: &Cells) -> bool {
         .count();
     split_rows * 2 > bh && split_cols * 3 > bw
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 30 × 12 cell page inside a name's ring: the name's letters (print,
+    /// excluded) in columns 2..10 of rows 4..8.
+    fn ring_with_a_name() -> PageTemplate {
+        let (w, h) = (30, 12);
+        let mut zones = vec![Zone::Ring; w * h];
+        let mut name_print = vec![false; w * h];
+        for y in 4..8 {
+            for x in 2..10 {
+                zones[y * w + x] = Zone::Excluded;
+                name_print[y * w + x] = true;
+            }
+        }
+        PageTemplate {
+            w,
+            h,
+            zones,
+            name_print,
+        }
+    }
+
+    /// The judgement of a 4 × 6 cell blob of ink whose left column is `x0`.
+    fn blob_at(x0: usize) -> Option<Presence> {
+        let t = ring_with_a_name();
+        let mut ink = vec![false; t.w * t.h];
+        for y in 3..9 {
+            for x in x0..x0 + 4 {
+                ink[y * t.w + x] = true;
+            }
+        }
+        let found = clusters(&ink, &t);
+        assert_eq!(found.len(), 1);
+        judge(&found[0].0, &Profile::builtin()).map(|(_, _, state)| state)
+    }
+
+    #[test]
+    fn ink_reaching_a_names_letters_is_its_strike_and_ink_apart_is_judged() {
+        // Next to the last letter (one cell of paper between): a strike's tail.
+        assert_eq!(blob_at(11), None);
+        // 3 mm from it, the same blob is something written beside the name.
+        assert_eq!(blob_at(16), Some(Presence::Present));
+    }
+}
