@@ -119,7 +119,7 @@ fn sampled_specs_respect_the_mix_and_the_rules() {
 #[test]
 fn the_demo_mix_is_a_plausible_unit_with_a_favourite() {
     let e = three();
-    let (mut clear, mut one_kept, mut favourite) = (0, 0, 0);
+    let (mut clear, mut one_kept, mut favourite) = (0usize, 0u32, 0u32);
     for seed in 0..1000 {
         let s = crate::mix::sample_spec(&e, seed, &GeneratorMix::demo());
         clear += usize::from(s.stamp == StampSpec::Present && s.extra == ExtraWriting::None);
@@ -128,13 +128,13 @@ fn the_demo_mix_is_a_plausible_unit_with_a_favourite() {
             .collect();
         if kept.len() == 1 {
             one_kept += 1;
-            favourite += usize::from(kept[0] == 0);
+            favourite += u32::from(kept[0] == 0);
         }
     }
     // 94 % clear (and most tricky ones seal and write nothing either); 97 % keep one name.
     assert!(clear >= 920, "{clear} of 1000 clear");
     assert!((945..=990).contains(&one_kept), "{one_kept} keep one name");
     // The favourite on two thirds of them: a winner when H is near the ballots cast.
-    let share = favourite as f64 / one_kept as f64;
+    let share = f64::from(favourite) / f64::from(one_kept);
     assert!((0.6..0.72).contains(&share), "favourite kept on {share:.3}");
 }
