@@ -4,7 +4,7 @@
 //! bundle's verification recomputing it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::pedantic)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -21,7 +21,7 @@ use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION, parse_election};
 use kiemphieu_station::station::{Destination, NotBallot, Place, Station};
 use kiemphieu_synth::{BallotSpec, Generator, GeneratorMix, SyntheticBallot};
 
-mod common;
+use crate::common;
 use common::{kp, ok, scan};
 
 fn text(o: &Output) -> (String, String) {

@@ -406,7 +406,7 @@ fn a5_single_candidate_strike_prints_as_laid_out() {
     );
 }
 
-/// Timing of 1,000 pages: `cargo test --release --test ballot_render -- --ignored --nocapture`.
+/// Timing of 1,000 pages: `cargo test --release --test integration ballot_render:: -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn thousand_pages_timing() {

@@ -14,7 +14,7 @@ use std::process::Command;
 
 use kiemphieu_core::election::EXAMPLE_ELECTION;
 
-mod common;
+use crate::common;
 use common::{
     BOARD, COUNT_DATE, accept_suggestions, confirm_all, decide_by_hand, kp, ok, open_session, scan,
 };

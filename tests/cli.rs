@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-mod common;
+use crate::common;
 use common::{kp, ok, open_example_session};
 
 fn text(o: &Output) -> (String, String) {

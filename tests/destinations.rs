@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 
 use kiemphieu_core::election::EXAMPLE_ELECTION;
 
-mod common;
+use crate::common;
 use common::pages::{Maker, paint, png, rgb};
 use common::{BOARD, kp, ok, open_session, tally_json};
 

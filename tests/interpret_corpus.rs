@@ -220,7 +220,7 @@ fn run_corpus() -> (Vec<String>, f64) {
 }
 
 /// Writes one corpus page and its overlay to `target/corpus-debug/` for a person to look at:
-/// `KIEMPHIEU_DEBUG=one:42 cargo test --test interpret_corpus debug_one_page -- --ignored`.
+/// `KIEMPHIEU_DEBUG=one:42 cargo test --test integration interpret_corpus::debug_one_page -- --ignored`.
 #[test]
 #[ignore = "debugging aid"]
 fn debug_one_page() {

@@ -21,7 +21,7 @@ use kiemphieu_devices::print::tape::{self, TapeContent, TapeError, TapeFacts};
 use kiemphieu_station::station::Station;
 use serialport::{SerialPort, TTYPort};
 
-mod common;
+use crate::common;
 use common::{accept_suggestions, confirm_all, decide_by_hand, kp, ok, open_demo_session, scan};
 
 /// A counted, reconciled and confirmed demo session of 16 simulated ballots in `d/st.db`.

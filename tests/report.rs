@@ -25,7 +25,7 @@ use kiemphieu_station::result::{PublicKey, SignedCompact};
 use kiemphieu_station::scan::SourceKind;
 use kiemphieu_station::store::{RunOrigin, SessionState, Store};
 
-mod common;
+use crate::common;
 use common::{accept_suggestions, confirm_all, decide_by_hand, kp, ok, open_demo_session, scan};
 
 /// pdftotext -layout of a PDF, with runs of spaces collapsed per line.

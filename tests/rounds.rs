@@ -12,7 +12,7 @@ use std::path::Path;
 
 use kiemphieu_core::election::{BallotKey, EXAMPLE_ELECTION};
 
-mod common;
+use crate::common;
 use common::pages::Maker;
 use common::{BOARD, accept_suggestions, kp, ok, tally_json};
 

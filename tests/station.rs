@@ -19,7 +19,7 @@ use kiemphieu_station::station::{ImageStore, Station, count_sheets, images_dir};
 use kiemphieu_station::store::SheetRecord;
 use kiemphieu_synth::{Generator, GeneratorMix};
 
-mod common;
+use crate::common;
 use common::{
     accept_suggestions, decide_by_hand, kp, ok, open_demo_session, open_example_session,
     record_printed, scan,
