@@ -12,12 +12,16 @@ mod common;
 mod audit;
 #[path = "bad_input.rs"]
 mod bad_input;
+#[path = "bad_storage.rs"]
+mod bad_storage;
 #[path = "ballot_render.rs"]
 mod ballot_render;
 #[path = "bundle.rs"]
 mod bundle;
 #[path = "cli.rs"]
 mod cli;
+#[path = "cli_session.rs"]
+mod cli_session;
 #[path = "destinations.rs"]
 mod destinations;
 #[path = "fuzz_smoke.rs"]
@@ -32,6 +36,10 @@ mod print_cups;
 mod print_tape;
 #[path = "report.rs"]
 mod report;
+#[path = "report_cases.rs"]
+mod report_cases;
+#[path = "report_scanned.rs"]
+mod report_scanned;
 #[path = "rounds.rs"]
 mod rounds;
 #[path = "scanner_api.rs"]
@@ -42,3 +50,5 @@ mod scanner_folder;
 mod scanner_sim;
 #[path = "station.rs"]
 mod station;
+#[path = "station_crash.rs"]
+mod station_crash;

@@ -28,8 +28,10 @@ use kiemphieu_synth::{ColourMode, FileFormat, Generator, GeneratorMix};
 /// SANE is process-global and the test devices can be opened once: one test at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
 
+/// The private SANE configuration, under the build's own scratch folder
+/// (`target/tmp`), so no run leaves a folder behind in /tmp.
 fn config_dir() -> PathBuf {
-    std::env::temp_dir().join(format!("kiemphieu-sane-test-{}", std::process::id()))
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sane-test-{}", std::process::id()))
 }
 
 /// Sets up the private SANE config; `None` (after a loud message) if libsane is missing.

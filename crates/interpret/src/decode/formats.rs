@@ -154,13 +154,9 @@ fn bilevel_tiff(white_is_zero: bool) -> Vec<u8> {
 
 /// Runs tiffcp over a file with its options.
 fn tiffcp(input: &[u8], args: &[&str]) -> Vec<u8> {
-    let dir = std::env::temp_dir().join(format!("kiemphieu-decode-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let tag = args.join("_").replace([':', '-'], "");
-    let (src, dst) = (
-        dir.join(format!("{tag}-in.tif")),
-        dir.join(format!("{tag}-out.tif")),
-    );
+    // A folder of its own, removed when done (nothing is left in /tmp).
+    let dir = tempfile::tempdir().unwrap();
+    let (src, dst) = (dir.path().join("in.tif"), dir.path().join("out.tif"));
     std::fs::write(&src, input).unwrap();
     let status = Command::new("tiffcp")
         .args(args)
@@ -169,10 +165,7 @@ fn tiffcp(input: &[u8], args: &[&str]) -> Vec<u8> {
         .status()
         .unwrap_or_else(|e| panic!("tiffcp (install libtiff-tools): {e}"));
     assert!(status.success(), "tiffcp {args:?}");
-    let out = std::fs::read(&dst).unwrap();
-    let _ = std::fs::remove_file(&src);
-    let _ = std::fs::remove_file(&dst);
-    out
+    std::fs::read(&dst).unwrap()
 }
 
 /// Decodes and checks every pixel of the page against the picture.
@@ -223,8 +216,8 @@ fn one_bit_tiff_in_every_coding_photometric_and_fill_order() {
 
 #[test]
 fn multi_page_group4_keeps_each_page_and_its_photometric() {
-    let dir = std::env::temp_dir().join(format!("kiemphieu-decode-mp-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let (a, b) = (dir.join("a.tif"), dir.join("b.tif"));
     std::fs::write(&a, bilevel_tiff(true)).unwrap();
     std::fs::write(&b, bilevel_tiff(false)).unwrap();
@@ -237,7 +230,6 @@ fn multi_page_group4_keeps_each_page_and_its_photometric() {
         .unwrap_or_else(|e| panic!("tiffcp (install libtiff-tools): {e}"));
     assert!(ok.success());
     let pages = decode_pages(&std::fs::read(&out).unwrap(), DEFAULT_PIXEL_BUDGET).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(pages.len(), 3);
     for p in &pages {
         let g = p.image.to_luma8();
