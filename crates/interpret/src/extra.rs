@@ -27,6 +27,11 @@ const LINE_MM: f64 = 1.6;
 /// How far the excluded slack around a name's letters reaches beyond its box, mm.
 const NAME_PRINT_SLACK_MM: f64 = 1.0;
 
+/// A cluster with this share of interior cells (inked with all four
+/// neighbours inked) is a patch — torn paper, a shadow — not strokes: a pen's
+/// line is one or two 0.5 mm cells wide, so almost all of it is its edge.
+const PATCH_INTERIOR: f64 = 0.4;
+
 /// A cell darker than this fraction of the paper's white holds ink.
 const STRONG: f64 = 0.72;
 /// Darker than this, it may hold a light pencil's or a pale pen's stroke.
@@ -71,18 +76,29 @@ pub struct PageTemplate {
     /// ink next to them is the strike's, cut off from the rest of its line by
     /// the letters, which are not searched.
     pub name_print: Vec<bool>,
+    /// Cells of the page's unsearched border band: a solid cluster against it
+    /// is the paper's edge (a torn corner over a dark backing), not writing.
+    pub edge: Vec<bool>,
 }
 
 impl PageTemplate {
     /// Builds it from the rendered blank page (`PAGE_STEP_MM` per pixel), the
-    /// zones where ink is allowed (stamp, QR, marks, boxes, borders) and the names'.
-    pub fn new(rendered: &GrayImage, allowed: &[MmRect], names: &[NameZones]) -> Self {
+    /// zones where ink is allowed (stamp, QR, marks, boxes, borders), the names'
+    /// and the width of the page's border band, mm.
+    pub fn new(
+        rendered: &GrayImage,
+        allowed: &[MmRect],
+        names: &[NameZones],
+        border_mm: f64,
+    ) -> Self {
         let (w, h) = (rendered.width() as usize, rendered.height() as usize);
         let printed: Vec<bool> = rendered.as_raw().iter().map(|&v| v < 245).collect();
         // Two cells (1 mm) of slack around print absorbs registration error at this scale.
         let excluded = super::sample::dilate(&printed, w, h, 2);
         let mut zones = vec![Zone::Open; w * h];
         let mut name_print = vec![false; w * h];
+        let mut edge = vec![false; w * h];
+        let (pw, ph) = (w as f64 * PAGE_STEP_MM, h as f64 * PAGE_STEP_MM);
         for y in 0..h {
             for x in 0..w {
                 let p = Point::new(
@@ -90,6 +106,10 @@ impl PageTemplate {
                     (y as f64 + 0.5) * PAGE_STEP_MM,
                 );
                 let i = y * w + x;
+                edge[i] = p.x < border_mm
+                    || p.y < border_mm
+                    || p.x > pw - border_mm
+                    || p.y > ph - border_mm;
                 name_print[i] = excluded[i]
                     && names
                         .iter()
@@ -112,17 +132,23 @@ impl PageTemplate {
             h,
             zones,
             name_print,
+            edge,
         }
     }
 }
 
 /// One cluster of ink, counted by zone.
 #[derive(Debug, Default)]
+#[allow(clippy::struct_excessive_bools)] // independent facts about one cluster, not a state machine
 struct Cluster {
     /// Cells on a name.
     on_name: usize,
     /// Whether it reaches a name's own print (see `PageTemplate::name_print`).
     by_name: bool,
+    /// Whether it reaches the page's border band (see `PageTemplate::edge`).
+    at_edge: bool,
+    /// Whether it is a solid patch rather than strokes (see `PATCH_INTERIOR`).
+    patch: bool,
     /// Cells on open paper.
     open: usize,
     /// Bounding box and count of the cells outside names and rings.
@@ -194,6 +220,8 @@ pub fn find(
         // Only ink that touches no name can be judged as a word (see `judge`).
         if c.on_name == 0 && !c.by_name {
             c.folded = folded(&members, t.w, &c.near);
+            // Measured only where it is used: against the border band.
+            c.patch = c.at_edge && patch(&members, &strong, t);
         }
         if let Some((rect, area, state)) = judge(&c, profile) {
             found.push(ExtraInk {
@@ -302,6 +330,7 @@ fn clusters(ink: &[bool], t: &PageTemplate) -> Vec<(Cluster, Vec<usize>)> {
                     }
                     let j = ny as usize * t.w + nx as usize;
                     c.by_name |= t.name_print[j];
+                    c.at_edge |= t.edge[j];
                     if ink[j] && !seen[j] {
                         seen[j] = true;
                         stack.push(j);
@@ -331,6 +360,13 @@ fn judge(c: &Cluster, profile: &Profile) -> Option<(MmRect, f64, Presence)> {
     if cells.n == 0 || area < profile.extra_dust_mm2 {
         return None;
     }
+    // Solid and against the border band: the paper's own edge — a torn
+    // corner over a dark scanner backing, a shadow along a crop — not a
+    // hand's (issue 14: fieldsim's torn corners on black backing were taken
+    // for writing). Strokes fill far less of their box.
+    if !attached && c.at_edge && c.patch {
+        return None;
+    }
     if cells.line_like() && (attached || c.open == 0) {
         // A short word in a name's row ("giữ" beside the name, issue 14) is as
         // compact as a felt-pen line, but its strokes fold back: the officials look.
@@ -348,6 +384,25 @@ fn judge(c: &Cluster, profile: &Profile) -> Option<(MmRect, f64, Presence)> {
         (false, true) => Presence::Present,
     };
     Some((rect, area, state))
+}
+
+/// Whether most of a cluster's cells (`members`, of the ink map `ink`) are
+/// interior ones: a solid patch, not a pen's strokes.
+fn patch(members: &[usize], ink: &[bool], t: &PageTemplate) -> bool {
+    let inked = |x: usize, y: usize| x < t.w && y < t.h && ink[y * t.w + x];
+    let interior = members
+        .iter()
+        .filter(|&&i| {
+            let (x, y) = (i % t.w, i / t.w);
+            x > 0
+                && y > 0
+                && inked(x - 1, y)
+                && inked(x + 1, y)
+                && inked(x, y - 1)
+                && inked(x, y + 1)
+        })
+        .count();
+    interior as f64 >= PATCH_INTERIOR * members.len().max(1) as f64
 }
 
 /// Whether a cluster's strokes fold back both ways: two or more separate runs
@@ -404,6 +459,7 @@ mod tests {
             h,
             zones,
             name_print,
+            edge: vec![false; w * h],
         }
     }
 
@@ -419,6 +475,54 @@ mod tests {
         let found = clusters(&ink, &t);
         assert_eq!(found.len(), 1);
         judge(&found[0].0, &Profile::builtin()).map(|(_, _, state)| state)
+    }
+
+    /// The judgement of ink cells `cells` on a 30 × 20 open page whose left
+    /// two columns are the border band.
+    fn at_the_edge(cells: &[(usize, usize)]) -> Option<Presence> {
+        let (w, h) = (30, 20);
+        let mut zones = vec![Zone::Open; w * h];
+        let mut edge = vec![false; w * h];
+        for y in 0..h {
+            for x in 0..2 {
+                zones[y * w + x] = Zone::Excluded;
+                edge[y * w + x] = true;
+            }
+        }
+        let t = PageTemplate {
+            w,
+            h,
+            zones,
+            name_print: vec![false; w * h],
+            edge,
+        };
+        let mut ink = vec![false; w * h];
+        for &(x, y) in cells {
+            ink[y * w + x] = true;
+        }
+        let mut found = clusters(&ink, &t);
+        assert_eq!(found.len(), 1);
+        let (c, members) = &mut found[0];
+        c.patch = c.at_edge && patch(members, &ink, &t);
+        judge(c, &Profile::builtin()).map(|(_, _, state)| state)
+    }
+
+    #[test]
+    fn a_solid_patch_against_the_border_is_the_papers_edge_but_strokes_there_are_writing() {
+        // A torn corner's dark triangle over a black backing, against the border band.
+        let triangle: Vec<(usize, usize)> = (0..14)
+            .flat_map(|y| (2..16 - y).map(move |x| (x, y)))
+            .collect();
+        assert_eq!(at_the_edge(&triangle), None);
+        // Strokes one cell wide against the same border (a comb: a bar and four
+        // stems, as letters are): judged as writing.
+        let mut scrawl: Vec<(usize, usize)> = (2..17).map(|x| (x, 0)).collect();
+        scrawl.extend(
+            [2, 6, 10, 14]
+                .iter()
+                .flat_map(|&x| (1..13).map(move |y| (x, y))),
+        );
+        assert_eq!(at_the_edge(&scrawl), Some(Presence::Present));
     }
 
     #[test]

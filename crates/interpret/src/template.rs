@@ -174,7 +174,7 @@ impl Template {
             zones.push(b.disapprove.grow(3.0));
         }
         let rendered = render_ballot_gray(&layout, None, (25.4 / PAGE_STEP_MM) as f32);
-        let page = PageTemplate::new(&rendered, &zones, &name_zones);
+        let page = PageTemplate::new(&rendered, &zones, &name_zones, border);
 
         Ok(Template {
             page_mm: (pw, ph),
